@@ -1,0 +1,5 @@
+"""`python -m salesops` runs the CLI."""
+
+from salesops.cli import main
+
+main()

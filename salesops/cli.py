@@ -1,0 +1,45 @@
+"""The `salesops` command: set up the database, serve the pages, export, import, back up.
+
+Every command takes `--db URL` (or SALESOPS_DB_URL); the default is data/salesops.db.
+Errors a person can cause print a plain message and exit 1, never a traceback.
+"""
+
+from __future__ import annotations
+
+import click
+
+from . import migrate
+from .db import Database
+
+
+class Context:
+    """What every subcommand gets: the database URL given on the command line."""
+
+    def __init__(self, url: str | None):
+        self.url = url
+        self._db: Database | None = None
+
+    @property
+    def db(self) -> Database:
+        """The database handle, opened on first use."""
+        if self._db is None:
+            self._db = Database(self.url)
+        return self._db
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--db", "url", envvar="SALESOPS_DB_URL", metavar="URL",
+              help="Database URL (default: sqlite:///data/salesops.db).")
+@click.pass_context
+def main(ctx: click.Context, url: str | None) -> None:
+    """salesops: customers, orders and the weekly numbers for social sellers."""
+    ctx.obj = Context(url)
+
+
+@main.command()
+@click.option("--demo", is_flag=True, help="Also load the deterministic demo data set.")
+@click.pass_obj
+def init(obj: Context, demo: bool) -> None:
+    """Create or upgrade the database schema to the newest revision."""
+    migrate.upgrade(obj.db)
+    click.echo(f"database at revision {migrate.current_revision(obj.db)}: {obj.db.url}")

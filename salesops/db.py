@@ -1,0 +1,112 @@
+"""The database handle: one engine per process, read and write transactions.
+
+SQLite is opened in WAL mode with foreign keys on and a busy timeout, and every write
+transaction starts with BEGIN IMMEDIATE, so several Voila kernels (one process per open
+page) and CLI runs can share one file without "database is locked" errors: a writer waits
+for the lock up front instead of failing when it upgrades a read lock. PostgreSQL gets a
+small pool per process, since every open page is a process of its own.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection, Engine
+
+from . import config
+
+SQLITE_BUSY_TIMEOUT_MS = 30_000
+
+
+class Database:
+    """A connected database: `read()` and `write()` give transactions on its engine."""
+
+    def __init__(self, url: str | None = None, *, pool_size: int = 2):
+        self.url = config.db_url(url)
+        self.engine = make_engine(self.url, pool_size=pool_size)
+
+    @property
+    def dialect(self) -> str:
+        """`sqlite` or `postgresql`."""
+        return self.engine.dialect.name
+
+    @property
+    def is_sqlite(self) -> bool:
+        """True for the embedded SQLite file."""
+        return self.dialect == "sqlite"
+
+    @contextmanager
+    def read(self) -> Iterator[Connection]:
+        """A read-only transaction (a consistent snapshot on both databases)."""
+        with self.engine.connect() as conn:
+            with conn.begin():
+                yield conn
+
+    @contextmanager
+    def write(self) -> Iterator[Connection]:
+        """A write transaction: committed when the block ends, rolled back on any error."""
+        with self.engine.connect() as conn:
+            conn.execution_options(salesops_write=True)
+            with conn.begin():
+                yield conn
+
+    def dispose(self) -> None:
+        """Close every pooled connection (before forking, or when done)."""
+        self.engine.dispose()
+
+    def __repr__(self) -> str:
+        return f"Database({self.engine.url.render_as_string(hide_password=True)!r})"
+
+
+def make_engine(url: str, *, pool_size: int = 2) -> Engine:
+    """An engine for `url`, tuned for many small processes sharing one database."""
+    u = sa.engine.make_url(url)
+    if u.get_backend_name() == "sqlite":
+        return _sqlite_engine(u, pool_size)
+    return sa.create_engine(
+        u, pool_size=pool_size, max_overflow=1, pool_pre_ping=True, pool_recycle=3600
+    )
+
+
+def _sqlite_engine(u: sa.URL, pool_size: int) -> Engine:
+    """SQLite with WAL, foreign keys, a busy timeout and BEGIN IMMEDIATE for writers."""
+    if u.database and u.database != ":memory:":
+        Path(u.database).parent.mkdir(parents=True, exist_ok=True)
+    engine = sa.create_engine(u, pool_size=pool_size, max_overflow=1)
+
+    @sa.event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn, _record):
+        """Hand transaction control to SQLAlchemy and set the pragmas every connection needs."""
+        dbapi_conn.isolation_level = None
+        cur = dbapi_conn.cursor()
+        cur.execute(f"pragma busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
+        cur.execute("pragma journal_mode = wal")
+        cur.execute("pragma foreign_keys = on")
+        cur.execute("pragma synchronous = normal")
+        cur.close()
+
+    @sa.event.listens_for(engine, "begin")
+    def _on_begin(conn):
+        """Writers take the lock at BEGIN, so they queue behind each other instead of failing."""
+        immediate = conn.get_execution_options().get("salesops_write")
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+    return engine
+
+
+_handles: dict[str, Database] = {}
+
+
+def connect(url: str | None = None) -> Database:
+    """The database handle for `url` (default: SALESOPS_DB_URL, else data/salesops.db).
+
+    One handle per URL per process, so every page component and analysis function in a
+    kernel shares one small pool.
+    """
+    resolved = config.db_url(url)
+    if resolved not in _handles:
+        _handles[resolved] = Database(resolved)
+    return _handles[resolved]

@@ -1,0 +1,280 @@
+"""The tables, as SQLAlchemy Core metadata; Alembic migrations are generated from this.
+
+Money is NUMERIC(12,2) read back as Decimal. Times are stored as UTC without a zone
+(the same on SQLite and PostgreSQL) and read back as aware UTC datetimes. Customers and
+orders are soft-deleted (`deleted_at`); rows people edit carry a `version` for optimistic
+concurrency. Every index and constraint is named by the convention below so migrations
+can refer to them on both databases.
+"""
+
+from datetime import UTC, datetime
+from decimal import Decimal
+
+import sqlalchemy as sa
+
+NAMING = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+metadata = sa.MetaData(naming_convention=NAMING)
+
+ORDER_STATUSES = ("new", "paid", "shipped", "completed", "cancelled", "refunded")
+ROLES = ("staff", "manager", "admin")
+FOLLOWUP_KINDS = ("call", "wechat", "visit", "message", "other")
+
+
+class UTCDateTime(sa.TypeDecorator):
+    """A timestamp stored as naive UTC and returned as an aware UTC datetime."""
+
+    impl = sa.DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        """Refuse naive datetimes (ambiguous) and store aware ones converted to UTC."""
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime: give a time zone (times are stored in UTC)")
+        return value.astimezone(UTC).replace(tzinfo=None)
+
+    def process_result_value(self, value, dialect):
+        """Attach UTC to what the database returns."""
+        if value is None:
+            return None
+        if isinstance(value, str):
+            value = datetime.fromisoformat(value)
+        return value.replace(tzinfo=UTC)
+
+
+def Money(**kw):
+    """A NUMERIC(12,2) column read back as Decimal."""
+    return sa.Column(sa.Numeric(12, 2, asdecimal=True), **kw)
+
+
+def now_utc() -> datetime:
+    """The current time, aware, in UTC."""
+    return datetime.now(UTC)
+
+
+def _stamps():
+    """Created/updated columns shared by the tables people edit."""
+    return [
+        sa.Column("version", sa.Integer, nullable=False, server_default="1"),
+        sa.Column("created_at", UTCDateTime, nullable=False),
+        sa.Column("created_by", sa.String(64), nullable=False),
+        sa.Column("updated_at", UTCDateTime, nullable=False),
+        sa.Column("updated_by", sa.String(64), nullable=False),
+    ]
+
+
+channels = sa.Table(
+    "channels",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("code", sa.String(32), nullable=False, unique=True),
+    sa.Column("name", sa.String(64), nullable=False, unique=True),
+    sa.Column("name_en", sa.String(64), nullable=False),
+    sa.Column("active", sa.Boolean, nullable=False, server_default=sa.true()),
+)
+
+staff_users = sa.Table(
+    "staff_users",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("username", sa.String(64), nullable=False, unique=True),
+    sa.Column("display_name", sa.String(100), nullable=False),
+    sa.Column("role", sa.String(16), nullable=False, server_default="staff"),
+    sa.Column("password_hash", sa.String(255)),
+    sa.Column("disabled_at", UTCDateTime),
+    sa.Column("failed_logins", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("locked_until", UTCDateTime),
+    sa.Column("created_at", UTCDateTime, nullable=False),
+    sa.CheckConstraint("role in ('staff', 'manager', 'admin')", name="role"),
+)
+
+customers = sa.Table(
+    "customers",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("code", sa.String(32), nullable=False, unique=True),
+    sa.Column("name", sa.String(100), nullable=False),
+    sa.Column("mobile", sa.String(20)),
+    sa.Column("wechat_id", sa.String(64)),
+    sa.Column("wechat_key", sa.String(64)),
+    sa.Column("region", sa.String(100)),
+    sa.Column("channel_id", sa.ForeignKey("channels.id")),
+    sa.Column("referrer_id", sa.ForeignKey("customers.id")),
+    sa.Column("is_agent", sa.Boolean, nullable=False, server_default=sa.false()),
+    sa.Column("parent_agent_id", sa.ForeignKey("customers.id")),
+    sa.Column("tags", sa.String(500), nullable=False, server_default=""),
+    sa.Column("notes", sa.Text, nullable=False, server_default=""),
+    *_stamps(),
+    sa.Column("deleted_at", UTCDateTime),
+    sa.Index(
+        "uq_customers_active_mobile",
+        "mobile",
+        unique=True,
+        sqlite_where=sa.text("deleted_at is null"),
+        postgresql_where=sa.text("deleted_at is null"),
+    ),
+    sa.Index(
+        "uq_customers_active_wechat_key",
+        "wechat_key",
+        unique=True,
+        sqlite_where=sa.text("deleted_at is null"),
+        postgresql_where=sa.text("deleted_at is null"),
+    ),
+    sa.Index("ix_customers_name", "name"),
+    sa.Index("ix_customers_referrer_id", "referrer_id"),
+    sa.Index("ix_customers_parent_agent_id", "parent_agent_id"),
+)
+
+products = sa.Table(
+    "products",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("sku", sa.String(64), nullable=False, unique=True),
+    sa.Column("name", sa.String(200), nullable=False),
+    sa.Column("category", sa.String(64), nullable=False, server_default=""),
+    Money(name="price", nullable=False),
+    Money(name="unit_cost"),
+    sa.Column("active", sa.Boolean, nullable=False, server_default=sa.true()),
+    sa.Column("created_at", UTCDateTime, nullable=False),
+    sa.CheckConstraint("price >= 0", name="price_not_negative"),
+)
+
+orders = sa.Table(
+    "orders",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("order_no", sa.String(32), nullable=False, unique=True),
+    sa.Column("customer_id", sa.ForeignKey("customers.id"), nullable=False),
+    sa.Column("channel_id", sa.ForeignKey("channels.id"), nullable=False),
+    sa.Column("status", sa.String(16), nullable=False, server_default="new"),
+    sa.Column("ordered_at", UTCDateTime, nullable=False),
+    Money(name="goods_amount", nullable=False, server_default="0"),
+    Money(name="discount", nullable=False, server_default="0"),
+    Money(name="shipping", nullable=False, server_default="0"),
+    Money(name="total", nullable=False, server_default="0"),
+    sa.Column("note", sa.Text, nullable=False, server_default=""),
+    *_stamps(),
+    sa.Column("deleted_at", UTCDateTime),
+    sa.CheckConstraint(
+        "status in ('new', 'paid', 'shipped', 'completed', 'cancelled', 'refunded')",
+        name="status",
+    ),
+    sa.Index("ix_orders_ordered_at", "ordered_at"),
+    sa.Index("ix_orders_customer_id_ordered_at", "customer_id", "ordered_at"),
+    sa.Index("ix_orders_channel_id", "channel_id"),
+)
+
+order_lines = sa.Table(
+    "order_lines",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("order_id", sa.ForeignKey("orders.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("line_no", sa.Integer, nullable=False),
+    sa.Column("product_id", sa.ForeignKey("products.id"), nullable=False),
+    sa.Column("sku", sa.String(64), nullable=False),
+    sa.Column("product_name", sa.String(200), nullable=False),
+    sa.Column("quantity", sa.Integer, nullable=False),
+    Money(name="unit_price", nullable=False),
+    Money(name="unit_cost"),
+    Money(name="discount", nullable=False, server_default="0"),
+    Money(name="amount", nullable=False),
+    sa.UniqueConstraint("order_id", "line_no"),
+    sa.CheckConstraint("quantity > 0", name="quantity_positive"),
+    sa.Index("ix_order_lines_product_id", "product_id"),
+)
+
+order_status_history = sa.Table(
+    "order_status_history",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("order_id", sa.ForeignKey("orders.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("from_status", sa.String(16)),
+    sa.Column("to_status", sa.String(16), nullable=False),
+    sa.Column("changed_at", UTCDateTime, nullable=False),
+    sa.Column("changed_by", sa.String(64), nullable=False),
+    sa.Column("reason", sa.String(500), nullable=False, server_default=""),
+    sa.Index("ix_order_status_history_order_id", "order_id"),
+)
+
+counters = sa.Table(
+    "counters",
+    metadata,
+    sa.Column("name", sa.String(32), primary_key=True),
+    sa.Column("value", sa.BigInteger, nullable=False),
+)
+
+followups = sa.Table(
+    "followups",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("customer_id", sa.ForeignKey("customers.id"), nullable=False),
+    sa.Column("staff", sa.String(64), nullable=False),
+    sa.Column("kind", sa.String(16), nullable=False),
+    sa.Column("due_at", UTCDateTime),
+    sa.Column("done_at", UTCDateTime),
+    sa.Column("note", sa.Text, nullable=False, server_default=""),
+    sa.Column("outcome", sa.Text, nullable=False, server_default=""),
+    *_stamps(),
+    sa.CheckConstraint(
+        "kind in ('call', 'wechat', 'visit', 'message', 'other')", name="kind"
+    ),
+    sa.Index("ix_followups_customer_id", "customer_id"),
+    sa.Index("ix_followups_staff_due_at", "staff", "due_at"),
+)
+
+communities = sa.Table(
+    "communities",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("name", sa.String(100), nullable=False, unique=True),
+    sa.Column("owner_id", sa.ForeignKey("customers.id")),
+    sa.Column("channel_id", sa.ForeignKey("channels.id")),
+    sa.Column("created_at", UTCDateTime, nullable=False),
+)
+
+community_members = sa.Table(
+    "community_members",
+    metadata,
+    sa.Column("community_id", sa.ForeignKey("communities.id"), primary_key=True),
+    sa.Column("customer_id", sa.ForeignKey("customers.id"), primary_key=True),
+    sa.Column("joined_at", UTCDateTime, nullable=False),
+    sa.Index("ix_community_members_customer_id", "customer_id"),
+)
+
+reviews = sa.Table(
+    "reviews",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("customer_id", sa.ForeignKey("customers.id"), nullable=False),
+    sa.Column("order_id", sa.ForeignKey("orders.id")),
+    sa.Column("posted_at", UTCDateTime, nullable=False),
+    sa.Column("platform", sa.String(32), nullable=False, server_default="wechat_moments"),
+    sa.Column("rating", sa.Integer),
+    sa.Column("content", sa.Text, nullable=False, server_default=""),
+    sa.CheckConstraint("rating between 1 and 5", name="rating_range"),
+    sa.Index("ix_reviews_customer_id", "customer_id"),
+)
+
+audit_log = sa.Table(
+    "audit_log",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("at", UTCDateTime, nullable=False),
+    sa.Column("actor", sa.String(64), nullable=False),
+    sa.Column("table_name", sa.String(64), nullable=False),
+    sa.Column("row_id", sa.Integer, nullable=False),
+    sa.Column("action", sa.String(16), nullable=False),
+    sa.Column("old_values", sa.Text),
+    sa.Column("new_values", sa.Text),
+    sa.Index("ix_audit_log_table_name_row_id", "table_name", "row_id"),
+    sa.Index("ix_audit_log_at", "at"),
+)
+
+ZERO = Decimal("0.00")

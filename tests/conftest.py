@@ -1,0 +1,103 @@
+"""Fixtures: a fresh database on SQLite and on a real PostgreSQL server for each test.
+
+`db` is parametrised over both databases, so every test that takes it runs twice. The
+PostgreSQL cluster is started once per session (salesops.pgtemp) and each test gets a
+new database cloned from a migrated template, which takes milliseconds. Without the
+PostgreSQL binaries the PostgreSQL half is skipped, except under CI, where it fails.
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+import shutil
+
+import pytest
+
+from salesops import migrate
+from salesops.db import Database
+from salesops.pgtemp import PostgresUnavailable, TempPostgres
+
+BACKENDS = ["sqlite", "postgresql"]
+_counter = itertools.count()
+
+
+def missing_service(reason: str):
+    """Skip a test that needs a service we do not have, or fail it when CI is set."""
+    if os.environ.get("CI"):
+        pytest.fail(f"{reason} (CI is set: a missing service is a failure, not a skip)")
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="session")
+def pg_server():
+    """The session's throwaway PostgreSQL cluster with a migrated template database."""
+    try:
+        server = TempPostgres().start()
+    except PostgresUnavailable as e:
+        yield e
+        return
+    template = Database(server.create_database("salesops_template"))
+    migrate.upgrade(template)
+    template.dispose()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory):
+    """A migrated SQLite file that tests copy instead of migrating again."""
+    path = tmp_path_factory.mktemp("template") / "template.db"
+    template = Database(f"sqlite:///{path}")
+    migrate.upgrade(template)
+    with template.engine.connect() as conn:
+        conn.exec_driver_sql("pragma wal_checkpoint(truncate)")
+    template.dispose()
+    return path
+
+
+def pg_url(pg_server, template: str | None = "salesops_template") -> str:
+    """A new database on the test cluster, a copy of `template` (or empty when None)."""
+    if isinstance(pg_server, Exception):
+        missing_service(str(pg_server))
+    name = f"t{os.getpid()}_{next(_counter)}"
+    if template is None:
+        return pg_server.create_database(name)
+    import psycopg
+
+    with psycopg.connect(pg_server.url().replace("postgresql+psycopg", "postgresql"),
+                         autocommit=True) as conn:
+        conn.execute(f'create database "{name}" template "{template}"')
+    return pg_server.url(name)
+
+
+@pytest.fixture(params=BACKENDS)
+def backend(request):
+    """The name of the database this run of the test uses."""
+    return request.param
+
+
+@pytest.fixture
+def db_url(backend, request, tmp_path, sqlite_template):
+    """The URL of a fresh, migrated, empty database of the current backend."""
+    if backend == "sqlite":
+        path = tmp_path / "salesops.db"
+        shutil.copy(sqlite_template, path)
+        return f"sqlite:///{path}"
+    return pg_url(request.getfixturevalue("pg_server"))
+
+
+@pytest.fixture
+def empty_db_url(backend, request, tmp_path):
+    """The URL of a fresh database with no tables at all (for migration tests)."""
+    if backend == "sqlite":
+        return f"sqlite:///{tmp_path / 'empty.db'}"
+    return pg_url(request.getfixturevalue("pg_server"), template=None)
+
+
+@pytest.fixture
+def db(db_url):
+    """A connected handle on a fresh migrated database of the current backend."""
+    handle = Database(db_url)
+    yield handle
+    handle.dispose()
