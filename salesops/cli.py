@@ -28,8 +28,13 @@ class Context:
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.option("--db", "url", envvar="SALESOPS_DB_URL", metavar="URL",
-              help="Database URL (default: sqlite:///data/salesops.db).")
+@click.option(
+    "--db",
+    "url",
+    envvar="SALESOPS_DB_URL",
+    metavar="URL",
+    help="Database URL (default: sqlite:///data/salesops.db).",
+)
 @click.pass_context
 def main(ctx: click.Context, url: str | None) -> None:
     """salesops: customers, orders and the weekly numbers for social sellers."""

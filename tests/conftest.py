@@ -65,8 +65,9 @@ def pg_url(pg_server, template: str | None = "salesops_template") -> str:
         return pg_server.create_database(name)
     import psycopg
 
-    with psycopg.connect(pg_server.url().replace("postgresql+psycopg", "postgresql"),
-                         autocommit=True) as conn:
+    with psycopg.connect(
+        pg_server.url().replace("postgresql+psycopg", "postgresql"), autocommit=True
+    ) as conn:
         conn.execute(f'create database "{name}" template "{template}"')
     return pg_server.url(name)
 
@@ -101,3 +102,56 @@ def db(db_url):
     handle = Database(db_url)
     yield handle
     handle.dispose()
+
+
+def seed_basics(db) -> dict:
+    """Two channels and three products: the least a customer or order test needs."""
+    from decimal import Decimal
+
+    import sqlalchemy as sa
+
+    from salesops.schema import channels, now_utc, products
+
+    with db.write() as conn:
+        conn.execute(
+            sa.insert(channels),
+            [
+                {"code": "wechat_moments", "name": "朋友圈", "name_en": "WeChat Moments"},
+                {"code": "micro_store", "name": "微店", "name_en": "Micro-store"},
+            ],
+        )
+        conn.execute(
+            sa.insert(products),
+            [
+                {
+                    "sku": "TEA-01",
+                    "name": "明前龙井 250g",
+                    "price": Decimal("128.00"),
+                    "unit_cost": Decimal("51.20"),
+                    "created_at": now_utc(),
+                },
+                {
+                    "sku": "HONEY-02",
+                    "name": "土蜂蜜 500g",
+                    "price": Decimal("68.50"),
+                    "unit_cost": Decimal("30.10"),
+                    "created_at": now_utc(),
+                },
+                {
+                    "sku": "GIFT-03",
+                    "name": "礼盒包装",
+                    "price": Decimal("9.90"),
+                    "unit_cost": None,
+                    "created_at": now_utc(),
+                },
+            ],
+        )
+        ids = dict(conn.execute(sa.select(channels.c.code, channels.c.id)).all())
+        ids |= dict(conn.execute(sa.select(products.c.sku, products.c.id)).all())
+    return ids
+
+
+@pytest.fixture
+def basics(db):
+    """`db` seeded with two channels and three products; returns their ids by code/SKU."""
+    return seed_basics(db)
