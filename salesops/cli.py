@@ -48,3 +48,26 @@ def init(obj: Context, demo: bool) -> None:
     """Create or upgrade the database schema to the newest revision."""
     migrate.upgrade(obj.db)
     click.echo(f"database at revision {migrate.current_revision(obj.db)}: {obj.db.url}")
+
+
+@main.command("copy-to")
+@click.argument("target_url")
+@click.pass_obj
+def copy_to(obj: Context, target_url: str) -> None:
+    """Copy this database into the empty database TARGET_URL and verify it row for row.
+
+    The usual move: salesops --db sqlite:///data/salesops.db copy-to
+    postgresql+psycopg://user@host/salesops
+    """
+    from tqdm import tqdm
+
+    from .errors import SalesopsError
+    from .transfer import copy_database
+
+    target = Database(target_url)
+    with tqdm(unit=" rows", disable=None) as bar:
+        try:
+            copied = copy_database(obj.db, target, lambda _t, n: bar.update(n))
+        except SalesopsError as e:
+            raise click.ClickException(str(e)) from None
+    click.echo(f"copied and verified {sum(copied.values())} rows in {len(copied)} tables")

@@ -8,9 +8,9 @@ PostgreSQL binaries the PostgreSQL half is skipped, except under CI, where it fa
 
 from __future__ import annotations
 
-import itertools
 import os
 import shutil
+import uuid
 
 import pytest
 
@@ -19,7 +19,6 @@ from salesops.db import Database
 from salesops.pgtemp import PostgresUnavailable, TempPostgres
 
 BACKENDS = ["sqlite", "postgresql"]
-_counter = itertools.count()
 
 
 def missing_service(reason: str):
@@ -60,7 +59,7 @@ def pg_url(pg_server, template: str | None = "salesops_template") -> str:
     """A new database on the test cluster, a copy of `template` (or empty when None)."""
     if isinstance(pg_server, Exception):
         missing_service(str(pg_server))
-    name = f"t{os.getpid()}_{next(_counter)}"
+    name = f"t{os.getpid()}_{uuid.uuid4().hex[:12]}"
     if template is None:
         return pg_server.create_database(name)
     import psycopg

@@ -32,7 +32,8 @@ def test_upgrading_a_database_that_holds_data_keeps_it(empty_db_url):
             "insert into customers (code, name, mobile, tags, notes, is_agent, version, "
             "created_at, created_by, updated_at, updated_by) values ('C000007', '张伟', "
             "'13800138000', '', '', false, 1, '2026-01-01 00:00:00', 'a', "
-            "'2026-01-01 00:00:00', 'a')")
+            "'2026-01-01 00:00:00', 'a')"
+        )
     migrate.upgrade(db)
     assert migrate.current_revision(db) == migrate.head_revision(db)
     with db.read() as conn:

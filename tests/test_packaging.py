@@ -31,8 +31,9 @@ def test_ci_runs_exactly_the_readme_test_command():
 
 
 def test_committed_notebooks_have_no_outputs():
-    tracked = subprocess.run(["git", "ls-files", "*.ipynb"], cwd=ROOT, capture_output=True,
-                             text=True, check=True).stdout.split()
+    tracked = subprocess.run(
+        ["git", "ls-files", "*.ipynb"], cwd=ROOT, capture_output=True, text=True, check=True
+    ).stdout.split()
     dirty = []
     for path in tracked:
         if not (ROOT / path).exists():
@@ -44,6 +45,7 @@ def test_committed_notebooks_have_no_outputs():
 
 
 def test_no_database_files_are_committed():
-    tracked = subprocess.run(["git", "ls-files"], cwd=ROOT, capture_output=True, text=True,
-                             check=True).stdout.split()
+    tracked = subprocess.run(
+        ["git", "ls-files"], cwd=ROOT, capture_output=True, text=True, check=True
+    ).stdout.split()
     assert [p for p in tracked if re.search(r"\.(db|sqlite3?|db-wal|db-shm)$", p)] == []
