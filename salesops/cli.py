@@ -6,6 +6,8 @@ Errors a person can cause print a plain message and exit 1, never a traceback.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
 
 from . import migrate
@@ -71,3 +73,33 @@ def copy_to(obj: Context, target_url: str) -> None:
         except SalesopsError as e:
             raise click.ClickException(str(e)) from None
     click.echo(f"copied and verified {sum(copied.values())} rows in {len(copied)} tables")
+
+
+@main.command(context_settings={"ignore_unknown_options": True, "allow_extra_args": True})
+@click.option("--port", default=8866, show_default=True, help="Port to listen on.")
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to bind; the default is reachable from this machine only.")
+@click.option("--token", envvar="SALESOPS_TOKEN", metavar="T",
+              help="Login token (or SALESOPS_TOKEN); a random one is printed when not given.")
+@click.option("--apps-dir", type=click.Path(file_okay=False, exists=True, path_type=Path),
+              help="Folder of pages to serve (default: notebooks/apps).")
+@click.option("--as", "user", metavar="NAME",
+              help="Who the pages act for in audit rows (default: the OS user).")
+@click.option("--secret-file", type=click.Path(dir_okay=False, path_type=Path),
+              envvar="SALESOPS_COOKIE_SECRET_FILE",
+              help="File keeping the login-cookie secret (default: data/.cookie_secret).")
+@click.pass_context
+def serve(ctx: click.Context, port, host, token, apps_dir, user, secret_file) -> None:
+    """Serve the staff pages with Voila behind the token login.
+
+    Extra `--Class.trait=value` options are passed to Voila (see salesops/voila_config).
+    """
+    from . import serve as serving  # Voila is slow to import; only this command needs it
+
+    opts = serving.ServeOptions(db_url=ctx.obj.url, port=port, host=host, token=token,
+                                user=user, voila_args=list(ctx.args))
+    if apps_dir:
+        opts.apps_dir = apps_dir
+    if secret_file:
+        opts.secret_file = secret_file
+    serving.run(opts, echo=click.echo)
