@@ -18,6 +18,7 @@ import secrets
 from pathlib import Path
 
 from jupyter_server.auth.identity import IdentityProvider, PasswordIdentityProvider
+from traitlets import Bool, Unicode
 
 TOKEN_ENV = "SALESOPS_TOKEN"
 SECRET_BYTES = 32
@@ -44,9 +45,16 @@ def cookie_secret(path: Path) -> bytes:
     return secret
 
 
+class TokenIdentityProvider(PasswordIdentityProvider):
+    """Sign in with the token only: no password, and the login page cannot set one."""
+
+    hashed_password = Unicode("")
+    allow_password_change = Bool(False)
+
+
 def identity_provider_class() -> type[IdentityProvider]:
     """The jupyter_server class that decides whether a request is signed in."""
-    return PasswordIdentityProvider
+    return TokenIdentityProvider
 
 
 def kernel_user(handler, shared_user: str) -> str:

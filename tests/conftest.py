@@ -18,6 +18,9 @@ from salesops import migrate
 from salesops.db import Database
 from salesops.pgtemp import PostgresUnavailable, TempPostgres
 
+# The live-server and Chromium fixtures live in tests/browser.py.
+pytest_plugins = ["browser"]
+
 BACKENDS = ["sqlite", "postgresql"]
 
 

@@ -1,0 +1,272 @@
+"""Browser-test harness: a live `salesops serve` and Debian's Chromium driven by Playwright.
+
+Loaded by conftest.py (`pytest_plugins`). Fixtures:
+- `live_server` (session): one server on a free port over a copy of notebooks/apps plus
+  `_empty.ipynb`, with a throwaway migrated SQLite database; `.url(page)`, `.kernels()`.
+- `browser` (session): headless Chromium; missing Chromium skips, or fails under CI.
+- `context`: a fresh browser context (no cookies) that cannot reach the internet.
+- `open_page`: `open_page("customers.ipynb", ".so-picker-term input")` navigates with the
+  token, waits for the selector, and closes the page (so its kernel shuts down) at the end.
+`screenshot(page, name)` saves test-artifacts/<name>.png. Wait on selectors, never sleep.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import secrets
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import nbformat
+import pytest
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+APPS_DIR = PROJECT_ROOT / "notebooks" / "apps"
+ARTIFACTS = PROJECT_ROOT / "test-artifacts"
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+READY_SELECTOR = "#rendered_cells"  # Voila shows it once every cell has been executed
+STARTUP_TIMEOUT_S = 60
+PAGE_TIMEOUT_MS = 60_000
+
+
+def free_port() -> int:
+    """A TCP port nobody listens on right now."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def write_page(folder: Path, name: str, *sources: str) -> Path:
+    """Write a notebook page of code cells (no outputs) to `folder/name`."""
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(s) for s in sources])
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
+                                 "language": "python"}
+    path = folder / name
+    nbformat.write(nb, path)
+    return path
+
+
+def wait_until(predicate, timeout: float = 30, what: str = "condition"):
+    """Poll `predicate` (bounded) until it returns a truthy value, which is returned."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = predicate()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"timed out after {timeout}s waiting for {what}")
+        time.sleep(0.1)  # a poll interval, not a wait for something to happen
+
+
+class LiveServer:
+    """A `salesops serve` subprocess on a free port with its own database and token."""
+
+    def __init__(self, root: Path, apps_dir: Path, voila_args=(), port: int | None = None,
+                 secret_file: Path | None = None):
+        self.root, self.apps_dir, self.voila_args = root, apps_dir, list(voila_args)
+        self.port = port or free_port()
+        self.token = secrets.token_urlsafe(16)
+        self.db_url = f"sqlite:///{root / 'salesops.db'}"
+        self.secret_file = secret_file or root / "cookie_secret"
+        self.log_path = root / f"serve-{self.port}.log"
+        self.proc: subprocess.Popen | None = None
+
+    def _cli(self, *args: str) -> list[str]:
+        return [sys.executable, "-m", "salesops", "--db", self.db_url, *args]
+
+    def start(self) -> LiveServer:
+        """Migrate the database, start the server and wait until it answers."""
+        subprocess.run(self._cli("init"), check=True, capture_output=True)
+        env = {**os.environ, "SALESOPS_TOKEN": self.token}
+        cmd = self._cli("serve", "--port", str(self.port), "--apps-dir", str(self.apps_dir),
+                        "--secret-file", str(self.secret_file), "--as", "tester",
+                        *self.voila_args)
+        with open(self.log_path, "w") as log:
+            self.proc = subprocess.Popen(cmd, env=env, stdout=log, stderr=subprocess.STDOUT)
+        wait_until(self._ready, STARTUP_TIMEOUT_S, f"salesops serve on port {self.port}")
+        return self
+
+    def _ready(self) -> bool:
+        if self.proc.poll() is not None:
+            raise RuntimeError(f"salesops serve exited:\n{self.log()}")
+        try:
+            self.kernels()
+        except OSError:
+            return False
+        return True
+
+    def log(self) -> str:
+        """The server's output so far (for failure messages)."""
+        return self.log_path.read_text()
+
+    def url(self, page: str = "", token: bool = True) -> str:
+        """The URL of a page (`customers.ipynb`) or of a path (`/api/kernels`)."""
+        path = page if page.startswith("/") else f"/voila/render/{page}"
+        return f"http://127.0.0.1:{self.port}{path}" + (f"?token={self.token}" if token else "")
+
+    def get(self, path: str, headers=None) -> tuple[int, dict, str]:
+        """GET `path` without following redirects: (status, headers, body)."""
+        class NoRedirect(urllib.request.HTTPRedirectHandler):
+            def redirect_request(self, *args, **kwargs):
+                return None
+
+        opener = urllib.request.build_opener(NoRedirect)
+        req = urllib.request.Request(f"http://127.0.0.1:{self.port}{path}",
+                                     headers=headers or {})
+        try:
+            with opener.open(req, timeout=PAGE_TIMEOUT_MS / 1000) as resp:
+                return resp.status, dict(resp.headers), resp.read().decode()
+        except urllib.error.HTTPError as e:
+            return e.code, dict(e.headers), e.read().decode()
+
+    def kernels(self) -> list[str]:
+        """Ids of the live kernels, asked of the server with the token."""
+        status, _, body = self.get("/api/kernels",
+                                   {"Authorization": f"token {self.token}"})
+        if status != 200:
+            raise RuntimeError(f"/api/kernels answered {status}: {body}")
+        return json.loads(body)
+
+    def wait_for_kernels(self, expected: set[str] | int, timeout: float = 30) -> list[str]:
+        """Poll until the live kernels are `expected` (a set of ids, or a count)."""
+        def matches():
+            ids = self.kernels()
+            ok = set(ids) == expected if isinstance(expected, set) else len(ids) == expected
+            return (ids,) if ok else None  # a tuple: an empty list is a valid answer
+        try:
+            return wait_until(matches, timeout, f"kernels == {expected}")[0]
+        except TimeoutError as e:
+            raise TimeoutError(f"{e}; live: {self.kernels()}") from None
+
+    def shutdown_kernel(self, kernel_id: str) -> None:
+        """Shut a kernel down (for pages fetched without a browser, which send no beacon)."""
+        req = urllib.request.Request(f"http://127.0.0.1:{self.port}/api/kernels/{kernel_id}",
+                                     method="DELETE",
+                                     headers={"Authorization": f"token {self.token}"})
+        urllib.request.urlopen(req, timeout=30).close()
+
+    def stop(self) -> None:
+        """Stop the server (it shuts its kernels down on SIGTERM)."""
+        if self.proc and self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(20)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+
+
+def apps_copy(folder: Path) -> Path:
+    """A copy of notebooks/apps in `folder`, plus `_empty.ipynb` (the page floor)."""
+    apps = folder / "apps"
+    shutil.copytree(APPS_DIR, apps, ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
+    write_page(apps, "_empty.ipynb")
+    return apps
+
+
+def launch_chromium(playwright):
+    """Debian's Chromium, headless (Playwright cannot download its own browser here)."""
+    return playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS,
+                                      headless=True)
+
+
+def offline_context(browser):
+    """A fresh browser context whose requests may only go to this machine."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    context.set_default_timeout(PAGE_TIMEOUT_MS)
+    # The lab template links a font stylesheet on a CDN; no test may depend on the internet.
+    context.route(lambda url: not url.startswith("http://127.0.0.1"),
+                  lambda route: route.abort())
+    return context
+
+
+def goto(page, url: str, selector: str = READY_SELECTOR):
+    """Navigate to `url` and wait until `selector` is visible; returns the page."""
+    page.goto(url, wait_until="commit")
+    page.locator(READY_SELECTOR).wait_for(state="visible")
+    page.locator(selector).first.wait_for(state="visible")
+    return page
+
+
+def kernel_id_of(html: str) -> str:
+    """The id of the kernel a rendered page's HTML is connected to."""
+    match = re.search(r'"kernelId": "([0-9a-f-]+)"', html)
+    if not match:
+        raise ValueError("no kernel id in this page")
+    return match.group(1)
+
+
+def page_kernel_id(page) -> str:
+    """The id of the kernel behind an open page."""
+    return kernel_id_of(page.locator("#jupyter-config-data").text_content())
+
+
+def close_page(page) -> None:
+    """Close a page as a tab close does, so Voila's beacon shuts its kernel down."""
+    page.close(run_before_unload=True)
+
+
+def screenshot(page, name: str) -> Path:
+    """Save a full-page screenshot as test-artifacts/<name>.png."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    path = ARTIFACTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory):
+    """One `salesops serve` for the session, over a copy of the apps, on a throwaway DB."""
+    root = tmp_path_factory.mktemp("serve")
+    server = LiveServer(root, apps_copy(root)).start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Headless Chromium for the session (skipped without it, failed under CI)."""
+    if not Path(CHROMIUM).exists():
+        from conftest import missing_service
+
+        missing_service(f"Chromium not found at {CHROMIUM}")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        chromium = launch_chromium(p)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def context(browser):
+    """A fresh, offline browser context, closed after the test."""
+    ctx = offline_context(browser)
+    yield ctx
+    ctx.close()
+
+
+@pytest.fixture
+def open_page(context, live_server):
+    """`open_page(name, selector=READY_SELECTOR, token=True)`: a rendered page of the server."""
+    pages = []
+
+    def _open(name: str, selector: str = READY_SELECTOR, token: bool = True):
+        page = context.new_page()
+        pages.append(page)
+        return goto(page, live_server.url(name, token=token), selector)
+
+    yield _open
+    for page in pages:
+        if not page.is_closed():
+            close_page(page)
