@@ -91,6 +91,11 @@ class SalesopsVoila(Voila):
 
     shared_user = ""
 
+    @property
+    def display_url(self):
+        """The address Voila logs: without the token, which `run` prints itself."""
+        return self.connection_url
+
     def init_settings(self):
         """Voila's settings plus the name page kernels act for."""
         settings = super().init_settings()

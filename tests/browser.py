@@ -72,8 +72,9 @@ class LiveServer:
     """A `salesops serve` subprocess on a free port with its own database and token."""
 
     def __init__(self, root: Path, apps_dir: Path, voila_args=(), port: int | None = None,
-                 secret_file: Path | None = None):
+                 secret_file: Path | None = None, init_args=("init",)):
         self.root, self.apps_dir, self.voila_args = root, apps_dir, list(voila_args)
+        self.init_args = tuple(init_args)
         self.port = port or free_port()
         self.token = secrets.token_urlsafe(16)
         self.db_url = f"sqlite:///{root / 'salesops.db'}"
@@ -86,7 +87,7 @@ class LiveServer:
 
     def start(self) -> LiveServer:
         """Migrate the database, start the server and wait until it answers."""
-        subprocess.run(self._cli("init"), check=True, capture_output=True)
+        subprocess.run(self._cli(*self.init_args), check=True, capture_output=True)
         env = {**os.environ, "SALESOPS_TOKEN": self.token}
         cmd = self._cli("serve", "--port", str(self.port), "--apps-dir", str(self.apps_dir),
                         "--secret-file", str(self.secret_file), "--as", "tester",
