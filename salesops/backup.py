@@ -18,11 +18,12 @@ from alembic.util import CommandError
 
 from . import migrate
 from .db import Database
+from .errors import SalesopsError
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 
 
-class BackupError(Exception):
+class BackupError(SalesopsError):
     """A backup or restore that cannot be done; the message says why and what to do."""
 
 
@@ -73,8 +74,10 @@ def backup_revision(path: str | Path) -> str:
     try:
         tables = {r[0] for r in conn.execute("select name from sqlite_master where type='table'")}
         if not {"alembic_version", "customers", "orders"} <= tables:
-            raise BackupError(f"{path} is a SQLite database but not a salesops one "
-                              "(no customers/orders/alembic_version tables)")
+            raise BackupError(
+                f"{path} is a SQLite database but not a salesops one "
+                "(no customers/orders/alembic_version tables)"
+            )
         row = conn.execute("select version_num from alembic_version").fetchone()
     finally:
         conn.close()
@@ -91,9 +94,11 @@ def _check_known(db: Database, revision: str) -> None:
     except CommandError:
         found = None
     if found is None:
-        raise BackupError(f"the backup is at schema revision {revision}, which this version of "
-                          f"salesops does not know (newest here: {scripts.get_current_head()}); "
-                          "upgrade salesops before restoring it")
+        raise BackupError(
+            f"the backup is at schema revision {revision}, which this version of "
+            f"salesops does not know (newest here: {scripts.get_current_head()}); "
+            "upgrade salesops before restoring it"
+        )
 
 
 def restore(db: Database, path: str | Path) -> str:

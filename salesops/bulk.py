@@ -46,8 +46,10 @@ class BulkWriter:
         d, cols = self.conn.dialect, list(rows[0])
         procs = [table.c[c].type.dialect_impl(d).bind_processor(d) for c in cols]
         sql = f"insert into {table.name} ({', '.join(cols)}) values ({', '.join('?' * len(cols))})"
-        self.conn.exec_driver_sql(sql, [tuple(p(r[c]) if p else r[c] for c, p in
-                                              zip(cols, procs, strict=True)) for r in rows])
+        self.conn.exec_driver_sql(
+            sql,
+            [tuple(p(r[c]) if p else r[c] for c, p in zip(cols, procs, strict=True)) for r in rows],
+        )
 
     def _copy(self, table: sa.Table, rows: list[dict]) -> None:
         """PostgreSQL COPY on the transaction's own connection (times as naive UTC)."""

@@ -30,8 +30,13 @@ class Context:
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.option("--db", "url", envvar="SALESOPS_DB_URL", metavar="URL",
-              help="Database URL (default: sqlite:///data/salesops.db).")
+@click.option(
+    "--db",
+    "url",
+    envvar="SALESOPS_DB_URL",
+    metavar="URL",
+    help="Database URL (default: sqlite:///data/salesops.db).",
+)
 @click.pass_context
 def main(ctx: click.Context, url: str | None) -> None:
     """salesops: customers, orders and the weekly numbers for social sellers."""
@@ -50,12 +55,27 @@ def init(obj: Context, demo: bool) -> None:
 
 
 @main.command()
-@click.option("--customers", type=click.IntRange(min=8), default=demodata.DEFAULT_CUSTOMERS,
-              show_default=True, help="How many customers to generate.")
-@click.option("--orders", type=click.IntRange(min=0), default=demodata.DEFAULT_ORDERS,
-              show_default=True, help="How many orders to generate.")
-@click.option("--seed", type=int, default=demodata.DEFAULT_SEED, show_default=True,
-              help="Random seed: the same seed gives the same rows.")
+@click.option(
+    "--customers",
+    type=click.IntRange(min=8),
+    default=demodata.DEFAULT_CUSTOMERS,
+    show_default=True,
+    help="How many customers to generate.",
+)
+@click.option(
+    "--orders",
+    type=click.IntRange(min=0),
+    default=demodata.DEFAULT_ORDERS,
+    show_default=True,
+    help="How many orders to generate.",
+)
+@click.option(
+    "--seed",
+    type=int,
+    default=demodata.DEFAULT_SEED,
+    show_default=True,
+    help="Random seed: the same seed gives the same rows.",
+)
 @click.pass_obj
 def demo(obj: Context, customers: int, orders: int, seed: int) -> None:
     """Migrate, then fill an empty database with generated demo data (any size)."""
@@ -63,8 +83,9 @@ def demo(obj: Context, customers: int, orders: int, seed: int) -> None:
 
     migrate.upgrade(obj.db)
     started = time.perf_counter()
-    summary = demodata.generate(obj.db, customers=customers, orders=orders, seed=seed,
-                                progress=True)
+    summary = demodata.generate(
+        obj.db, customers=customers, orders=orders, seed=seed, progress=True
+    )
     click.echo(f"{summary.message} in {time.perf_counter() - started:.1f}s")
     for table, count in summary.counts.items():
         click.echo(f"  {table:<22}{count:>12,}")
@@ -91,3 +112,26 @@ def restore(obj: Context, path: str) -> None:
     except backups.BackupError as e:
         raise click.ClickException(str(e)) from None
     click.echo(f"restored {path} (schema revision {revision}) into {obj.db.url}")
+
+
+@main.command("copy-to")
+@click.argument("target_url")
+@click.pass_obj
+def copy_to(obj: Context, target_url: str) -> None:
+    """Copy this database into the empty database TARGET_URL and verify it row for row.
+
+    The usual move: salesops --db sqlite:///data/salesops.db copy-to
+    postgresql+psycopg://user@host/salesops
+    """
+    from tqdm import tqdm
+
+    from .errors import SalesopsError
+    from .transfer import copy_database
+
+    target = Database(target_url)
+    with tqdm(unit=" rows", disable=None) as bar:
+        try:
+            copied = copy_database(obj.db, target, lambda _t, n: bar.update(n))
+        except SalesopsError as e:
+            raise click.ClickException(str(e)) from None
+    click.echo(f"copied and verified {sum(copied.values())} rows in {len(copied)} tables")

@@ -13,11 +13,9 @@ from __future__ import annotations
 
 import random
 from array import array
-from bisect import bisect_right
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
-from itertools import accumulate
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
@@ -26,19 +24,24 @@ from . import demo_vocab as V
 from . import schema as s
 from .bulk import BulkWriter
 from .db import Database
+from .demo_orders import DAY, OrderMaker, _ts, _weighted
 
 DEFAULT_SEED = 20151122
 DEFAULT_ANCHOR = date(2026, 11, 22)  # a Sunday: the week ending on it is complete
 DEFAULT_CUSTOMERS = 2_000
 DEFAULT_ORDERS = 15_000
 ZONE = ZoneInfo("Asia/Shanghai")  # fixed, not config, so every machine makes the same rows
-CENT = Decimal("0.01")
-DAY = 86_400
 # Parents before children, so each flush satisfies the foreign keys.
-STREAMED = [s.customers, s.communities, s.community_members, s.orders, s.order_lines,
-            s.order_status_history, s.reviews, s.followups]
-HOUR_WEIGHTS = {8: 1, 9: 2, 10: 3, 11: 3, 12: 4, 13: 3, 14: 3, 15: 3, 16: 3, 17: 4, 18: 5,
-                19: 7, 20: 9, 21: 10, 22: 8, 23: 3}
+STREAMED = [
+    s.customers,
+    s.communities,
+    s.community_members,
+    s.orders,
+    s.order_lines,
+    s.order_status_history,
+    s.reviews,
+    s.followups,
+]
 
 
 @dataclass
@@ -50,38 +53,40 @@ class DemoSummary:
     counts: dict[str, int] = field(default_factory=dict)
 
 
-def _ts(seconds: int) -> datetime:
-    """An aware UTC datetime from epoch seconds."""
-    return datetime.fromtimestamp(seconds, UTC)
-
-
-def _weighted(rng: random.Random, items: list, weights: list):
-    """One item chosen with the given weights."""
-    return rng.choices(items, weights)[0]
-
-
-def generate(db: Database, *, customers: int = DEFAULT_CUSTOMERS, orders: int = DEFAULT_ORDERS,
-             seed: int = DEFAULT_SEED, anchor: date = DEFAULT_ANCHOR, months: int = 18,
-             progress: bool = False) -> DemoSummary:
+def generate(
+    db: Database,
+    *,
+    customers: int = DEFAULT_CUSTOMERS,
+    orders: int = DEFAULT_ORDERS,
+    seed: int = DEFAULT_SEED,
+    anchor: date = DEFAULT_ANCHOR,
+    months: int = 18,
+    progress: bool = False,
+) -> DemoSummary:
     """Fill an empty database with demo data; does nothing (and says so) if customers exist."""
     with db.write() as conn:
         existing = conn.execute(sa.select(sa.func.count()).select_from(s.customers)).scalar()
         if existing:
-            return DemoSummary(False, f"database already has {existing} customers: "
-                                      "demo data not loaded", _counts(conn))
-        _Demo(conn, rng=random.Random(seed), anchor=anchor, months=months,
-              progress=progress).run(customers, orders)
+            return DemoSummary(
+                False,
+                f"database already has {existing} customers: demo data not loaded",
+                _counts(conn),
+            )
+        _Demo(conn, rng=random.Random(seed), anchor=anchor, months=months, progress=progress).run(
+            customers, orders
+        )
         return DemoSummary(True, f"demo data loaded (seed {seed})", _counts(conn))
 
 
 def _counts(conn: sa.Connection) -> dict[str, int]:
     """Row counts of every table the demo fills."""
     tables = [s.channels, s.staff_users, s.products, *STREAMED]
-    return {t.name: conn.execute(sa.select(sa.func.count()).select_from(t)).scalar()
-            for t in tables}
+    return {
+        t.name: conn.execute(sa.select(sa.func.count()).select_from(t)).scalar() for t in tables
+    }
 
 
-class _Demo:
+class _Demo(OrderMaker):
     """One generation run: reference data, then customers, then orders, in time order."""
 
     def __init__(self, conn, *, rng: random.Random, anchor: date, months: int, progress: bool):
@@ -117,17 +122,32 @@ class _Demo:
     def _reference_data(self) -> None:
         """Staff users, channels and products, each inserted only if absent."""
         c, at = self.conn, _ts(self.start - 60 * DAY)
-        self._insert_missing(s.staff_users.c.username, [
-            dict(username=u, display_name=d, role=r, password_hash=None, created_at=at)
-            for u, d, r in V.STAFF])
-        self._insert_missing(s.channels.c.code, [
-            dict(code=k, name=n, name_en=e) for k, n, e, _ in V.CHANNELS])
+        self._insert_missing(
+            s.staff_users.c.username,
+            [
+                dict(username=u, display_name=d, role=r, password_hash=None, created_at=at)
+                for u, d, r in V.STAFF
+            ],
+        )
+        self._insert_missing(
+            s.channels.c.code, [dict(code=k, name=n, name_en=e) for k, n, e, _ in V.CHANNELS]
+        )
         self.channels = dict(c.execute(sa.select(s.channels.c.code, s.channels.c.id)).all())
         self.channel_ids = [self.channels[k] for k, *_ in V.CHANNELS]
-        self._insert_missing(s.products.c.sku, [
-            dict(sku=k, name=n, category=g, price=Decimal(p),
-                 unit_cost=None if u is None else Decimal(u), created_at=at)
-            for k, n, g, p, u in V.PRODUCTS])
+        self._insert_missing(
+            s.products.c.sku,
+            [
+                dict(
+                    sku=k,
+                    name=n,
+                    category=g,
+                    price=Decimal(p),
+                    unit_cost=None if u is None else Decimal(u),
+                    created_at=at,
+                )
+                for k, n, g, p, u in V.PRODUCTS
+            ],
+        )
         skus = [p[0] for p in V.PRODUCTS]
         q = sa.select(s.products).where(s.products.c.sku.in_(skus)).order_by(s.products.c.sku)
         self.products = [dict(r._mapping) for r in c.execute(q)]
@@ -176,16 +196,34 @@ class _Demo:
         wechat = None if rng.random() < 0.08 else self._wechat_id(cid, pinyin)
         province, cities, _ = _weighted(rng, V.REGIONS, [w for *_, w in V.REGIONS])
         at = _ts(joined)
-        self.out.add(s.customers, dict(
-            id=cid, code=f"C{cid:06d}", name=name, mobile=self._mobile(cid), wechat_id=wechat,
-            wechat_key=wechat and wechat.lower(), region=f"{province} {rng.choice(cities)}",
-            channel_id=self.channels[channel], referrer_id=self._referrer(cid, i),
-            is_agent=agent, parent_agent_id=self._parent_agent(cid, i, agent),
-            tags=",".join(rng.sample(V.TAGS, rng.choice((0, 0, 1, 2)))), notes="", version=1,
-            created_at=at, created_by=staff, updated_at=at, updated_by=staff, deleted_at=None))
+        self.out.add(
+            s.customers,
+            dict(
+                id=cid,
+                code=f"C{cid:06d}",
+                name=name,
+                mobile=self._mobile(cid),
+                wechat_id=wechat,
+                wechat_key=wechat and wechat.lower(),
+                region=f"{province} {rng.choice(cities)}",
+                channel_id=self.channels[channel],
+                referrer_id=self._referrer(cid, i),
+                is_agent=agent,
+                parent_agent_id=self._parent_agent(cid, i, agent),
+                tags=",".join(rng.sample(V.TAGS, rng.choice((0, 0, 1, 2)))),
+                notes="",
+                version=1,
+                created_at=at,
+                created_by=staff,
+                updated_at=at,
+                updated_by=staff,
+                deleted_at=None,
+            ),
+        )
         self.joined.append(joined)
-        self.weights.append(0.0 if rng.random() < 0.22 else min(rng.paretovariate(1.3), 40.0)
-                            * (4 if agent else 1))
+        self.weights.append(
+            0.0 if rng.random() < 0.22 else min(rng.paretovariate(1.3), 40.0) * (4 if agent else 1)
+        )
         self.is_agent.append(agent)
         self.home.append(self.channels[channel])
 
@@ -232,17 +270,28 @@ class _Demo:
             owner = self.ids[min(k * 3, len(self.ids) - 1)]
             at = min(self.joined[owner - self.ids[0]] + rng.randrange(1, 30) * DAY, self.end)
             made.append((first + k, at))
-            self.out.add(s.communities, dict(id=first + k, name=name, owner_id=owner,
-                                             channel_id=self.channels[channel],
-                                             created_at=_ts(at)))
+            self.out.add(
+                s.communities,
+                dict(
+                    id=first + k,
+                    name=name,
+                    owner_id=owner,
+                    channel_id=self.channels[channel],
+                    created_at=_ts(at),
+                ),
+            )
         self.followup_id = self._next_id(s.followups)
         for i, cid in enumerate(self.ids):
             # Prospects who never buy are the ones communities most often hold.
             if rng.random() < (0.45 if self.weights[i] == 0 else 0.25):
                 for com, at in rng.sample(made, rng.choice((1, 1, 2))):
                     joined = max(at, self.joined[i]) + rng.randrange(DAY * 20)
-                    self.out.add(s.community_members, dict(
-                        community_id=com, customer_id=cid, joined_at=_ts(min(joined, self.end))))
+                    self.out.add(
+                        s.community_members,
+                        dict(
+                            community_id=com, customer_id=cid, joined_at=_ts(min(joined, self.end))
+                        ),
+                    )
             if rng.random() < 0.2:
                 self._followups(cid, i)
 
@@ -258,136 +307,25 @@ class _Demo:
                 done = done if done <= self.end else None
             kind = rng.choice(list(V.FOLLOWUP_NOTES))
             staff = rng.choice(V.SALES_STAFF)
-            self.out.add(s.followups, dict(
-                id=self.followup_id, customer_id=cid, staff=staff, kind=kind, due_at=_ts(due),
-                done_at=done and _ts(done), note=rng.choice(V.FOLLOWUP_NOTES[kind]),
-                outcome=rng.choice(V.OUTCOMES) if done else "", version=1,
-                created_at=_ts(created), created_by=staff,
-                updated_at=_ts(max(created, done or created)), updated_by=staff))
+            self.out.add(
+                s.followups,
+                dict(
+                    id=self.followup_id,
+                    customer_id=cid,
+                    staff=staff,
+                    kind=kind,
+                    due_at=_ts(due),
+                    done_at=done and _ts(done),
+                    note=rng.choice(V.FOLLOWUP_NOTES[kind]),
+                    outcome=rng.choice(V.OUTCOMES) if done else "",
+                    version=1,
+                    created_at=_ts(created),
+                    created_by=staff,
+                    updated_at=_ts(max(created, done or created)),
+                    updated_by=staff,
+                ),
+            )
             self.followup_id += 1
-
-    # -- orders -------------------------------------------------------------------------------
-
-    def _orders(self, n: int) -> None:
-        """Orders day by day (so order numbers follow time), each to an already-joined buyer."""
-        self.cum = array("d", accumulate(self.weights))
-        self.order_id = self._next_id(s.orders)
-        self.line_id, self.history_id = self._next_id(s.order_lines), self._next_id(
-            s.order_status_history)
-        self.review_id = self._next_id(s.reviews)
-        days = (self.end - self.start + 1) // DAY
-        weights = [self._day_weight(d, days) for d in range(days)]
-        total, running, placed = sum(weights), 0.0, 0
-        with self._bar(n, "orders") as bar:
-            for d, w in enumerate(weights):
-                running += w
-                count = round(n * running / total) - placed
-                for t in sorted(self._order_time(d) for _ in range(count)):
-                    self._order(t)
-                placed += count
-                bar.update(count)
-
-    def _day_weight(self, d: int, days: int) -> float:
-        """A growing business, busier weekends, shopping festivals (618, 双11, 双12)."""
-        day = self.first_day + timedelta(days=d)
-        festival = {(6, 18): 3.0, (11, 11): 4.0, (12, 12): 2.0}.get((day.month, day.day), 1.0)
-        weekend = 1.2 if day.weekday() >= 5 else 1.0
-        return (0.5 + d / days) * festival * weekend * self.rng.uniform(0.8, 1.2)
-
-    def _order_time(self, d: int) -> int:
-        """A moment of business day `d`, in Shanghai business hours, as epoch seconds."""
-        hour = _weighted(self.rng, list(HOUR_WEIGHTS), list(HOUR_WEIGHTS.values()))
-        return self.start + d * DAY + hour * 3600 + self.rng.randrange(3600)
-
-    def _buyer(self, t: int) -> int | None:
-        """A customer who had joined by `t`, chosen by purchase propensity (heavy-tailed)."""
-        k = bisect_right(self.joined, t)
-        if k == 0 or self.cum[k - 1] == 0:
-            return None
-        return bisect_right(self.cum, self.rng.random() * self.cum[k - 1], 0, k - 1)
-
-    def _order(self, t: int) -> None:
-        """One order with its lines, status history and perhaps an order-share."""
-        rng, i = self.rng, self._buyer(t)
-        if i is None:
-            return
-        oid, staff = self.order_id, rng.choice(V.SALES_STAFF)
-        channel = self.home[i] if rng.random() < 0.75 else rng.choice(self.channel_ids)
-        goods = self._lines(oid, bool(self.is_agent[i]))
-        shipping = Decimal(0) if goods >= 99 else Decimal(rng.choice(("8.00", "10.00", "12.00")))
-        path = self._status_path(t)
-        self.out.add(s.orders, dict(
-            id=oid, order_no=f"SO{oid:08d}", customer_id=self.ids[i], channel_id=channel,
-            status=path[-1][1], ordered_at=_ts(t), goods_amount=goods, discount=Decimal("0.00"),
-            shipping=shipping, total=goods + shipping, note="", version=1, created_at=_ts(t),
-            created_by=staff, updated_at=_ts(path[-1][2]), updated_by=staff, deleted_at=None))
-        for old, new, at, reason in path:
-            self.out.add(s.order_status_history, dict(
-                id=self.history_id, order_id=oid, from_status=old, to_status=new,
-                changed_at=_ts(at), changed_by=staff, reason=reason))
-            self.history_id += 1
-        if path[-1][1] == "completed" and rng.random() < 0.12:
-            self._review(oid, self.ids[i], path[-1][2])
-        self.order_id += 1
-
-    def _lines(self, oid: int, agent: bool) -> Decimal:
-        """One to four lines priced from the catalogue at sale time; returns goods_amount."""
-        rng, goods = self.rng, Decimal("0.00")
-        count = _weighted(rng, [1, 2, 3, 4], [55, 28, 12, 5])
-        picked: list[dict] = []
-        while len(picked) < count:
-            p = _weighted(rng, self.products, self.popularity)
-            if p not in picked:
-                picked.append(p)
-        for no, p in enumerate(picked, 1):
-            qty = rng.choice((5, 10, 10, 20)) if agent else _weighted(rng, [1, 2, 3], [70, 20, 10])
-            gross = p["price"] * qty
-            rate = rng.choice(("0.10", "0.15", "0.20")) if agent else (
-                rng.choice(("0.05", "0.10")) if rng.random() < 0.15 else "0")
-            discount = (gross * Decimal(rate)).quantize(CENT)
-            self.out.add(s.order_lines, dict(
-                id=self.line_id, order_id=oid, line_no=no, product_id=p["id"], sku=p["sku"],
-                product_name=p["name"], quantity=qty, unit_price=p["price"],
-                unit_cost=p["unit_cost"], discount=discount, amount=gross - discount))
-            self.line_id += 1
-            goods += gross - discount
-        return goods
-
-    def _status_path(self, t: int) -> list[tuple]:
-        """Transitions (from, to, at, reason) up to the anchor: new->paid->shipped->completed;
-        a few are cancelled (from new or paid) or refunded (from paid, shipped or completed)."""
-        rng, path = self.rng, [(None, "new", t, "")]
-        steps = [("paid", 60, 1800), ("shipped", 4 * 3600, 2 * DAY),
-                 ("completed", 3 * DAY, 8 * DAY)]
-        u = rng.random()
-        cancel = "new" if u < 0.05 else "paid" if u < 0.065 else None
-        refund = rng.choice(("paid", "shipped", "completed")) if 0.065 <= u < 0.09 else None
-        for status, low, high in [(None, 0, 0), *steps]:
-            last = path[-1]
-            if last[1] in (cancel, refund):
-                at = last[2] + rng.randrange(3600, 5 * DAY)
-                reason, to = ("客户取消", "cancelled") if cancel else ("质量问题退款", "refunded")
-                if at <= self.end:
-                    path.append((last[1], to, at, reason))
-                return path
-            if status is None:
-                continue
-            at = last[2] + rng.randrange(low, high)
-            if at > self.end:
-                return path
-            path.append((last[1], status, at, ""))
-        return path
-
-    def _review(self, oid: int, cid: int, completed: int) -> None:
-        """A 晒单 posted a few days after the order completed (if before the anchor)."""
-        at = completed + self.rng.randrange(3600, 4 * DAY)
-        if at > self.end:
-            return
-        rating, text = self.rng.choice(V.REVIEWS)
-        self.out.add(s.reviews, dict(
-            id=self.review_id, customer_id=cid, order_id=oid, posted_at=_ts(at),
-            platform=self.rng.choice(V.REVIEW_PLATFORMS), rating=rating, content=text))
-        self.review_id += 1
 
     # -- counters and sequences -----------------------------------------------------------------
 
@@ -403,6 +341,9 @@ class _Demo:
         if self.conn.dialect.name == "postgresql":
             for table in STREAMED:
                 if "id" in table.c:  # constant table names from schema.py, not input
-                    self.conn.execute(sa.text(
-                        f"select setval(pg_get_serial_sequence('{table.name}', 'id'), "
-                        f"coalesce(max(id), 1), max(id) is not null) from {table.name}"))
+                    self.conn.execute(
+                        sa.text(
+                            f"select setval(pg_get_serial_sequence('{table.name}', 'id'), "
+                            f"coalesce(max(id), 1), max(id) is not null) from {table.name}"
+                        )
+                    )

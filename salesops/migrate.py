@@ -62,3 +62,8 @@ def pending_changes(db: Database) -> list:
     with db.read() as conn:
         ctx = MigrationContext.configure(conn, opts={"compare_type": True})
         return compare_metadata(ctx, metadata)
+
+
+def first_revision(db: Database) -> str:
+    """The oldest revision (the initial schema)."""
+    return ScriptDirectory.from_config(alembic_config(db)).get_base()

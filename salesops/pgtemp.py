@@ -66,12 +66,33 @@ class TempPostgres:
         """initdb and start the server; returns self once it accepts connections."""
         if self._as_root:
             shutil.chown(self.root, "postgres", "postgres")
-        self._run(str(self.bindir / "initdb"), "-D", str(self.datadir), "--auth-local=trust",
-                  "--auth-host=trust", "-U", "postgres", "-E", "UTF8", "--locale=C.UTF-8")
-        opts = (f"-p {self.port} -k {self.root} -c listen_addresses=127.0.0.1 -c fsync=off "
-                "-c synchronous_commit=off -c full_page_writes=off -c max_connections=200")
-        self._run(str(self.bindir / "pg_ctl"), "-D", str(self.datadir), "-o", opts,
-                  "-l", str(self.root / "server.log"), "-w", "start")
+        self._run(
+            str(self.bindir / "initdb"),
+            "-D",
+            str(self.datadir),
+            "--auth-local=trust",
+            "--auth-host=trust",
+            "-U",
+            "postgres",
+            "-E",
+            "UTF8",
+            "--locale=C.UTF-8",
+        )
+        opts = (
+            f"-p {self.port} -k {self.root} -c listen_addresses=127.0.0.1 -c fsync=off "
+            "-c synchronous_commit=off -c full_page_writes=off -c max_connections=200"
+        )
+        self._run(
+            str(self.bindir / "pg_ctl"),
+            "-D",
+            str(self.datadir),
+            "-o",
+            opts,
+            "-l",
+            str(self.root / "server.log"),
+            "-w",
+            "start",
+        )
         return self
 
     def url(self, dbname: str = "postgres") -> str:
@@ -82,8 +103,9 @@ class TempPostgres:
         """Create an empty database and return its URL."""
         import psycopg
 
-        with psycopg.connect(f"host=127.0.0.1 port={self.port} user=postgres dbname=postgres",
-                             autocommit=True) as conn:
+        with psycopg.connect(
+            f"host=127.0.0.1 port={self.port} user=postgres dbname=postgres", autocommit=True
+        ) as conn:
             conn.execute(f'drop database if exists "{dbname}" with (force)')
             conn.execute(f'create database "{dbname}"')
         return self.url(dbname)
@@ -91,8 +113,15 @@ class TempPostgres:
     def stop(self) -> None:
         """Stop the server and delete its files."""
         try:
-            self._run(str(self.bindir / "pg_ctl"), "-D", str(self.datadir), "-m", "immediate",
-                      "-w", "stop")
+            self._run(
+                str(self.bindir / "pg_ctl"),
+                "-D",
+                str(self.datadir),
+                "-m",
+                "immediate",
+                "-w",
+                "stop",
+            )
         except subprocess.CalledProcessError:
             pass
         for _ in range(20):

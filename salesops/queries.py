@@ -30,6 +30,7 @@ import sqlalchemy as sa
 
 from .config import PROJECT_ROOT
 from .db import Database
+from .errors import SalesopsError
 from .schema import UTCDateTime
 
 QUERIES_DIR = PROJECT_ROOT / "queries"
@@ -46,7 +47,7 @@ PARAM = re.compile(r"(?<![:\w]):([A-Za-z_]\w*)")
 NOISE = re.compile(r"'(?:[^']|'')*'|--[^\n]*|::")
 
 
-class QueryError(ValueError):
+class QueryError(SalesopsError, ValueError):
     """A query that does not exist, is defined twice, or was called with the wrong params."""
 
 
@@ -93,10 +94,22 @@ def _load_file(path: Path, found: dict[str, Query]) -> None:
             where = f"{old.file} and {path.name}" if old.file != path.name else path.name
             raise QueryError(f"query {name!r} is defined twice ({where})")
         if old and set(old.params) != set(q.params):
-            raise QueryError(f"query {name!r}: dialect {dialect} has params {q.params}, "
-                             f"the other variant {old.params}")
-        found[name] = Query(name, old.file, old.doc or q.doc, old.params,
-                            {**old.columns, **q.columns}, {**old.sql, **q.sql}) if old else q
+            raise QueryError(
+                f"query {name!r}: dialect {dialect} has params {q.params}, "
+                f"the other variant {old.params}"
+            )
+        found[name] = (
+            Query(
+                name,
+                old.file,
+                old.doc or q.doc,
+                old.params,
+                {**old.columns, **q.columns},
+                {**old.sql, **q.sql},
+            )
+            if old
+            else q
+        )
 
 
 _cache: dict[tuple, dict[str, Query]] = {}
@@ -112,8 +125,10 @@ def load(folder: Path | str | None = None) -> dict[str, Query]:
             _load_file(path, found)
         for q in found.values():
             if None not in q.sql and {"sqlite", "postgresql"} - set(q.sql):
-                raise QueryError(f"query {q.name!r} needs a portable version or one per "
-                                 "database (sqlite and postgresql)")
+                raise QueryError(
+                    f"query {q.name!r} needs a portable version or one per "
+                    "database (sqlite and postgresql)"
+                )
         _cache.clear()
         _cache[key] = found
     return _cache[key]
@@ -140,11 +155,16 @@ def _statement(q: Query, dialect: str, params: dict) -> sa.TextClause:
     missing = [p for p in q.params if p not in params]
     unknown = [p for p in params if p not in q.params]
     if missing or unknown:
-        raise QueryError(f"query {q.name!r} takes parameters {', '.join(q.params) or '(none)'}"
-                         + (f"; missing: {', '.join(missing)}" if missing else "")
-                         + (f"; unknown: {', '.join(unknown)}" if unknown else ""))
-    types = {k: UTCDateTime() if isinstance(v, datetime) else sa.Numeric(12, 2)
-             for k, v in params.items() if isinstance(v, datetime | Decimal)}
+        raise QueryError(
+            f"query {q.name!r} takes parameters {', '.join(q.params) or '(none)'}"
+            + (f"; missing: {', '.join(missing)}" if missing else "")
+            + (f"; unknown: {', '.join(unknown)}" if unknown else "")
+        )
+    types = {
+        k: UTCDateTime() if isinstance(v, datetime) else sa.Numeric(12, 2)
+        for k, v in params.items()
+        if isinstance(v, datetime | Decimal)
+    }
     binds = [sa.bindparam(k, type_=t) for k, t in types.items()]
     return sa.text(q.sql_for(dialect)).bindparams(*binds)
 

@@ -222,9 +222,7 @@ followups = sa.Table(
     sa.Column("note", sa.Text, nullable=False, server_default=""),
     sa.Column("outcome", sa.Text, nullable=False, server_default=""),
     *_stamps(),
-    sa.CheckConstraint(
-        "kind in ('call', 'wechat', 'visit', 'message', 'other')", name="kind"
-    ),
+    sa.CheckConstraint("kind in ('call', 'wechat', 'visit', 'message', 'other')", name="kind"),
     sa.Index("ix_followups_customer_id", "customer_id"),
     sa.Index("ix_followups_staff_due_at", "staff", "due_at"),
 )

@@ -8,9 +8,9 @@ PostgreSQL binaries the PostgreSQL half is skipped, except under CI, where it fa
 
 from __future__ import annotations
 
-import itertools
 import os
 import shutil
+import uuid
 
 import pytest
 
@@ -19,7 +19,6 @@ from salesops.db import Database
 from salesops.pgtemp import PostgresUnavailable, TempPostgres
 
 BACKENDS = ["sqlite", "postgresql"]
-_counter = itertools.count()
 
 
 def missing_service(reason: str):
@@ -60,13 +59,14 @@ def pg_url(pg_server, template: str | None = "salesops_template") -> str:
     """A new database on the test cluster, a copy of `template` (or empty when None)."""
     if isinstance(pg_server, Exception):
         missing_service(str(pg_server))
-    name = f"t{os.getpid()}_{next(_counter)}"
+    name = f"t{os.getpid()}_{uuid.uuid4().hex[:12]}"
     if template is None:
         return pg_server.create_database(name)
     import psycopg
 
-    with psycopg.connect(pg_server.url().replace("postgresql+psycopg", "postgresql"),
-                         autocommit=True) as conn:
+    with psycopg.connect(
+        pg_server.url().replace("postgresql+psycopg", "postgresql"), autocommit=True
+    ) as conn:
         conn.execute(f'create database "{name}" template "{template}"')
     return pg_server.url(name)
 
@@ -109,7 +109,7 @@ def fresh_db_url(request, tmp_path, sqlite_template):
 
     def make(backend: str) -> str:
         if backend == "sqlite":
-            path = tmp_path / f"fresh{next(_counter)}.db"
+            path = tmp_path / f"fresh{uuid.uuid4().hex[:8]}.db"
             shutil.copy(sqlite_template, path)
             return f"sqlite:///{path}"
         return pg_url(request.getfixturevalue("pg_server"))
@@ -149,7 +149,7 @@ class DemoTemplates:
         """A new writable copy of the demo database (file copy / CREATE DATABASE TEMPLATE)."""
         template = self.template(backend)
         if backend == "sqlite":
-            path = tmp_path / f"demo{next(_counter)}.db"
+            path = tmp_path / f"demo{uuid.uuid4().hex[:8]}.db"
             shutil.copy(template, path)
             return f"sqlite:///{path}"
         return pg_url(self.request.getfixturevalue("pg_server"), template=template)
@@ -176,3 +176,56 @@ def demo_db(request, demo_templates, tmp_path_factory):
 def demo_db_url(backend, demo_templates, tmp_path):
     """The URL of a fresh writable copy of the demo data, on the current backend."""
     return demo_templates.copy_url(backend, tmp_path)
+
+
+def seed_basics(db) -> dict:
+    """Two channels and three products: the least a customer or order test needs."""
+    from decimal import Decimal
+
+    import sqlalchemy as sa
+
+    from salesops.schema import channels, now_utc, products
+
+    with db.write() as conn:
+        conn.execute(
+            sa.insert(channels),
+            [
+                {"code": "wechat_moments", "name": "朋友圈", "name_en": "WeChat Moments"},
+                {"code": "micro_store", "name": "微店", "name_en": "Micro-store"},
+            ],
+        )
+        conn.execute(
+            sa.insert(products),
+            [
+                {
+                    "sku": "TEA-01",
+                    "name": "明前龙井 250g",
+                    "price": Decimal("128.00"),
+                    "unit_cost": Decimal("51.20"),
+                    "created_at": now_utc(),
+                },
+                {
+                    "sku": "HONEY-02",
+                    "name": "土蜂蜜 500g",
+                    "price": Decimal("68.50"),
+                    "unit_cost": Decimal("30.10"),
+                    "created_at": now_utc(),
+                },
+                {
+                    "sku": "GIFT-03",
+                    "name": "礼盒包装",
+                    "price": Decimal("9.90"),
+                    "unit_cost": None,
+                    "created_at": now_utc(),
+                },
+            ],
+        )
+        ids = dict(conn.execute(sa.select(channels.c.code, channels.c.id)).all())
+        ids |= dict(conn.execute(sa.select(products.c.sku, products.c.id)).all())
+    return ids
+
+
+@pytest.fixture
+def basics(db):
+    """`db` seeded with two channels and three products; returns their ids by code/SKU."""
+    return seed_basics(db)

@@ -63,9 +63,12 @@ def test_restore_refuses_files_that_are_not_salesops_backups(small_sqlite, tmp_p
     with sqlite3.connect(newer) as conn:
         conn.execute("update alembic_version set version_num = '9999_from_the_future'")
     conn.close()
-    cases = [(text, "not a SQLite database"), (other, "not a salesops one"),
-             (tmp_path / "missing.db", "does not exist"),
-             (newer, "revision 9999_from_the_future, which this version of salesops does not")]
+    cases = [
+        (text, "not a SQLite database"),
+        (other, "not a salesops one"),
+        (tmp_path / "missing.db", "does not exist"),
+        (newer, "revision 9999_from_the_future, which this version of salesops does not"),
+    ]
     for path, message in cases:
         with pytest.raises(backup.BackupError, match=message):
             backup.restore(small_sqlite, path)

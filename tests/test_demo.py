@@ -15,16 +15,26 @@ from salesops.cli import main
 from salesops.db import Database
 
 SMALL = dict(customers=120, orders=600)
-TRANSITIONS = {(None, "new"), ("new", "paid"), ("paid", "shipped"), ("shipped", "completed"),
-               ("new", "cancelled"), ("paid", "cancelled"), ("paid", "refunded"),
-               ("shipped", "refunded"), ("completed", "refunded")}
+TRANSITIONS = {
+    (None, "new"),
+    ("new", "paid"),
+    ("paid", "shipped"),
+    ("shipped", "completed"),
+    ("new", "cancelled"),
+    ("paid", "cancelled"),
+    ("paid", "refunded"),
+    ("shipped", "refunded"),
+    ("completed", "refunded"),
+}
 
 
 def dump(db: Database) -> dict[str, list[tuple]]:
     """Every row of every table the demo fills, in primary-key order."""
     with db.read() as conn:
-        return {t.name: [tuple(r) for r in conn.execute(sa.select(t).order_by(*t.primary_key))]
-                for t in [*demo.STREAMED, s.channels, s.products, s.staff_users, s.counters]}
+        return {
+            t.name: [tuple(r) for r in conn.execute(sa.select(t).order_by(*t.primary_key))]
+            for t in [*demo.STREAMED, s.channels, s.products, s.staff_users, s.counters]
+        }
 
 
 def rows(db: Database, table: sa.Table) -> list:
@@ -53,14 +63,23 @@ def test_generating_twice_adds_nothing_and_says_so(db):
     second = demo.generate(db, **SMALL)
     assert first.created and not second.created
     assert "already has 120 customers" in second.message
-    assert second.counts == first.counts == {t: len(r) for t, r in dump(db).items()
-                                             if t in first.counts}
+    assert (
+        second.counts
+        == first.counts
+        == {t: len(r) for t, r in dump(db).items() if t in first.counts}
+    )
 
 
 def test_channels_products_and_staff_are_complete(demo_db):
     channels = {r.code: r for r in rows(demo_db, s.channels)}
-    for code in ["wechat_moments", "micro_store", "community_group", "social_platform",
-                 "marketplace", "cross_border"]:
+    for code in [
+        "wechat_moments",
+        "micro_store",
+        "community_group",
+        "social_platform",
+        "marketplace",
+        "cross_border",
+    ]:
         assert channels[code].name and channels[code].name_en
     assert channels["wechat_moments"].name == "朋友圈"
     products = rows(demo_db, s.products)
@@ -71,7 +90,10 @@ def test_channels_products_and_staff_are_complete(demo_db):
             assert Decimal("0.20") <= (p.price - p.unit_cost) / p.price <= Decimal("0.80")
     staff = {r.username: r for r in rows(demo_db, s.staff_users)}
     assert {u: staff[u].role for u in ["wang.fang", "li.lei", "admin"]} == {
-        "wang.fang": "staff", "li.lei": "manager", "admin": "admin"}
+        "wang.fang": "staff",
+        "li.lei": "manager",
+        "admin": "admin",
+    }
     assert all(u.password_hash is None for u in staff.values())
 
 
@@ -127,8 +149,10 @@ def test_statuses_match_their_history(demo_db):
     for o in rows(demo_db, s.orders):
         steps = history[o.id]
         assert steps[0].changed_at == o.ordered_at
-        assert all(a.to_status == b.from_status and a.changed_at <= b.changed_at
-                   for a, b in zip(steps, steps[1:], strict=False))
+        assert all(
+            a.to_status == b.from_status and a.changed_at <= b.changed_at
+            for a, b in zip(steps, steps[1:], strict=False)
+        )
         assert {(h.from_status, h.to_status) for h in steps} <= TRANSITIONS
         assert steps[-1].to_status == o.status
         statuses[o.status] += 1
@@ -172,20 +196,29 @@ def test_counters_continue_after_the_demo_and_new_rows_get_fresh_ids(demo_db_url
     db = Database(demo_db_url)
     with db.write() as conn:
         counters = dict(conn.execute(sa.select(s.counters.c.name, s.counters.c.value)).all())
-        assert counters == {"customer_code": demo.DEFAULT_CUSTOMERS,
-                            "order_no": demo.DEFAULT_ORDERS}
-        stamp = dict(version=1, created_at=s.now_utc(), created_by="t", updated_at=s.now_utc(),
-                     updated_by="t")
-        new_id = conn.execute(s.customers.insert().values(code="C999999", name="新客户", **stamp)
-                              ).inserted_primary_key[0]
+        assert counters == {
+            "customer_code": demo.DEFAULT_CUSTOMERS,
+            "order_no": demo.DEFAULT_ORDERS,
+        }
+        stamp = dict(
+            version=1,
+            created_at=s.now_utc(),
+            created_by="t",
+            updated_at=s.now_utc(),
+            updated_by="t",
+        )
+        new_id = conn.execute(
+            s.customers.insert().values(code="C999999", name="新客户", **stamp)
+        ).inserted_primary_key[0]
     assert new_id == demo.DEFAULT_CUSTOMERS + 1
     db.dispose()
 
 
 def test_cli_demo_prints_a_summary_and_init_demo_loads_once(fresh_db_url):
     url = fresh_db_url("sqlite")
-    result = CliRunner().invoke(main, ["--db", url, "demo", "--customers", "50",
-                                       "--orders", "200", "--seed", "3"])
+    result = CliRunner().invoke(
+        main, ["--db", url, "demo", "--customers", "50", "--orders", "200", "--seed", "3"]
+    )
     assert result.exit_code == 0, result.output
     assert re.search(r"orders\s+200\b", result.output)
     again = CliRunner().invoke(main, ["--db", url, "init", "--demo"])

@@ -41,9 +41,18 @@ def test_every_query_file_loads_with_unique_names():
     files = {p.name for p in queries.QUERIES_DIR.glob("*.sql")}
     assert set(listed["file"]) == files
     assert listed["name"].is_unique
-    for name in ["search_customers", "customer_profile", "customer_orders", "customer_referrals",
-                 "customer_totals", "agent_tree", "orders_of_week", "order_lines_of_order",
-                 "weekly_kpis", "followups_due"]:
+    for name in [
+        "search_customers",
+        "customer_profile",
+        "customer_orders",
+        "customer_referrals",
+        "customer_totals",
+        "agent_tree",
+        "orders_of_week",
+        "order_lines_of_order",
+        "weekly_kpis",
+        "followups_due",
+    ]:
         assert name in set(listed["name"])
 
 
@@ -74,8 +83,10 @@ def test_a_call_with_missing_or_unknown_parameters_names_them(demo_db):
 
 
 def test_a_new_sql_file_is_a_new_query_and_duplicates_are_refused(tmp_path):
-    (tmp_path / "a.sql").write_text("-- name: count_things\n-- How many :kind things.\n"
-                                    "-- money: total\nselect :kind as kind, 1.5 as total;\n")
+    (tmp_path / "a.sql").write_text(
+        "-- name: count_things\n-- How many :kind things.\n"
+        "-- money: total\nselect :kind as kind, 1.5 as total;\n"
+    )
     q = queries.get_query("count_things", tmp_path)
     assert (q.params, q.doc, q.columns) == (("kind",), "How many :kind things.", {"total": "money"})
     assert q.sql_for("sqlite") == "select :kind as kind, 1.5 as total"
@@ -87,7 +98,8 @@ def test_a_new_sql_file_is_a_new_query_and_duplicates_are_refused(tmp_path):
 def test_a_dialect_block_replaces_the_portable_sql_on_that_database(tmp_path):
     (tmp_path / "a.sql").write_text(
         "-- name: today\n-- The date.\nselect date('now');\n\n"
-        "-- name: today\n-- dialect: postgresql\nselect current_date;\n")
+        "-- name: today\n-- dialect: postgresql\nselect current_date;\n"
+    )
     q = queries.get_query("today", tmp_path)
     assert q.sql_for("postgresql") == "select current_date"
     assert q.sql_for("sqlite") == "select date('now')"
@@ -98,29 +110,50 @@ def test_a_dialect_block_replaces_the_portable_sql_on_that_database(tmp_path):
 
 def test_search_finds_a_known_customer_by_name_mobile_and_wechat_prefix(demo_db):
     with demo_db.read() as conn:
-        known = conn.execute(sa.select(s.customers).where(s.customers.c.wechat_id.isnot(None))
-                             .order_by(s.customers.c.id).offset(100).limit(1)).one()
+        known = conn.execute(
+            sa.select(s.customers)
+            .where(s.customers.c.wechat_id.isnot(None))
+            .order_by(s.customers.c.id)
+            .offset(100)
+            .limit(1)
+        ).one()
     by_mobile = queries.fetch_df(demo_db, "search_customers", term=known.mobile, limit=5)
     assert by_mobile["id"].iloc[0] == known.id
     by_name = queries.fetch_df(demo_db, "search_customers", term=known.name, limit=100)
     assert known.id in set(by_name["id"])
-    assert (by_name["name"].iloc[0] == known.name)  # exact matches first
+    assert by_name["name"].iloc[0] == known.name  # exact matches first
     prefix = known.wechat_id[:7].upper()  # WeChat IDs match in any case
     by_wechat = queries.fetch_df(demo_db, "search_customers", term=prefix, limit=2000)
     assert known.id in set(by_wechat["id"])
     assert queries.fetch_df(demo_db, "search_customers", term=known.code.lower(), limit=1)[
-        "id"].tolist() == [known.id]
+        "id"
+    ].tolist() == [known.id]
 
 
 def _independent_kpis(db, start: datetime, end: datetime) -> dict:
     """The weekly numbers computed in pandas from the raw tables, not from the query."""
     with db.read() as conn:
-        orders = pd.DataFrame(conn.execute(sa.select(
-            s.orders.c.id, s.orders.c.customer_id, s.orders.c.ordered_at, s.orders.c.status)
-            .where(s.orders.c.deleted_at.is_(None))).mappings().all())
-        lines = pd.DataFrame(conn.execute(sa.select(
-            s.order_lines.c.order_id, s.order_lines.c.amount, s.order_lines.c.unit_cost,
-            s.order_lines.c.quantity)).mappings().all())
+        orders = pd.DataFrame(
+            conn.execute(
+                sa.select(
+                    s.orders.c.id, s.orders.c.customer_id, s.orders.c.ordered_at, s.orders.c.status
+                ).where(s.orders.c.deleted_at.is_(None))
+            )
+            .mappings()
+            .all()
+        )
+        lines = pd.DataFrame(
+            conn.execute(
+                sa.select(
+                    s.order_lines.c.order_id,
+                    s.order_lines.c.amount,
+                    s.order_lines.c.unit_cost,
+                    s.order_lines.c.quantity,
+                )
+            )
+            .mappings()
+            .all()
+        )
     orders = orders[~orders["status"].isin(["cancelled", "refunded"])].copy()
     orders["day"] = [t.astimezone(SHANGHAI).date() for t in orders["ordered_at"]]
     first_day = orders.groupby("customer_id")["day"].min()
@@ -130,8 +163,10 @@ def _independent_kpis(db, start: datetime, end: datetime) -> dict:
     costed = wl[wl["unit_cost"].notna()]
     revenue = sum(wl["amount"], Decimal("0.00"))
     costed_revenue = sum(costed["amount"], Decimal("0.00"))
-    profit = costed_revenue - sum((c * q for c, q in zip(costed["unit_cost"], costed["quantity"],
-                                                          strict=True)), Decimal("0.00"))
+    profit = costed_revenue - sum(
+        (c * q for c, q in zip(costed["unit_cost"], costed["quantity"], strict=True)),
+        Decimal("0.00"),
+    )
     buyers = set(week["customer_id"])
     repeat = {c for c, d in zip(week["customer_id"], week["day"], strict=True) if d > first_day[c]}
     return {
@@ -148,8 +183,9 @@ def _independent_kpis(db, start: datetime, end: datetime) -> dict:
 
 @pytest.mark.parametrize("weeks_back", [0, 1, 26])
 def test_weekly_kpis_match_an_independent_pandas_computation(demo_db, weeks_back):
-    start, end = week_bounds(DEFAULT_ANCHOR - timedelta(days=DEFAULT_ANCHOR.weekday()
-                                                        + 7 * weeks_back))
+    start, end = week_bounds(
+        DEFAULT_ANCHOR - timedelta(days=DEFAULT_ANCHOR.weekday() + 7 * weeks_back)
+    )
     got = queries.fetch_one(demo_db, "weekly_kpis", start=start, end=end, utc_offset_minutes=480)
     expected = _independent_kpis(demo_db, start, end)
     assert got["orders"] > 50 and got["repeat_customers"] > 0 and got["new_customers"] > 0
@@ -158,8 +194,9 @@ def test_weekly_kpis_match_an_independent_pandas_computation(demo_db, weeks_back
 
 
 def test_customer_totals_agree_with_the_customers_orders(demo_db):
-    buyer = queries.fetch_df(demo_db, "orders_of_week", start=LAST_WEEK[0],
-                             end=LAST_WEEK[1])["customer_id"].iloc[0]
+    buyer = queries.fetch_df(demo_db, "orders_of_week", start=LAST_WEEK[0], end=LAST_WEEK[1])[
+        "customer_id"
+    ].iloc[0]
     totals = queries.fetch_one(demo_db, "customer_totals", customer_id=int(buyer))
     orders = queries.fetch_df(demo_db, "customer_orders", customer_id=int(buyer))
     counted = orders[~orders["status"].isin(["cancelled", "refunded"])]
@@ -180,8 +217,10 @@ def test_followups_due_filters_by_staff_and_date(demo_db):
 def test_execute_writes_inside_the_callers_transaction(demo_db_url, tmp_path, monkeypatch):
     from salesops.db import Database
 
-    (tmp_path / "w.sql").write_text("-- name: rename_product\n-- Rename :sku to :name.\n"
-                                    "update products set name = :name where sku = :sku;\n")
+    (tmp_path / "w.sql").write_text(
+        "-- name: rename_product\n-- Rename :sku to :name.\n"
+        "update products set name = :name where sku = :sku;\n"
+    )
     monkeypatch.setattr(queries, "QUERIES_DIR", tmp_path)  # as a deployment could point it
     db = Database(demo_db_url)
     with pytest.raises(RuntimeError), db.write() as conn:
@@ -189,6 +228,8 @@ def test_execute_writes_inside_the_callers_transaction(demo_db_url, tmp_path, mo
         raise RuntimeError("roll back")
     assert queries.execute(db, "rename_product", sku="MZ-001", name="面膜") == 1
     with db.read() as conn:
-        assert conn.execute(sa.select(s.products.c.name).where(s.products.c.sku == "MZ-001")
-                            ).scalar() == "面膜"
+        assert (
+            conn.execute(sa.select(s.products.c.name).where(s.products.c.sku == "MZ-001")).scalar()
+            == "面膜"
+        )
     db.dispose()

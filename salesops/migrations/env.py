@@ -11,8 +11,7 @@ cfg = context.config
 def run_offline() -> None:
     """Write the SQL for a migration without connecting (alembic upgrade --sql)."""
     url = cfg.get_main_option("sqlalchemy.url") or settings.db_url()
-    context.configure(url=url, target_metadata=metadata, render_as_batch=True,
-                      literal_binds=True)
+    context.configure(url=url, target_metadata=metadata, render_as_batch=True, literal_binds=True)
     with context.begin_transaction():
         context.run_migrations()
 
@@ -33,8 +32,9 @@ def run_online() -> None:
 
 def _run(conn) -> None:
     """Run the pending migrations on one connection, batch mode so SQLite can alter tables."""
-    context.configure(connection=conn, target_metadata=metadata, render_as_batch=True,
-                      compare_type=True)
+    context.configure(
+        connection=conn, target_metadata=metadata, render_as_batch=True, compare_type=True
+    )
     with context.begin_transaction():
         context.run_migrations()
 

@@ -1,0 +1,307 @@
+"""Orders: create with lines, move along the allowed statuses, cancel or refund.
+
+Prices and costs are copied onto each line at sale time, so later price changes never
+rewrite history. An order-level discount is spread over the lines in proportion to
+their value, so revenue per product adds up exactly to revenue per order:
+line amount = quantity x unit price - line discount; goods_amount = sum of line
+amounts; total = goods_amount + shipping. All money is Decimal to the cent.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import datetime
+from decimal import ROUND_HALF_UP, Decimal
+
+import sqlalchemy as sa
+
+from . import audit, validate
+from .actors import Actor, system_actor
+from .errors import ConflictError, ValidationError
+from .records import next_number, require_row, stamp_new, versioned_update
+from .schema import (
+    ZERO,
+    channels,
+    customers,
+    now_utc,
+    order_lines,
+    order_status_history,
+    orders,
+    products,
+)
+
+TRANSITIONS = {
+    "new": ("paid", "cancelled"),
+    "paid": ("shipped", "cancelled", "refunded"),
+    "shipped": ("completed", "refunded"),
+    "completed": ("refunded",),
+    "cancelled": (),
+    "refunded": (),
+}
+NEEDS_REASON = ("cancelled", "refunded")
+CENT = Decimal("0.01")
+
+
+def allowed_next(status: str) -> tuple[str, ...]:
+    """The statuses an order in `status` may move to."""
+    return TRANSITIONS.get(status, ())
+
+
+def price_lines(lines: Sequence[Mapping], discount=ZERO, shipping=ZERO) -> dict:
+    """Totals for lines of {quantity, unit_price, discount?, unit_cost?}: the live form total.
+
+    Returns {"lines": [... with amount], "goods_amount", "discount", "shipping", "total",
+    "cost", "margin"}; raises ValidationError for bad numbers or a discount over the goods.
+    """
+    clean = [_clean_line(line, i) for i, line in enumerate(lines, 1)]
+    if not clean:
+        raise ValidationError.one("error.no_lines", "lines")
+    discount = validate.money(discount or ZERO, "discount")
+    shipping = validate.money(shipping or ZERO, "shipping")
+    gross = sum((ln["quantity"] * ln["unit_price"] - ln["discount"] for ln in clean), ZERO)
+    if discount > gross:
+        raise ValidationError.one("error.discount_too_big", "discount", discount, limit=gross)
+    _spread(clean, discount, gross)
+    goods = sum((ln["amount"] for ln in clean), ZERO)
+    costed = [ln for ln in clean if ln.get("unit_cost") is not None]
+    cost = sum((ln["quantity"] * ln["unit_cost"] for ln in costed), ZERO)
+    revenue = sum((ln["amount"] for ln in costed), ZERO)
+    margin = ((revenue - cost) / revenue).quantize(Decimal("0.0001")) if revenue else None
+    return {
+        "lines": clean,
+        "goods_amount": goods,
+        "discount": discount,
+        "shipping": shipping,
+        "total": goods + shipping,
+        "cost": cost,
+        "margin": margin,
+    }
+
+
+def _clean_line(line: Mapping, number: int) -> dict:
+    """One order line checked: quantity, price, discount, cost."""
+    prefix = f"lines[{number}]."
+    values = validate.collect(
+        {
+            "quantity": lambda: validate.quantity(line.get("quantity"), prefix + "quantity"),
+            "unit_price": lambda: validate.money(line.get("unit_price"), prefix + "unit_price"),
+            "discount": lambda: validate.money(line.get("discount") or ZERO, prefix + "discount"),
+            "unit_cost": lambda: validate.money(line.get("unit_cost"), prefix + "unit_cost", True),
+        }
+    )
+    if values["discount"] > values["quantity"] * values["unit_price"]:
+        raise ValidationError.one(
+            "error.discount_too_big",
+            prefix + "discount",
+            values["discount"],
+            limit=values["quantity"] * values["unit_price"],
+        )
+    return {**line, **values}
+
+
+def _spread(lines: list[dict], discount: Decimal, gross: Decimal) -> None:
+    """Spread an order discount over lines by value (last line takes the rounding rest)."""
+    left = discount
+    for i, ln in enumerate(lines):
+        net = ln["quantity"] * ln["unit_price"] - ln["discount"]
+        share = (
+            left
+            if i == len(lines) - 1
+            else ((discount * net / gross).quantize(CENT, ROUND_HALF_UP) if gross else ZERO)
+        )
+        share = min(share, net)
+        left -= share
+        ln["discount"] += share
+        ln["amount"] = net - share
+
+
+def create_order(
+    db,
+    customer_id: int,
+    lines: Sequence[Mapping],
+    *,
+    channel=None,
+    discount=ZERO,
+    shipping=ZERO,
+    ordered_at: datetime | None = None,
+    note: str = "",
+    status: str = "new",
+    order_no: str | None = None,
+    actor: Actor | None = None,
+) -> dict:
+    """Record an order; lines give `product_id` or `sku`, `quantity`, optional `unit_price`
+    (default: the product's price) and `discount`. Returns the order with its number."""
+    actor = actor or system_actor()
+    actor.require("orders.edit")
+    validate.choice(status, "status", tuple(TRANSITIONS))
+    note = validate.text(note, "note", 2000)
+    with db.write() as conn:
+        customer = require_row(conn, customers, customer_id, "customer")
+        channel_id = _channel_id(conn, channel, customer)
+        priced = price_lines([_with_product(conn, ln) for ln in lines], discount, shipping)
+        number = order_no or f"SO{next_number(conn, 'order_no'):08d}"
+        when = ordered_at or now_utc()
+        head = {
+            "order_no": number,
+            "customer_id": customer_id,
+            "channel_id": channel_id,
+            "status": status,
+            "ordered_at": when,
+            "note": note,
+            **{k: priced[k] for k in ("goods_amount", "discount", "shipping", "total")},
+        }
+        order_id = conn.execute(
+            sa.insert(orders).values(**head, **stamp_new(actor))
+        ).inserted_primary_key[0]
+        conn.execute(
+            sa.insert(order_lines),
+            [_line_row(order_id, i, ln) for i, ln in enumerate(priced["lines"], 1)],
+        )
+        _history(conn, order_id, None, status, actor, "")
+        audit.record(conn, actor.name, "orders", order_id, "create", None, head)
+        return {**head, "id": order_id, "version": 1, "lines": priced["lines"]}
+
+
+def _channel_id(conn, channel, customer: dict) -> int:
+    """The channel by id or code; default: the customer's own source channel."""
+    if channel is None or channel == "":
+        if customer["channel_id"] is None:
+            raise ValidationError.one("error.required", "channel")
+        return customer["channel_id"]
+    column = channels.c.id if isinstance(channel, int) else channels.c.code
+    found = conn.execute(sa.select(channels.c.id).where(column == channel)).scalar()
+    if found is None:
+        raise ValidationError.one("error.not_found", "channel", channel, what="channel")
+    return found
+
+
+def _with_product(conn, line: Mapping) -> dict:
+    """The line with its product's id, SKU, name, cost and default price filled in."""
+    column = products.c.id if line.get("product_id") else products.c.sku
+    key = line.get("product_id") or line.get("sku")
+    product = conn.execute(sa.select(products).where(column == key)).mappings().first()
+    if product is None:
+        raise ValidationError.one("error.not_found", "product", key, what="product")
+    price = line.get("unit_price")
+    return {
+        "product_id": product["id"],
+        "sku": product["sku"],
+        "product_name": product["name"],
+        "quantity": line.get("quantity"),
+        "discount": line.get("discount"),
+        "unit_price": product["price"] if price is None or price == "" else price,
+        "unit_cost": product["unit_cost"],
+    }
+
+
+def _line_row(order_id: int, number: int, ln: dict) -> dict:
+    """An order_lines row from a priced line."""
+    keys = (
+        "product_id",
+        "sku",
+        "product_name",
+        "quantity",
+        "unit_price",
+        "unit_cost",
+        "discount",
+        "amount",
+    )
+    return {"order_id": order_id, "line_no": number, **{k: ln[k] for k in keys}}
+
+
+def _history(conn, order_id: int, old: str | None, new: str, actor: Actor, reason: str):
+    """One row of the order's status history."""
+    conn.execute(
+        sa.insert(order_status_history).values(
+            order_id=order_id,
+            from_status=old,
+            to_status=new,
+            changed_at=now_utc(),
+            changed_by=actor.name,
+            reason=reason,
+        )
+    )
+
+
+def change_status(
+    db,
+    order_id: int,
+    to_status: str,
+    expected_version: int,
+    *,
+    reason: str = "",
+    actor: Actor | None = None,
+) -> dict:
+    """Move an order along an allowed transition; cancel and refund need a reason."""
+    actor = actor or system_actor()
+    actor.require("orders.cancel" if to_status in NEEDS_REASON else "orders.edit")
+    reason = validate.text(reason, "reason", 500)
+    if to_status in NEEDS_REASON and not reason:
+        raise ValidationError.one("error.reason", "reason", what=to_status)
+    with db.write() as conn:
+        order = require_row(conn, orders, order_id, "order")
+        if order["version"] != expected_version:  # a stale screen: say who moved it on
+            raise ConflictError(
+                "order", order["order_no"], order["updated_by"], order["updated_at"]
+            )
+        if to_status not in allowed_next(order["status"]):
+            raise ValidationError.one(
+                "error.transition",
+                "status",
+                order["status"],
+                target=to_status,
+                accepted=", ".join(allowed_next(order["status"])) or "-",
+            )
+        row = versioned_update(
+            conn,
+            orders,
+            order_id,
+            expected_version,
+            {"status": to_status},
+            actor,
+            "order",
+            order["order_no"],
+        )
+        _history(conn, order_id, order["status"], to_status, actor, reason)
+        return row
+
+
+def get_order(db, order_id: int) -> dict:
+    """One order with its `lines` and status `history`."""
+    with db.read() as conn:
+        order = require_row(conn, orders, order_id, "order")
+        order["lines"] = [
+            dict(r)
+            for r in conn.execute(
+                sa.select(order_lines)
+                .where(order_lines.c.order_id == order_id)
+                .order_by(order_lines.c.line_no)
+            ).mappings()
+        ]
+        order["history"] = [
+            dict(r)
+            for r in conn.execute(
+                sa.select(order_status_history)
+                .where(order_status_history.c.order_id == order_id)
+                .order_by(order_status_history.c.id)
+            ).mappings()
+        ]
+        return order
+
+
+def delete_order(db, order_id: int, expected_version: int, actor: Actor | None = None) -> None:
+    """Soft-delete an order entered by mistake (cancel or refund real ones instead)."""
+    actor = actor or system_actor()
+    actor.require("orders.cancel")
+    with db.write() as conn:
+        order = require_row(conn, orders, order_id, "order")
+        versioned_update(
+            conn,
+            orders,
+            order_id,
+            expected_version,
+            {"deleted_at": now_utc()},
+            actor,
+            "order",
+            order["order_no"],
+        )

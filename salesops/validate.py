@@ -1,0 +1,110 @@
+"""Normalise and check the values people type: mobiles, WeChat IDs, money, text.
+
+Each function returns the clean value or raises ValidationError naming the field, the
+value and what is accepted. The importer, the pages and the CLI all go through here.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from decimal import Decimal, InvalidOperation
+
+from .errors import ValidationError
+
+MAINLAND = re.compile(r"1[3-9]\d{9}")
+FOREIGN = re.compile(r"\+[1-9]\d{6,14}")
+WECHAT = re.compile(r"[A-Za-z0-9_-]{2,64}")
+SEPARATORS = re.compile(r"[\s\-().\u00a0\u3000]")
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+CENT = Decimal("0.01")
+
+
+def mobile(value, field: str = "mobile") -> str | None:
+    """'+86 138-0013-8000', '１３８００１３８０００' -> '13800138000'; '+44 20...' -> '+4420...'."""
+    if value is None or str(value).strip() == "":
+        return None
+    text = SEPARATORS.sub("", unicodedata.normalize("NFKC", str(value)))
+    if text.startswith("00"):
+        text = "+" + text[2:]
+    if text.startswith("+86"):
+        text = text[3:]
+    elif text.startswith("86") and len(text) == 13:
+        text = text[2:]
+    if MAINLAND.fullmatch(text) or FOREIGN.fullmatch(text):
+        return text
+    raise ValidationError.one("error.mobile", field, value)
+
+
+def wechat_id(value, field: str = "wechat_id") -> str | None:
+    """A WeChat ID trimmed, case kept; None when blank."""
+    if value is None or str(value).strip() == "":
+        return None
+    text = unicodedata.normalize("NFKC", str(value)).strip()
+    if not WECHAT.fullmatch(text):
+        raise ValidationError.one("error.wechat", field, value)
+    return text
+
+
+def wechat_key(value: str | None) -> str | None:
+    """The form WeChat IDs are matched by: case-insensitive."""
+    return value.lower() if value else None
+
+
+def text(value, field: str, limit: int, required: bool = False) -> str:
+    """Trimmed text within `limit` characters and without control characters."""
+    clean = "" if value is None else str(value).strip()
+    if required and not clean:
+        raise ValidationError.one("error.required", field, value)
+    if len(clean) > limit:
+        raise ValidationError.one("error.too_long", field, value, limit=limit)
+    if CONTROL.search(clean):
+        raise ValidationError.one("error.text", field, value)
+    return clean
+
+
+def money(value, field: str, allow_none: bool = False) -> Decimal | None:
+    """A non-negative amount in yuan with at most two decimals, as Decimal."""
+    if value is None or (isinstance(value, str) and value.strip() == ""):
+        if allow_none:
+            return None
+        raise ValidationError.one("error.required", field, value)
+    try:
+        text_value = unicodedata.normalize("NFKC", str(value)).strip().lstrip("¥").replace(",", "")
+        amount = Decimal(text_value) if not isinstance(value, float) else Decimal(repr(value))
+    except (InvalidOperation, ValueError):
+        raise ValidationError.one("error.money", field, value) from None
+    if not amount.is_finite() or amount < 0 or amount != amount.quantize(CENT):
+        raise ValidationError.one("error.money", field, value)
+    return amount.quantize(CENT)
+
+
+def quantity(value, field: str = "quantity") -> int:
+    """A whole number of items, at least 1."""
+    try:
+        number = Decimal(unicodedata.normalize("NFKC", str(value)).strip())
+    except (InvalidOperation, ValueError):
+        raise ValidationError.one("error.quantity", field, value) from None
+    if not number.is_finite() or number != number.to_integral_value() or number < 1:
+        raise ValidationError.one("error.quantity", field, value)
+    return int(number)
+
+
+def choice(value, field: str, accepted) -> str:
+    """One of `accepted`."""
+    if value not in accepted:
+        raise ValidationError.one("error.choice", field, value, accepted=", ".join(accepted))
+    return value
+
+
+def collect(checks: dict) -> dict:
+    """Run {field: zero-arg check} and return the clean values, or raise all problems at once."""
+    clean, problems = {}, []
+    for field, check in checks.items():
+        try:
+            clean[field] = check()
+        except ValidationError as e:
+            problems.extend(e.problems)
+    if problems:
+        raise ValidationError(problems)
+    return clean

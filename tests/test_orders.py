@@ -1,0 +1,152 @@
+"""Orders: totals exact in Decimal, statuses along allowed transitions, history kept."""
+
+from decimal import Decimal
+
+import pytest
+import sqlalchemy as sa
+
+from salesops import customers, orders
+from salesops.actors import Actor
+from salesops.errors import ConflictError, PermissionDenied, ValidationError
+from salesops.schema import order_lines
+from salesops.schema import orders as orders_table
+
+WANG = Actor("wang.fang", "staff")
+LI = Actor("li.lei", "manager")
+
+
+@pytest.fixture
+def buyer(db, basics):
+    return customers.create_customer(
+        db, {"name": "张伟", "mobile": "13800138000", "channel_id": basics["wechat_moments"]}, WANG
+    )
+
+
+def test_totals_and_margin_are_exact_decimals():
+    priced = orders.price_lines(
+        [
+            {"quantity": 3, "unit_price": "0.10", "unit_cost": "0.05"},
+            {"quantity": 1, "unit_price": "0.20", "unit_cost": None},
+        ],
+        discount="0",
+        shipping="10",
+    )
+    assert priced["goods_amount"] == Decimal("0.50")
+    assert priced["total"] == Decimal("10.50")
+    assert priced["cost"] == Decimal("0.15")
+    assert priced["margin"] == Decimal("0.5000")
+
+
+def test_order_discount_is_spread_over_lines_to_the_cent():
+    priced = orders.price_lines(
+        [
+            {"quantity": 1, "unit_price": "10.00"},
+            {"quantity": 1, "unit_price": "10.00"},
+            {"quantity": 1, "unit_price": "10.00"},
+        ],
+        discount="10.00",
+    )
+    assert [ln["amount"] for ln in priced["lines"]] == [
+        Decimal("6.67"),
+        Decimal("6.67"),
+        Decimal("6.66"),
+    ]
+    assert priced["goods_amount"] == Decimal("20.00")
+
+
+def test_create_order_copies_price_and_cost_and_numbers_it(db, basics, buyer):
+    order = orders.create_order(
+        db,
+        buyer["id"],
+        [
+            {"sku": "TEA-01", "quantity": 2},
+            {"sku": "HONEY-02", "quantity": 1, "unit_price": "60.00"},
+        ],
+        discount="6.00",
+        shipping="12.00",
+        actor=WANG,
+    )
+    assert order["order_no"] == "SO00000001"
+    assert order["goods_amount"] == Decimal("310.00")
+    assert order["total"] == Decimal("322.00")
+    with db.read() as conn:
+        lines = conn.execute(
+            sa.select(
+                order_lines.c.sku,
+                order_lines.c.unit_price,
+                order_lines.c.unit_cost,
+                order_lines.c.amount,
+            ).order_by(order_lines.c.line_no)
+        ).all()
+        stored = conn.execute(sa.select(orders_table.c.total, orders_table.c.channel_id)).one()
+    assert lines == [
+        ("TEA-01", Decimal("128.00"), Decimal("51.20"), Decimal("251.14")),
+        ("HONEY-02", Decimal("60.00"), Decimal("30.10"), Decimal("58.86")),
+    ]
+    assert stored == (Decimal("322.00"), basics["wechat_moments"])
+
+
+def test_bad_order_lines_write_nothing(db, basics, buyer):
+    with pytest.raises(ValidationError) as e:
+        orders.create_order(db, buyer["id"], [{"sku": "TEA-01", "quantity": "-1"}], actor=WANG)
+    assert "lines[1].quantity" in str(e.value)
+    with pytest.raises(ValidationError, match="product"):
+        orders.create_order(db, buyer["id"], [{"sku": "NOPE", "quantity": 1}], actor=WANG)
+    with pytest.raises(ValidationError):
+        orders.create_order(db, buyer["id"], [], actor=WANG)
+    with db.read() as conn:
+        assert conn.execute(sa.select(sa.func.count()).select_from(orders_table)).scalar() == 0
+
+
+def test_status_moves_along_allowed_transitions_with_history(db, basics, buyer):
+    order = orders.create_order(db, buyer["id"], [{"sku": "TEA-01", "quantity": 1}], actor=WANG)
+    paid = orders.change_status(db, order["id"], "paid", 1, actor=WANG)
+    shipped = orders.change_status(db, order["id"], "shipped", paid["version"], actor=WANG)
+    orders.change_status(db, order["id"], "completed", shipped["version"], actor=WANG)
+    history = orders.get_order(db, order["id"])["history"]
+    assert [(h["from_status"], h["to_status"]) for h in history] == [
+        (None, "new"),
+        ("new", "paid"),
+        ("paid", "shipped"),
+        ("shipped", "completed"),
+    ]
+    assert {h["changed_by"] for h in history} == {"wang.fang"}
+
+
+@pytest.mark.parametrize(
+    "path, refused",
+    [
+        ([], "shipped"),
+        ([], "completed"),
+        (["paid", "shipped"], "cancelled"),
+        (["cancelled"], "paid"),
+        (["paid", "refunded"], "paid"),
+    ],
+)
+def test_disallowed_transitions_are_refused(db, basics, buyer, path, refused):
+    order = orders.create_order(db, buyer["id"], [{"sku": "TEA-01", "quantity": 1}], actor=WANG)
+    version = 1
+    for status in path:
+        version = orders.change_status(db, order["id"], status, version, reason="r", actor=LI)[
+            "version"
+        ]
+    with pytest.raises(ValidationError, match="status|状态"):
+        orders.change_status(db, order["id"], refused, version, reason="r", actor=LI)
+    assert orders.get_order(db, order["id"])["version"] == version
+
+
+def test_cancel_needs_a_reason_and_a_manager(db, basics, buyer):
+    order = orders.create_order(db, buyer["id"], [{"sku": "TEA-01", "quantity": 1}], actor=WANG)
+    with pytest.raises(PermissionDenied):
+        orders.change_status(db, order["id"], "cancelled", 1, reason="客户不要了", actor=WANG)
+    with pytest.raises(ValidationError, match="reason"):
+        orders.change_status(db, order["id"], "cancelled", 1, actor=LI)
+    orders.change_status(db, order["id"], "cancelled", 1, reason="客户不要了", actor=LI)
+    assert orders.get_order(db, order["id"])["history"][-1]["reason"] == "客户不要了"
+
+
+def test_stale_status_change_is_a_conflict(db, basics, buyer):
+    order = orders.create_order(db, buyer["id"], [{"sku": "TEA-01", "quantity": 1}], actor=WANG)
+    orders.change_status(db, order["id"], "paid", 1, actor=LI)
+    with pytest.raises(ConflictError, match="li.lei"):
+        orders.change_status(db, order["id"], "paid", 1, actor=WANG)
