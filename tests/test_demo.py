@@ -192,25 +192,18 @@ def test_followups_and_reviews_are_tied_to_customers_and_orders(demo_db):
         assert r.posted_at > orders[r.order_id].ordered_at
 
 
-def test_counters_continue_after_the_demo_and_new_rows_get_fresh_ids(demo_db_url):
+def test_services_continue_the_demo_numbering(demo_db_url):
+    from salesops.customers import create_customer
+    from salesops.orders import create_order
+
     db = Database(demo_db_url)
-    with db.write() as conn:
-        counters = dict(conn.execute(sa.select(s.counters.c.name, s.counters.c.value)).all())
-        assert counters == {
-            "customer_code": demo.DEFAULT_CUSTOMERS,
-            "order_no": demo.DEFAULT_ORDERS,
-        }
-        stamp = dict(
-            version=1,
-            created_at=s.now_utc(),
-            created_by="t",
-            updated_at=s.now_utc(),
-            updated_by="t",
-        )
-        new_id = conn.execute(
-            s.customers.insert().values(code="C999999", name="新客户", **stamp)
-        ).inserted_primary_key[0]
-    assert new_id == demo.DEFAULT_CUSTOMERS + 1
+    customer = create_customer(db, {"name": "新客户", "mobile": "19900000001"})
+    assert customer["code"] == f"C{demo.DEFAULT_CUSTOMERS + 1:06d}"
+    assert customer["id"] == demo.DEFAULT_CUSTOMERS + 1  # PostgreSQL sequences moved on too
+    order = create_order(
+        db, customer["id"], [{"sku": "MZ-001", "quantity": 2}], channel="micro_store"
+    )
+    assert order["order_no"] == f"SO{demo.DEFAULT_ORDERS + 1:08d}"
     db.dispose()
 
 
