@@ -1,0 +1,183 @@
+-- name: search_customers
+-- Live customers whose name, mobile, WeChat ID (any case) or code starts with :term,
+-- best match first (exact, then name, then the rest; shorter names first); at most :limit.
+-- bool: is_agent
+select c.id,
+       c.code,
+       c.name,
+       c.mobile,
+       c.wechat_id,
+       c.region,
+       c.is_agent
+  from customers as c
+ where c.deleted_at is null
+   and (c.name like :term || '%'
+        or c.mobile like :term || '%'
+        or c.wechat_key like lower(:term) || '%'
+        or c.code like upper(:term) || '%')
+ order by case
+            when c.name = :term
+              or c.mobile = :term
+              or c.wechat_key = lower(:term)
+              or c.code = upper(:term) then 0
+            when c.name like :term || '%' then 1
+            else 2
+          end,
+          length(c.name),
+          c.code
+ limit :limit;
+
+-- name: customer_profile
+-- One customer (:customer_id) with channel, referrer and parent agent by name.
+-- bool: is_agent
+-- utc: created_at, updated_at, deleted_at
+select c.id,
+       c.code,
+       c.name,
+       c.mobile,
+       c.wechat_id,
+       c.region,
+       c.tags,
+       c.notes,
+       c.is_agent,
+       c.channel_id,
+       ch.name as channel_name,
+       c.referrer_id,
+       r.name as referrer_name,
+       c.parent_agent_id,
+       p.name as parent_agent_name,
+       c.version,
+       c.created_at,
+       c.created_by,
+       c.updated_at,
+       c.updated_by,
+       c.deleted_at
+  from customers as c
+  left join channels as ch
+    on ch.id = c.channel_id
+  left join customers as r
+    on r.id = c.referrer_id
+  left join customers as p
+    on p.id = c.parent_agent_id
+ where c.id = :customer_id;
+
+-- name: customer_orders
+-- The live orders of customer :customer_id, newest first, with channel and line count.
+-- money: goods_amount, discount, shipping, total
+-- utc: ordered_at
+select o.id,
+       o.order_no,
+       o.ordered_at,
+       o.status,
+       ch.name as channel_name,
+       (select count(*)
+          from order_lines as l
+         where l.order_id = o.id) as lines,
+       o.goods_amount,
+       o.discount,
+       o.shipping,
+       o.total
+  from orders as o
+  join channels as ch
+    on ch.id = o.channel_id
+ where o.customer_id = :customer_id
+   and o.deleted_at is null
+ order by o.ordered_at desc,
+          o.id desc;
+
+-- name: customer_referrals
+-- Live customers referred by customer :customer_id, with what each has bought since
+-- (counted orders: not cancelled or refunded), most valuable first.
+-- money: revenue
+-- utc: created_at
+select c.id,
+       c.code,
+       c.name,
+       c.created_at,
+       count(o.id) as orders,
+       coalesce(sum(o.goods_amount), 0) as revenue
+  from customers as c
+  left join orders as o
+    on o.customer_id = c.id
+   and o.deleted_at is null
+   and o.status not in ('cancelled', 'refunded')
+ where c.referrer_id = :customer_id
+   and c.deleted_at is null
+ group by c.id,
+          c.code,
+          c.name,
+          c.created_at
+ order by revenue desc,
+          c.code;
+
+-- name: customer_totals
+-- Lifetime numbers of customer :customer_id over counted orders (not cancelled or
+-- refunded): orders, revenue (sum of line amounts), AOV, first and last order, and gross
+-- margin over the lines whose unit cost is known.
+-- money: revenue, aov, gross_profit
+-- ratio: gross_margin
+-- utc: first_order_at, last_order_at
+with counted as (
+    select o.id,
+           o.ordered_at
+      from orders as o
+     where o.customer_id = :customer_id
+       and o.deleted_at is null
+       and o.status not in ('cancelled', 'refunded')
+),
+lines as (
+    select sum(l.amount) as revenue,
+           sum(case when l.unit_cost is not null then l.amount end) as costed_revenue,
+           sum(l.unit_cost * l.quantity) as cost
+      from order_lines as l
+      join counted as k
+        on k.id = l.order_id
+)
+select (select count(*) from counted) as orders,
+       coalesce(lines.revenue, 0) as revenue,
+       lines.revenue / nullif((select count(*) from counted), 0) as aov,
+       (select min(ordered_at) from counted) as first_order_at,
+       (select max(ordered_at) from counted) as last_order_at,
+       lines.costed_revenue - lines.cost as gross_profit,
+       (lines.costed_revenue - lines.cost) / nullif(lines.costed_revenue, 0) as gross_margin
+  from lines;
+
+-- name: agent_tree
+-- The live reseller tree, root agents (tier 1) first, each agent followed by its
+-- downline; `path` is the chain of agent codes from the root, for sorting and display.
+-- bool: is_agent
+with recursive tree (id, code, name, parent_agent_id, tier, path) as (
+    select c.id,
+           c.code,
+           c.name,
+           c.parent_agent_id,
+           1,
+           cast(c.code as varchar(2000))
+      from customers as c
+     where c.is_agent = true
+       and c.parent_agent_id is null
+       and c.deleted_at is null
+     union all
+    select c.id,
+           c.code,
+           c.name,
+           c.parent_agent_id,
+           t.tier + 1,
+           cast(t.path || '/' || c.code as varchar(2000))
+      from customers as c
+      join tree as t
+        on c.parent_agent_id = t.id
+     where c.is_agent = true
+       and c.deleted_at is null
+)
+select t.id,
+       t.code,
+       t.name,
+       t.parent_agent_id,
+       t.tier,
+       t.path,
+       c.is_agent
+  from tree as t
+  join customers as c
+    on c.id = t.id
+ order by t.path;

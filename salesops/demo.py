@@ -1,0 +1,447 @@
+"""A deterministic, realistic demo data set, streamed in chunks so it scales to millions.
+
+`generate(db)` fills an empty database with customers (Chinese names, mobiles, WeChat IDs,
+regions, referrals, a four-tier reseller tree), communities and their members, follow-ups,
+products, 18 months of orders with lines, status history and order-shares (晒单). One
+`random.Random(seed)` drives everything, so a seed gives the same rows on SQLite and
+PostgreSQL. Rows go in with bulk inserts (COPY on PostgreSQL), bypassing the per-row
+services for speed; ids are assigned here so children can point at parents without a
+round trip, and PostgreSQL sequences are moved past them at the end.
+"""
+
+from __future__ import annotations
+
+import random
+from array import array
+from bisect import bisect_right
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+from decimal import Decimal
+from itertools import accumulate
+from zoneinfo import ZoneInfo
+
+import sqlalchemy as sa
+
+from . import demo_vocab as V
+from . import schema as s
+from .db import Database
+
+DEFAULT_SEED = 20151122
+DEFAULT_ANCHOR = date(2026, 11, 22)  # a Sunday: the week ending on it is complete
+DEFAULT_CUSTOMERS = 2_000
+DEFAULT_ORDERS = 15_000
+ZONE = ZoneInfo("Asia/Shanghai")  # fixed, not config, so every machine makes the same rows
+CENT = Decimal("0.01")
+DAY = 86_400
+CHUNK = 5_000
+# Parents before children, so each flush satisfies the foreign keys.
+STREAMED = [s.customers, s.communities, s.community_members, s.orders, s.order_lines,
+            s.order_status_history, s.reviews, s.followups]
+HOUR_WEIGHTS = {8: 1, 9: 2, 10: 3, 11: 3, 12: 4, 13: 3, 14: 3, 15: 3, 16: 3, 17: 4, 18: 5,
+                19: 7, 20: 9, 21: 10, 22: 8, 23: 3}
+
+
+@dataclass
+class DemoSummary:
+    """What `generate` did: whether it loaded anything, and the row counts afterwards."""
+
+    created: bool
+    message: str
+    counts: dict[str, int] = field(default_factory=dict)
+
+
+class _Writer:
+    """Buffers rows per table and flushes them in bulk, parents first."""
+
+    def __init__(self, conn: sa.Connection, chunk: int = CHUNK):
+        self.conn, self.chunk = conn, chunk
+        self.pg = conn.dialect.name == "postgresql"
+        self.buffers: dict[str, list[dict]] = {t.name: [] for t in STREAMED}
+
+    def add(self, table: sa.Table, row: dict) -> None:
+        """Queue one row; flush everything when this table's buffer is full."""
+        buf = self.buffers[table.name]
+        buf.append(row)
+        if len(buf) >= self.chunk:
+            self.flush()
+
+    def flush(self) -> None:
+        """Insert every queued row, in foreign-key order."""
+        for table in STREAMED:
+            rows = self.buffers[table.name]
+            if rows:
+                if self.pg:
+                    self._copy(table, rows)
+                else:
+                    self.conn.execute(table.insert(), rows)
+                rows.clear()
+
+    def _copy(self, table: sa.Table, rows: list[dict]) -> None:
+        """PostgreSQL COPY on the transaction's own connection (times as naive UTC)."""
+        cols = list(rows[0])
+        times = [c for c in cols if isinstance(table.c[c].type, s.UTCDateTime)]
+        raw = self.conn.connection.driver_connection
+        sql = f"copy {table.name} ({', '.join(cols)}) from stdin"
+        with raw.cursor() as cur, cur.copy(sql) as cp:
+            for row in rows:
+                for c in times:  # stored as naive UTC, like UTCDateTime does
+                    row[c] = row[c] and row[c].replace(tzinfo=None)
+                cp.write_row([row[c] for c in cols])
+
+
+def _ts(seconds: int) -> datetime:
+    """An aware UTC datetime from epoch seconds."""
+    return datetime.fromtimestamp(seconds, UTC)
+
+
+def _weighted(rng: random.Random, items: list, weights: list):
+    """One item chosen with the given weights."""
+    return rng.choices(items, weights)[0]
+
+
+def generate(db: Database, *, customers: int = DEFAULT_CUSTOMERS, orders: int = DEFAULT_ORDERS,
+             seed: int = DEFAULT_SEED, anchor: date = DEFAULT_ANCHOR, months: int = 18,
+             progress: bool = False) -> DemoSummary:
+    """Fill an empty database with demo data; does nothing (and says so) if customers exist."""
+    with db.write() as conn:
+        existing = conn.execute(sa.select(sa.func.count()).select_from(s.customers)).scalar()
+        if existing:
+            return DemoSummary(False, f"database already has {existing} customers: "
+                                      "demo data not loaded", _counts(conn))
+        _Demo(conn, rng=random.Random(seed), anchor=anchor, months=months,
+              progress=progress).run(customers, orders)
+        return DemoSummary(True, f"demo data loaded (seed {seed})", _counts(conn))
+
+
+def _counts(conn: sa.Connection) -> dict[str, int]:
+    """Row counts of every table the demo fills."""
+    tables = [s.channels, s.staff_users, s.products, *STREAMED]
+    return {t.name: conn.execute(sa.select(sa.func.count()).select_from(t)).scalar()
+            for t in tables}
+
+
+class _Demo:
+    """One generation run: reference data, then customers, then orders, in time order."""
+
+    def __init__(self, conn, *, rng: random.Random, anchor: date, months: int, progress: bool):
+        self.conn, self.rng, self.progress = conn, rng, progress
+        self.out = _Writer(conn)
+        self.end = int(datetime.combine(anchor + timedelta(days=1), time(), ZONE).timestamp()) - 1
+        self.first_day = anchor - timedelta(days=round(months * 30.44))
+        self.start = int(datetime.combine(self.first_day, time(), ZONE).timestamp())
+        self.channels: dict[str, int] = {}
+        self.products: list[dict] = []
+
+    def run(self, n_customers: int, n_orders: int) -> None:
+        """Generate everything, flush, and leave counters and sequences after the last row."""
+        self._reference_data()
+        self._customers(max(n_customers, 8))
+        self._communities_and_followups()
+        self._orders(n_orders)
+        self.out.flush()
+        self._counters()
+
+    def _bar(self, total: int, desc: str):
+        """A tqdm bar when progress was asked for, else a no-op stand-in."""
+        from tqdm import tqdm
+
+        return tqdm(total=total, desc=desc, unit="row", disable=not self.progress)
+
+    def _next_id(self, table: sa.Table) -> int:
+        """The first free id of `table`."""
+        return (self.conn.execute(sa.select(sa.func.max(table.c.id))).scalar() or 0) + 1
+
+    # -- reference data: staff, channels, products (added only when missing) --------------
+
+    def _reference_data(self) -> None:
+        """Staff users, channels and products, each inserted only if absent."""
+        c, at = self.conn, _ts(self.start - 60 * DAY)
+        self._insert_missing(s.staff_users.c.username, [
+            dict(username=u, display_name=d, role=r, password_hash=None, created_at=at)
+            for u, d, r in V.STAFF])
+        self._insert_missing(s.channels.c.code, [
+            dict(code=k, name=n, name_en=e) for k, n, e, _ in V.CHANNELS])
+        self.channels = dict(c.execute(sa.select(s.channels.c.code, s.channels.c.id)).all())
+        self.channel_ids = [self.channels[k] for k, *_ in V.CHANNELS]
+        self._insert_missing(s.products.c.sku, [
+            dict(sku=k, name=n, category=g, price=Decimal(p),
+                 unit_cost=None if u is None else Decimal(u), created_at=at)
+            for k, n, g, p, u in V.PRODUCTS])
+        skus = [p[0] for p in V.PRODUCTS]
+        q = sa.select(s.products).where(s.products.c.sku.in_(skus)).order_by(s.products.c.sku)
+        self.products = [dict(r._mapping) for r in c.execute(q)]
+        self.popularity = [self.rng.paretovariate(1.5) for _ in self.products]
+
+    def _insert_missing(self, key: sa.Column, rows: list[dict]) -> None:
+        """Insert the rows whose `key` value is not in the table yet."""
+        have = set(self.conn.execute(sa.select(key)).scalars())
+        rows = [r for r in rows if r[key.name] not in have]
+        if rows:
+            self.conn.execute(key.table.insert(), rows)
+
+    # -- customers --------------------------------------------------------------------------
+
+    def _customers(self, n: int) -> None:
+        """Customers in joining order, so referrers and parent agents always come earlier."""
+        rng, first = self.rng, self._next_id(s.customers)
+        self.ids = range(first, first + n)
+        self.joined, self.weights, self.is_agent = array("q"), array("d"), array("b")
+        self.home = array("i")
+        self.agents: list[tuple[int, int]] = []  # (id, tier)
+        self.mobile_offset = rng.randrange(10**8)
+        codes = [k for k, *_ in V.CHANNELS]
+        shares = [w for *_, w in V.CHANNELS]
+        with self._bar(n, "customers") as bar:
+            for i, cid in enumerate(self.ids):
+                self._customer(cid, i, n, _weighted(rng, codes, shares))
+                bar.update()
+
+    def _join_time(self, i: int, n: int) -> int:
+        """Join times rise with the index: 15% before the window, then a growing business."""
+        u = (i + self.rng.random()) / n
+        pre = self.start - 180 * DAY
+        if u < 0.15:
+            return int(pre + (self.start - pre) * u / 0.15)
+        return int(self.start + (self.end - DAY - self.start) * ((u - 0.15) / 0.85) ** 0.7)
+
+    def _customer(self, cid: int, i: int, n: int, channel: str) -> None:
+        """One customer row, and what the order phase needs to remember about it."""
+        rng = self.rng
+        joined = self._join_time(i, n)
+        agent = i < 4 or rng.random() < 0.04
+        staff = rng.choice(V.SALES_STAFF)
+        family, pinyin, _ = _weighted(rng, V.FAMILY_NAMES, [w for *_, w in V.FAMILY_NAMES])
+        name = family + "".join(rng.choices(V.GIVEN_CHARS, k=rng.choice((1, 2, 2))))
+        wechat = None if rng.random() < 0.08 else self._wechat_id(cid, pinyin)
+        province, cities, _ = _weighted(rng, V.REGIONS, [w for *_, w in V.REGIONS])
+        at = _ts(joined)
+        self.out.add(s.customers, dict(
+            id=cid, code=f"C{cid:06d}", name=name, mobile=self._mobile(cid), wechat_id=wechat,
+            wechat_key=wechat and wechat.lower(), region=f"{province} {rng.choice(cities)}",
+            channel_id=self.channels[channel], referrer_id=self._referrer(cid, i),
+            is_agent=agent, parent_agent_id=self._parent_agent(cid, i, agent),
+            tags=",".join(rng.sample(V.TAGS, rng.choice((0, 0, 1, 2)))), notes="", version=1,
+            created_at=at, created_by=staff, updated_at=at, updated_by=staff, deleted_at=None))
+        self.joined.append(joined)
+        self.weights.append(0.0 if rng.random() < 0.22 else min(rng.paretovariate(1.3), 40.0)
+                            * (4 if agent else 1))
+        self.is_agent.append(agent)
+        self.home.append(self.channels[channel])
+
+    def _mobile(self, cid: int) -> str:
+        """A valid mainland mobile, unique because its last 8 digits are a bijection of id."""
+        tail = (cid * 7_654_321 + self.mobile_offset) % 10**8
+        return f"{self.rng.choice(V.MOBILE_PREFIXES)}{tail:08d}"
+
+    def _wechat_id(self, cid: int, pinyin: str) -> str:
+        """nickname + pinyin + a number unique to the customer (6-20 characters)."""
+        number = (cid * 7919 + self.mobile_offset) % 10**7
+        wid = f"{self.rng.choice(V.WECHAT_WORDS)}{pinyin}{number}"
+        return wid if len(wid) <= 20 else f"{pinyin}{number}"
+
+    def _referrer(self, cid: int, i: int) -> int | None:
+        """About one customer in five was referred by someone who joined before them."""
+        if i == 0 or self.rng.random() >= 0.2:
+            return None
+        return self.ids[0] + int(i * self.rng.random() ** 0.5)
+
+    def _parent_agent(self, cid: int, i: int, agent: bool) -> int | None:
+        """Agents hang under an earlier agent of tier 1-3; the first four form a chain."""
+        if not agent:
+            return None
+        if i < 4:
+            parent, tier = (self.agents[-1][0], i + 1) if i else (None, 1)
+        elif self.rng.random() < 0.3:
+            parent, tier = None, 1
+        else:
+            # Recent agents recruit; a full window of tier-4 agents starts a new tier-1 branch.
+            uppers = [a for a in self.agents[-200:] if a[1] < 4] or [(None, 0)]
+            parent, ptier = self.rng.choice(uppers)
+            tier = ptier + 1
+        self.agents.append((cid, tier))
+        return parent
+
+    # -- communities, members, follow-ups -----------------------------------------------------
+
+    def _communities_and_followups(self) -> None:
+        """Communities owned by early customers; members and follow-ups for everyone."""
+        rng, first = self.rng, self._next_id(s.communities)
+        made = []
+        for k, (name, channel) in enumerate(V.COMMUNITIES):
+            owner = self.ids[min(k * 3, len(self.ids) - 1)]
+            at = min(self.joined[owner - self.ids[0]] + rng.randrange(1, 30) * DAY, self.end)
+            made.append((first + k, at))
+            self.out.add(s.communities, dict(id=first + k, name=name, owner_id=owner,
+                                             channel_id=self.channels[channel],
+                                             created_at=_ts(at)))
+        self.followup_id = self._next_id(s.followups)
+        for i, cid in enumerate(self.ids):
+            # Prospects who never buy are the ones communities most often hold.
+            if rng.random() < (0.45 if self.weights[i] == 0 else 0.25):
+                for com, at in rng.sample(made, rng.choice((1, 1, 2))):
+                    joined = max(at, self.joined[i]) + rng.randrange(DAY * 20)
+                    self.out.add(s.community_members, dict(
+                        community_id=com, customer_id=cid, joined_at=_ts(min(joined, self.end))))
+            if rng.random() < 0.2:
+                self._followups(cid, i)
+
+    def _followups(self, cid: int, i: int) -> None:
+        """One to three follow-ups: done in the past, overdue, or due in the next weeks."""
+        rng = self.rng
+        for _ in range(rng.choice((1, 1, 2, 3))):
+            due = rng.randrange(self.joined[i] + DAY, self.end + 21 * DAY)
+            created = min(max(due - rng.randrange(DAY, 7 * DAY), self.joined[i]), self.end)
+            done = None
+            if due < self.end and rng.random() < 0.8:
+                done = max(created, due + rng.randrange(-DAY, DAY))
+                done = done if done <= self.end else None
+            kind = rng.choice(list(V.FOLLOWUP_NOTES))
+            staff = rng.choice(V.SALES_STAFF)
+            self.out.add(s.followups, dict(
+                id=self.followup_id, customer_id=cid, staff=staff, kind=kind, due_at=_ts(due),
+                done_at=done and _ts(done), note=rng.choice(V.FOLLOWUP_NOTES[kind]),
+                outcome=rng.choice(V.OUTCOMES) if done else "", version=1,
+                created_at=_ts(created), created_by=staff,
+                updated_at=_ts(max(created, done or created)), updated_by=staff))
+            self.followup_id += 1
+
+    # -- orders -------------------------------------------------------------------------------
+
+    def _orders(self, n: int) -> None:
+        """Orders day by day (so order numbers follow time), each to an already-joined buyer."""
+        self.cum = array("d", accumulate(self.weights))
+        self.order_id = self._next_id(s.orders)
+        self.line_id, self.history_id = self._next_id(s.order_lines), self._next_id(
+            s.order_status_history)
+        self.review_id = self._next_id(s.reviews)
+        days = (self.end - self.start + 1) // DAY
+        weights = [self._day_weight(d, days) for d in range(days)]
+        total, running, placed = sum(weights), 0.0, 0
+        with self._bar(n, "orders") as bar:
+            for d, w in enumerate(weights):
+                running += w
+                count = round(n * running / total) - placed
+                for t in sorted(self._order_time(d) for _ in range(count)):
+                    self._order(t)
+                placed += count
+                bar.update(count)
+
+    def _day_weight(self, d: int, days: int) -> float:
+        """A growing business, busier weekends, shopping festivals (618, 双11, 双12)."""
+        day = self.first_day + timedelta(days=d)
+        festival = {(6, 18): 3.0, (11, 11): 4.0, (12, 12): 2.0}.get((day.month, day.day), 1.0)
+        weekend = 1.2 if day.weekday() >= 5 else 1.0
+        return (0.5 + d / days) * festival * weekend * self.rng.uniform(0.8, 1.2)
+
+    def _order_time(self, d: int) -> int:
+        """A moment of business day `d`, in Shanghai business hours, as epoch seconds."""
+        hour = _weighted(self.rng, list(HOUR_WEIGHTS), list(HOUR_WEIGHTS.values()))
+        return self.start + d * DAY + hour * 3600 + self.rng.randrange(3600)
+
+    def _buyer(self, t: int) -> int | None:
+        """A customer who had joined by `t`, chosen by purchase propensity (heavy-tailed)."""
+        k = bisect_right(self.joined, t)
+        if k == 0 or self.cum[k - 1] == 0:
+            return None
+        return bisect_right(self.cum, self.rng.random() * self.cum[k - 1], 0, k - 1)
+
+    def _order(self, t: int) -> None:
+        """One order with its lines, status history and perhaps an order-share."""
+        rng, i = self.rng, self._buyer(t)
+        if i is None:
+            return
+        oid, staff = self.order_id, rng.choice(V.SALES_STAFF)
+        channel = self.home[i] if rng.random() < 0.75 else rng.choice(self.channel_ids)
+        goods = self._lines(oid, bool(self.is_agent[i]))
+        shipping = Decimal(0) if goods >= 99 else Decimal(rng.choice(("8.00", "10.00", "12.00")))
+        path = self._status_path(t)
+        self.out.add(s.orders, dict(
+            id=oid, order_no=f"SO{oid:08d}", customer_id=self.ids[i], channel_id=channel,
+            status=path[-1][1], ordered_at=_ts(t), goods_amount=goods, discount=Decimal("0.00"),
+            shipping=shipping, total=goods + shipping, note="", version=1, created_at=_ts(t),
+            created_by=staff, updated_at=_ts(path[-1][2]), updated_by=staff, deleted_at=None))
+        for old, new, at, reason in path:
+            self.out.add(s.order_status_history, dict(
+                id=self.history_id, order_id=oid, from_status=old, to_status=new,
+                changed_at=_ts(at), changed_by=staff, reason=reason))
+            self.history_id += 1
+        if path[-1][1] == "completed" and rng.random() < 0.12:
+            self._review(oid, self.ids[i], path[-1][2])
+        self.order_id += 1
+
+    def _lines(self, oid: int, agent: bool) -> Decimal:
+        """One to four lines priced from the catalogue at sale time; returns goods_amount."""
+        rng, goods = self.rng, Decimal("0.00")
+        count = _weighted(rng, [1, 2, 3, 4], [55, 28, 12, 5])
+        picked: list[dict] = []
+        while len(picked) < count:
+            p = _weighted(rng, self.products, self.popularity)
+            if p not in picked:
+                picked.append(p)
+        for no, p in enumerate(picked, 1):
+            qty = rng.choice((5, 10, 10, 20)) if agent else _weighted(rng, [1, 2, 3], [70, 20, 10])
+            gross = p["price"] * qty
+            rate = rng.choice(("0.10", "0.15", "0.20")) if agent else (
+                rng.choice(("0.05", "0.10")) if rng.random() < 0.15 else "0")
+            discount = (gross * Decimal(rate)).quantize(CENT)
+            self.out.add(s.order_lines, dict(
+                id=self.line_id, order_id=oid, line_no=no, product_id=p["id"], sku=p["sku"],
+                product_name=p["name"], quantity=qty, unit_price=p["price"],
+                unit_cost=p["unit_cost"], discount=discount, amount=gross - discount))
+            self.line_id += 1
+            goods += gross - discount
+        return goods
+
+    def _status_path(self, t: int) -> list[tuple]:
+        """Transitions (from, to, at, reason) up to the anchor: new->paid->shipped->completed;
+        a few are cancelled (from new or paid) or refunded (from paid, shipped or completed)."""
+        rng, path = self.rng, [(None, "new", t, "")]
+        steps = [("paid", 60, 1800), ("shipped", 4 * 3600, 2 * DAY),
+                 ("completed", 3 * DAY, 8 * DAY)]
+        u = rng.random()
+        cancel = "new" if u < 0.05 else "paid" if u < 0.065 else None
+        refund = rng.choice(("paid", "shipped", "completed")) if 0.065 <= u < 0.09 else None
+        for status, low, high in [(None, 0, 0), *steps]:
+            last = path[-1]
+            if last[1] in (cancel, refund):
+                at = last[2] + rng.randrange(3600, 5 * DAY)
+                reason, to = ("客户取消", "cancelled") if cancel else ("质量问题退款", "refunded")
+                if at <= self.end:
+                    path.append((last[1], to, at, reason))
+                return path
+            if status is None:
+                continue
+            at = last[2] + rng.randrange(low, high)
+            if at > self.end:
+                return path
+            path.append((last[1], status, at, ""))
+        return path
+
+    def _review(self, oid: int, cid: int, completed: int) -> None:
+        """A 晒单 posted a few days after the order completed (if before the anchor)."""
+        at = completed + self.rng.randrange(3600, 4 * DAY)
+        if at > self.end:
+            return
+        rating, text = self.rng.choice(V.REVIEWS)
+        self.out.add(s.reviews, dict(
+            id=self.review_id, customer_id=cid, order_id=oid, posted_at=_ts(at),
+            platform=self.rng.choice(V.REVIEW_PLATFORMS), rating=rating, content=text))
+        self.review_id += 1
+
+    # -- counters and sequences -----------------------------------------------------------------
+
+    def _counters(self) -> None:
+        """Point the code counters past our rows, and PostgreSQL's id sequences past our ids."""
+        c = s.counters.c
+        for name, last in (("customer_code", self.ids[-1]), ("order_no", self.order_id - 1)):
+            value = self.conn.execute(sa.select(c.value).where(c.name == name)).scalar()
+            if value is None:
+                self.conn.execute(s.counters.insert(), {"name": name, "value": last})
+            elif value < last:
+                self.conn.execute(s.counters.update().where(c.name == name).values(value=last))
+        if self.conn.dialect.name == "postgresql":
+            for table in STREAMED:
+                if "id" in table.c:  # constant table names from schema.py, not input
+                    self.conn.execute(sa.text(
+                        f"select setval(pg_get_serial_sequence('{table.name}', 'id'), "
+                        f"coalesce(max(id), 1), max(id) is not null) from {table.name}"))

@@ -1,0 +1,203 @@
+"""Named SQL queries from queries/*.sql, in the aiosql file convention, run through text().
+
+Each query starts with `-- name: verb_noun`; the comment lines under it are its docstring,
+except these header lines, which say how to read result columns or pick a dialect:
+
+    -- money: revenue, aov       Decimal with exactly 2 places (SQLite sums come back as
+                                 float; they are rounded to the cent here, which is exact
+                                 while a sum stays under ~10^13 yuan)
+    -- utc: ordered_at           aware UTC datetime (SQLite gives text, PostgreSQL naive)
+    -- ratio: gross_margin       float
+    -- bool: is_agent            bool (SQLite gives 0/1)
+    -- dialect: postgresql       this block replaces the portable one on that database
+
+Parameters are `:name` binds; a call must give exactly the query's parameters. Aware
+datetimes bind as naive UTC and Decimals as NUMERIC, as the schema stores them. The files
+are re-read when they change, so a new .sql file is a new query with no Python change.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import ROUND_HALF_UP, Decimal
+from pathlib import Path
+
+import pandas as pd
+import sqlalchemy as sa
+
+from .config import PROJECT_ROOT
+from .db import Database
+from .schema import UTCDateTime
+
+QUERIES_DIR = PROJECT_ROOT / "queries"
+CONVERTERS = {
+    "money": lambda v: v if v is None else Decimal(str(v)).quantize(Decimal("0.01"), ROUND_HALF_UP),
+    "utc": lambda v: v if v is None else UTCDateTime().process_result_value(v, None),
+    "ratio": lambda v: v if v is None else float(v),
+    "bool": lambda v: v if v is None else bool(v),
+}
+HEADER = re.compile(r"--\s*(money|utc|ratio|bool|dialect)\s*:\s*(.*)$")
+NAME = re.compile(r"^--\s*name:\s*(\w+)\s*$", re.MULTILINE)
+# Binds, once string literals, comments and PostgreSQL `::` casts are out of the way.
+PARAM = re.compile(r"(?<![:\w]):([A-Za-z_]\w*)")
+NOISE = re.compile(r"'(?:[^']|'')*'|--[^\n]*|::")
+
+
+class QueryError(ValueError):
+    """A query that does not exist, is defined twice, or was called with the wrong params."""
+
+
+@dataclass(frozen=True)
+class Query:
+    """One named query: its SQL per dialect (None = portable), docstring and parameters."""
+
+    name: str
+    file: str
+    doc: str
+    params: tuple[str, ...]
+    columns: dict[str, str] = field(default_factory=dict)  # result column -> converter kind
+    sql: dict[str | None, str] = field(default_factory=dict)
+
+    def sql_for(self, dialect: str) -> str:
+        """The SQL to run on `dialect` (its own variant, else the portable one)."""
+        return self.sql.get(dialect) or self.sql[None]
+
+
+def _parse_block(name: str, file: str, body: str) -> tuple[str | None, Query]:
+    """One `-- name:` block: header lines, docstring lines, then SQL."""
+    lines, doc, columns, dialect = body.strip("\n").splitlines(), [], {}, None
+    while lines and lines[0].startswith("--"):
+        line = lines.pop(0).strip()
+        if m := HEADER.match(line):
+            if m[1] == "dialect":
+                dialect = m[2].strip()
+            else:
+                columns.update({c.strip(): m[1] for c in m[2].split(",") if c.strip()})
+        else:
+            doc.append(line.lstrip("-").strip())
+    sql = "\n".join(lines).strip().rstrip(";")
+    params = tuple(dict.fromkeys(PARAM.findall(NOISE.sub(" ", sql))))
+    return dialect, Query(name, file, " ".join(doc), params, columns, {dialect: sql})
+
+
+def _load_file(path: Path, found: dict[str, Query]) -> None:
+    """Add the queries of one file to `found`, refusing duplicates."""
+    parts = NAME.split(path.read_text(encoding="utf-8"))
+    for name, body in zip(parts[1::2], parts[2::2], strict=True):
+        dialect, q = _parse_block(name, path.name, body)
+        old = found.get(name)
+        if old and (dialect in old.sql or dialect is None and old.file != path.name):
+            where = f"{old.file} and {path.name}" if old.file != path.name else path.name
+            raise QueryError(f"query {name!r} is defined twice ({where})")
+        if old and set(old.params) != set(q.params):
+            raise QueryError(f"query {name!r}: dialect {dialect} has params {q.params}, "
+                             f"the other variant {old.params}")
+        found[name] = Query(name, old.file, old.doc or q.doc, old.params,
+                            {**old.columns, **q.columns}, {**old.sql, **q.sql}) if old else q
+
+
+_cache: dict[tuple, dict[str, Query]] = {}
+
+
+def load(folder: Path | str = QUERIES_DIR) -> dict[str, Query]:
+    """Every query in `folder`/*.sql by name, re-read when a file changes."""
+    files = sorted(Path(folder).glob("*.sql"))
+    key = tuple((str(p), p.stat().st_mtime_ns) for p in files)
+    if key not in _cache:
+        found: dict[str, Query] = {}
+        for path in files:
+            _load_file(path, found)
+        for q in found.values():
+            if None not in q.sql and {"sqlite", "postgresql"} - set(q.sql):
+                raise QueryError(f"query {q.name!r} needs a portable version or one per "
+                                 "database (sqlite and postgresql)")
+        _cache.clear()
+        _cache[key] = found
+    return _cache[key]
+
+
+def list_queries(folder: Path | str = QUERIES_DIR) -> pd.DataFrame:
+    """A table of the queries: name, file, doc, params."""
+    rows = [(q.name, q.file, q.doc, q.params) for q in load(folder).values()]
+    return pd.DataFrame(rows, columns=["name", "file", "doc", "params"])
+
+
+def get_query(name: str, folder: Path | str = QUERIES_DIR) -> Query:
+    """The query called `name`; a clear error (with near names) when there is none."""
+    queries = load(folder)
+    if name not in queries:
+        near = difflib.get_close_matches(name, list(queries), n=3)
+        hint = f"; did you mean {', '.join(near)}?" if near else ""
+        raise QueryError(f"no query named {name!r} in {folder}/*.sql{hint}")
+    return queries[name]
+
+
+def _statement(q: Query, dialect: str, params: dict) -> sa.TextClause:
+    """The bound text() statement, after checking the parameters match the query's."""
+    missing = [p for p in q.params if p not in params]
+    unknown = [p for p in params if p not in q.params]
+    if missing or unknown:
+        raise QueryError(f"query {q.name!r} takes parameters {', '.join(q.params) or '(none)'}"
+                         + (f"; missing: {', '.join(missing)}" if missing else "")
+                         + (f"; unknown: {', '.join(unknown)}" if unknown else ""))
+    types = {k: UTCDateTime() if isinstance(v, datetime) else sa.Numeric(12, 2)
+             for k, v in params.items() if isinstance(v, datetime | Decimal)}
+    binds = [sa.bindparam(k, type_=t) for k, t in types.items()]
+    return sa.text(q.sql_for(dialect)).bindparams(*binds)
+
+
+def _run(target: Database | sa.Connection, name: str, params: dict, write: bool = False):
+    """Run query `name` on a Database (own transaction) or a Connection (the caller's)."""
+    q = get_query(name)
+    if isinstance(target, sa.Connection):
+        result = target.execute(_statement(q, target.dialect.name, params), params)
+        if write:
+            return q, result.rowcount, []
+        return q, list(result.keys()), [dict(r._mapping) for r in result]
+    with target.write() if write else target.read() as conn:
+        return _run(conn, name, params, write)
+
+
+def _convert(q: Query, row: dict) -> dict:
+    """Apply the header converters to one result row."""
+    for col, kind in q.columns.items():
+        if col not in row:
+            raise QueryError(f"query {q.name!r} declares {kind} column {col!r}, not in its result")
+        row[col] = CONVERTERS[kind](row[col])
+    return row
+
+
+def fetch_all(db: Database | sa.Connection, name: str, **params) -> list[dict]:
+    """Every row of query `name` as a dict, with money, times and flags converted."""
+    q, _, rows = _run(db, name, params)
+    return [_convert(q, r) for r in rows]
+
+
+def fetch_df(db: Database | sa.Connection, name: str, **params) -> pd.DataFrame:
+    """The rows of query `name` as a DataFrame (money as Decimal, utc columns as UTC)."""
+    q, keys, rows = _run(db, name, params)
+    df = pd.DataFrame([_convert(q, r) for r in rows], columns=keys)
+    for col, kind in q.columns.items():
+        if kind == "utc" and col in df:
+            df[col] = pd.to_datetime(df[col], utc=True)
+    return df
+
+
+def fetch_one(db: Database | sa.Connection, name: str, **params) -> dict | None:
+    """The first row of query `name` as a dict, or None when there is none."""
+    rows = fetch_all(db, name, **params)
+    return rows[0] if rows else None
+
+
+def fetch_value(db: Database | sa.Connection, name: str, **params):
+    """The first column of the first row of query `name`, or None."""
+    row = fetch_one(db, name, **params)
+    return next(iter(row.values())) if row else None
+
+
+def execute(db: Database | sa.Connection, name: str, **params) -> int:
+    """Run a writing query (in the caller's transaction when given a Connection); rowcount."""
+    return _run(db, name, params, write=True)[1]
