@@ -1,5 +1,7 @@
 -- name: analysis_orders
 -- Counted orders placed in [:start, :end) with revenue, cost of costed lines, customer and channel.
+-- money: revenue, costed_revenue, cost
+-- utc: ordered_at
 select o.id as order_id,
        o.customer_id,
        c.code as customer_code,
@@ -26,6 +28,8 @@ select o.id as order_id,
 
 -- name: analysis_order_lines
 -- Lines of counted orders placed in [:start, :end): who bought which product, when, for how much.
+-- money: amount
+-- utc: ordered_at
 select o.id as order_id,
        o.customer_id,
        o.ordered_at,
@@ -45,6 +49,8 @@ select o.id as order_id,
 
 -- name: analysis_customers
 -- Active customers with their source channel, referrer and place in the reseller tree.
+-- bool: is_agent
+-- utc: created_at
 select c.id as customer_id,
        c.code,
        c.name,
@@ -60,6 +66,7 @@ select c.id as customer_id,
 
 -- name: analysis_community_members
 -- Every community with its owner, and each member with the time they joined.
+-- utc: joined_at
 select m.community_id,
        g.name as community,
        g.owner_id,
@@ -72,6 +79,7 @@ select m.community_id,
 
 -- name: analysis_reviews
 -- Order-shares (晒单) posted in [:start, :end): who posted and when.
+-- utc: posted_at
 select r.id as review_id,
        r.customer_id,
        r.posted_at

@@ -26,9 +26,8 @@ def as_date(value) -> date | None:
 
 
 def day_start_utc(day: date) -> datetime:
-    """Midnight at the start of `day` in the business zone, as a naive UTC datetime (for binds)."""
-    local = datetime.combine(day, time(0), tzinfo=config.business_zone())
-    return local.astimezone(UTC).replace(tzinfo=None)
+    """Midnight at the start of `day` in the business zone, as an aware UTC datetime."""
+    return datetime.combine(day, time(0), tzinfo=config.business_zone()).astimezone(UTC)
 
 
 def bounds(start=None, end=None) -> dict:
