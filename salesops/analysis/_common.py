@@ -56,7 +56,7 @@ def local_days(series: pd.Series) -> pd.Series:
 
 def week_start(days: pd.Series) -> pd.Series:
     """The Monday starting the ISO week of each day."""
-    return days - pd.to_timedelta(days.dt.weekday, unit="D")
+    return days - pd.to_timedelta(days.dt.day_of_week, unit="D")
 
 
 def money(frame: pd.DataFrame, *columns: str) -> pd.DataFrame:

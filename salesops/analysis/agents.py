@@ -68,8 +68,8 @@ def agent_tree(db, start=None, end=None, loading_ratio: float = LOADING_RATIO) -
             "own_purchases": [own.get(i, 0.0) for i in agents.index],
             "downline_sales": [below[i][1] for i in agents.index],
         },
-        index=pd.Index(agents["code"], name="code"),
-    )
+        index=agents.index,
+    ).set_index(pd.Index(agents["code"], name="code"))
     out["stock_loading"] = (out["downline"] > 0) & (
         out["own_purchases"] > loading_ratio * out["downline_sales"]
     )

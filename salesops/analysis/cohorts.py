@@ -30,8 +30,9 @@ def cohorts(db, end=None, by: str | None = None) -> pd.DataFrame:
     first = _first_purchases(db, end)
     orders = c.orders(db, None, end)
     orders["month"] = orders["day"].dt.to_period("M")
-    orders = orders.join(first[["cohort", *BY]], on="customer_id")
-    orders["group"] = orders[by] if by else "all"
+    firsts = first[["cohort", *BY]].add_prefix("first_").rename(columns={"first_cohort": "cohort"})
+    orders = orders.join(firsts, on="customer_id")
+    orders["group"] = orders[f"first_{by}"] if by else "all"
     orders["period"] = (orders["month"] - orders["cohort"]).apply(lambda d: d.n)
     active = orders.groupby(["group", "cohort", "period"])["customer_id"].nunique()
     sizes = orders[orders["period"] == 0].groupby(["group", "cohort"])["customer_id"].nunique()
