@@ -7,6 +7,7 @@ over lines with a known unit cost; days and ISO weeks are business-zone days
 (salesops.config.business_zone()); date arguments are business days, inclusive.
 """
 
+from ._common import latest_day
 from .agents import agent_graph, agent_tree, tier_summary
 from .baskets import next_products, product_pairs
 from .bgnbd import BGNBD, contact_list, customer_outlook
@@ -32,6 +33,7 @@ __all__ = [
     "fit_bgnbd",
     "funnel_long",
     "holdout_weeks",
+    "latest_day",
     "next_products",
     "product_pairs",
     "profit_drivers",

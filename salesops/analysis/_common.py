@@ -92,6 +92,12 @@ def customers(db) -> pd.DataFrame:
     return frame
 
 
+def latest_day(db) -> date | None:
+    """The business day of the most recent counted order (None when there is none)."""
+    days = orders(db)["day"]
+    return None if days.empty else days.max().date()
+
+
 def margin(revenue: float, cost: float) -> float:
     """(revenue - cost) / revenue over costed lines; NaN when nothing is costed."""
     return (revenue - cost) / revenue if revenue else float("nan")
