@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import click
 
+from . import backup as backups
+from . import demo as demodata
 from . import migrate
 from .db import Database
 
@@ -48,3 +50,49 @@ def init(obj: Context, demo: bool) -> None:
     """Create or upgrade the database schema to the newest revision."""
     migrate.upgrade(obj.db)
     click.echo(f"database at revision {migrate.current_revision(obj.db)}: {obj.db.url}")
+    if demo:
+        click.echo(demodata.generate(obj.db).message)
+
+
+@main.command()
+@click.option("--customers", type=click.IntRange(min=8), default=demodata.DEFAULT_CUSTOMERS,
+              show_default=True, help="How many customers to generate.")
+@click.option("--orders", type=click.IntRange(min=0), default=demodata.DEFAULT_ORDERS,
+              show_default=True, help="How many orders to generate.")
+@click.option("--seed", type=int, default=demodata.DEFAULT_SEED, show_default=True,
+              help="Random seed: the same seed gives the same rows.")
+@click.pass_obj
+def demo(obj: Context, customers: int, orders: int, seed: int) -> None:
+    """Migrate, then fill an empty database with generated demo data (any size)."""
+    import time
+
+    migrate.upgrade(obj.db)
+    started = time.perf_counter()
+    summary = demodata.generate(obj.db, customers=customers, orders=orders, seed=seed,
+                                progress=True)
+    click.echo(f"{summary.message} in {time.perf_counter() - started:.1f}s")
+    for table, count in summary.counts.items():
+        click.echo(f"  {table:<22}{count:>12,}")
+
+
+@main.command()
+@click.argument("path", type=click.Path(dir_okay=False))
+@click.pass_obj
+def backup(obj: Context, path: str) -> None:
+    """Copy the SQLite database to PATH while it stays in use (PostgreSQL: see message)."""
+    try:
+        click.echo(f"backed up {obj.db.url} to {backups.backup(obj.db, path)}")
+    except backups.BackupError as e:
+        raise click.ClickException(str(e)) from None
+
+
+@main.command()
+@click.argument("path", type=click.Path(dir_okay=False))
+@click.pass_obj
+def restore(obj: Context, path: str) -> None:
+    """Replace the SQLite database's contents with the backup at PATH."""
+    try:
+        revision = backups.restore(obj.db, path)
+    except backups.BackupError as e:
+        raise click.ClickException(str(e)) from None
+    click.echo(f"restored {path} (schema revision {revision}) into {obj.db.url}")

@@ -24,6 +24,7 @@ import sqlalchemy as sa
 
 from . import demo_vocab as V
 from . import schema as s
+from .bulk import BulkWriter
 from .db import Database
 
 DEFAULT_SEED = 20151122
@@ -33,7 +34,6 @@ DEFAULT_ORDERS = 15_000
 ZONE = ZoneInfo("Asia/Shanghai")  # fixed, not config, so every machine makes the same rows
 CENT = Decimal("0.01")
 DAY = 86_400
-CHUNK = 5_000
 # Parents before children, so each flush satisfies the foreign keys.
 STREAMED = [s.customers, s.communities, s.community_members, s.orders, s.order_lines,
             s.order_status_history, s.reviews, s.followups]
@@ -48,45 +48,6 @@ class DemoSummary:
     created: bool
     message: str
     counts: dict[str, int] = field(default_factory=dict)
-
-
-class _Writer:
-    """Buffers rows per table and flushes them in bulk, parents first."""
-
-    def __init__(self, conn: sa.Connection, chunk: int = CHUNK):
-        self.conn, self.chunk = conn, chunk
-        self.pg = conn.dialect.name == "postgresql"
-        self.buffers: dict[str, list[dict]] = {t.name: [] for t in STREAMED}
-
-    def add(self, table: sa.Table, row: dict) -> None:
-        """Queue one row; flush everything when this table's buffer is full."""
-        buf = self.buffers[table.name]
-        buf.append(row)
-        if len(buf) >= self.chunk:
-            self.flush()
-
-    def flush(self) -> None:
-        """Insert every queued row, in foreign-key order."""
-        for table in STREAMED:
-            rows = self.buffers[table.name]
-            if rows:
-                if self.pg:
-                    self._copy(table, rows)
-                else:
-                    self.conn.execute(table.insert(), rows)
-                rows.clear()
-
-    def _copy(self, table: sa.Table, rows: list[dict]) -> None:
-        """PostgreSQL COPY on the transaction's own connection (times as naive UTC)."""
-        cols = list(rows[0])
-        times = [c for c in cols if isinstance(table.c[c].type, s.UTCDateTime)]
-        raw = self.conn.connection.driver_connection
-        sql = f"copy {table.name} ({', '.join(cols)}) from stdin"
-        with raw.cursor() as cur, cur.copy(sql) as cp:
-            for row in rows:
-                for c in times:  # stored as naive UTC, like UTCDateTime does
-                    row[c] = row[c] and row[c].replace(tzinfo=None)
-                cp.write_row([row[c] for c in cols])
 
 
 def _ts(seconds: int) -> datetime:
@@ -125,7 +86,7 @@ class _Demo:
 
     def __init__(self, conn, *, rng: random.Random, anchor: date, months: int, progress: bool):
         self.conn, self.rng, self.progress = conn, rng, progress
-        self.out = _Writer(conn)
+        self.out = BulkWriter(conn, STREAMED)
         self.end = int(datetime.combine(anchor + timedelta(days=1), time(), ZONE).timestamp()) - 1
         self.first_day = anchor - timedelta(days=round(months * 30.44))
         self.start = int(datetime.combine(self.first_day, time(), ZONE).timestamp())

@@ -102,9 +102,9 @@ def _load_file(path: Path, found: dict[str, Query]) -> None:
 _cache: dict[tuple, dict[str, Query]] = {}
 
 
-def load(folder: Path | str = QUERIES_DIR) -> dict[str, Query]:
-    """Every query in `folder`/*.sql by name, re-read when a file changes."""
-    files = sorted(Path(folder).glob("*.sql"))
+def load(folder: Path | str | None = None) -> dict[str, Query]:
+    """Every query in `folder`/*.sql (default QUERIES_DIR) by name, re-read when a file changes."""
+    files = sorted(Path(folder or QUERIES_DIR).glob("*.sql"))
     key = tuple((str(p), p.stat().st_mtime_ns) for p in files)
     if key not in _cache:
         found: dict[str, Query] = {}
@@ -119,19 +119,19 @@ def load(folder: Path | str = QUERIES_DIR) -> dict[str, Query]:
     return _cache[key]
 
 
-def list_queries(folder: Path | str = QUERIES_DIR) -> pd.DataFrame:
+def list_queries(folder: Path | str | None = None) -> pd.DataFrame:
     """A table of the queries: name, file, doc, params."""
     rows = [(q.name, q.file, q.doc, q.params) for q in load(folder).values()]
     return pd.DataFrame(rows, columns=["name", "file", "doc", "params"])
 
 
-def get_query(name: str, folder: Path | str = QUERIES_DIR) -> Query:
+def get_query(name: str, folder: Path | str | None = None) -> Query:
     """The query called `name`; a clear error (with near names) when there is none."""
     queries = load(folder)
     if name not in queries:
         near = difflib.get_close_matches(name, list(queries), n=3)
         hint = f"; did you mean {', '.join(near)}?" if near else ""
-        raise QueryError(f"no query named {name!r} in {folder}/*.sql{hint}")
+        raise QueryError(f"no query named {name!r} in {folder or QUERIES_DIR}/*.sql{hint}")
     return queries[name]
 
 
@@ -170,13 +170,13 @@ def _convert(q: Query, row: dict) -> dict:
     return row
 
 
-def fetch_all(db: Database | sa.Connection, name: str, **params) -> list[dict]:
+def fetch_all(db: Database | sa.Connection, name: str, /, **params) -> list[dict]:
     """Every row of query `name` as a dict, with money, times and flags converted."""
     q, _, rows = _run(db, name, params)
     return [_convert(q, r) for r in rows]
 
 
-def fetch_df(db: Database | sa.Connection, name: str, **params) -> pd.DataFrame:
+def fetch_df(db: Database | sa.Connection, name: str, /, **params) -> pd.DataFrame:
     """The rows of query `name` as a DataFrame (money as Decimal, utc columns as UTC)."""
     q, keys, rows = _run(db, name, params)
     df = pd.DataFrame([_convert(q, r) for r in rows], columns=keys)
@@ -186,18 +186,18 @@ def fetch_df(db: Database | sa.Connection, name: str, **params) -> pd.DataFrame:
     return df
 
 
-def fetch_one(db: Database | sa.Connection, name: str, **params) -> dict | None:
+def fetch_one(db: Database | sa.Connection, name: str, /, **params) -> dict | None:
     """The first row of query `name` as a dict, or None when there is none."""
     rows = fetch_all(db, name, **params)
     return rows[0] if rows else None
 
 
-def fetch_value(db: Database | sa.Connection, name: str, **params):
+def fetch_value(db: Database | sa.Connection, name: str, /, **params):
     """The first column of the first row of query `name`, or None."""
     row = fetch_one(db, name, **params)
     return next(iter(row.values())) if row else None
 
 
-def execute(db: Database | sa.Connection, name: str, **params) -> int:
+def execute(db: Database | sa.Connection, name: str, /, **params) -> int:
     """Run a writing query (in the caller's transaction when given a Connection); rowcount."""
     return _run(db, name, params, write=True)[1]

@@ -155,3 +155,78 @@ def seed_basics(db) -> dict:
 def basics(db):
     """`db` seeded with two channels and three products; returns their ids by code/SKU."""
     return seed_basics(db)
+
+
+@pytest.fixture
+def fresh_db_url(request, tmp_path, sqlite_template):
+    """A function: backend name -> URL of a new migrated empty database (for cross-DB tests)."""
+
+    def make(backend: str) -> str:
+        if backend == "sqlite":
+            path = tmp_path / f"fresh{next(_counter)}.db"
+            shutil.copy(sqlite_template, path)
+            return f"sqlite:///{path}"
+        return pg_url(request.getfixturevalue("pg_server"))
+
+    return make
+
+
+class DemoTemplates:
+    """The default demo data set, generated at most once per backend per session."""
+
+    def __init__(self, request, folder):
+        self.request, self.folder = request, folder
+        self._done: dict[str, str] = {}
+
+    def template(self, backend: str) -> str:
+        """The template's SQLite path or PostgreSQL database name, generated on first use."""
+        if backend not in self._done:
+            from salesops import demo
+
+            if backend == "sqlite":
+                path = self.folder / "demo.db"
+                shutil.copy(self.request.getfixturevalue("sqlite_template"), path)
+                url, self._done[backend] = f"sqlite:///{path}", str(path)
+            else:
+                server = self.request.getfixturevalue("pg_server")
+                url = pg_url(server)
+                self._done[backend] = url.rsplit("/", 1)[1]
+            handle = Database(url)
+            demo.generate(handle)
+            if backend == "sqlite":
+                with handle.engine.connect() as conn:
+                    conn.exec_driver_sql("pragma wal_checkpoint(truncate)")
+            handle.dispose()  # a PostgreSQL template must have no open connections
+        return self._done[backend]
+
+    def copy_url(self, backend: str, tmp_path) -> str:
+        """A new writable copy of the demo database (file copy / CREATE DATABASE TEMPLATE)."""
+        template = self.template(backend)
+        if backend == "sqlite":
+            path = tmp_path / f"demo{next(_counter)}.db"
+            shutil.copy(template, path)
+            return f"sqlite:///{path}"
+        return pg_url(self.request.getfixturevalue("pg_server"), template=template)
+
+
+@pytest.fixture(scope="session")
+def demo_templates(request, tmp_path_factory):
+    """Demo data templates for `demo_db` and `demo_db_url` (default seed and size)."""
+    return DemoTemplates(request, tmp_path_factory.mktemp("demo"))
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+def demo_db(request, demo_templates, tmp_path_factory):
+    """A shared handle on the default demo data (2,000 customers, 15,000 orders) per backend.
+
+    Shared by every test of the session: read from it, never write (use `demo_db_url`).
+    """
+    handle = Database(demo_templates.copy_url(request.param, tmp_path_factory.mktemp("demo_db")))
+    yield handle
+    handle.dispose()
+
+
+@pytest.fixture
+def demo_db_url(backend, demo_templates, tmp_path):
+    """The URL of a fresh writable copy of the demo data, on the current backend."""
+    return demo_templates.copy_url(backend, tmp_path)
