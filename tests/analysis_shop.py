@@ -26,5 +26,6 @@ def person(db, basics, code: str, channel: str = "wechat_moments", **fields) -> 
 def buy(db, customer_id: int, when: str, items: dict, channel=None, status="new") -> dict:
     """An order of {sku: quantity} at Shanghai time `when`."""
     lines = [{"sku": sku, "quantity": q} for sku, q in items.items()]
-    return orders.create_order(db, customer_id, lines, channel=channel,
-                               ordered_at=at(when), status=status)
+    return orders.create_order(
+        db, customer_id, lines, channel=channel, ordered_at=at(when), status=status
+    )

@@ -67,12 +67,16 @@ def test_channel_funnel_from_contacts_to_second_purchase(db, basics):
 
     got = analysis.channel_funnel(db)
 
-    assert got.loc["wechat_moments", ["contacts", "first_purchase", "second_purchase"]].tolist() \
-        == [3, 2, 1]
+    assert got.loc[
+        "wechat_moments", ["contacts", "first_purchase", "second_purchase"]
+    ].tolist() == [3, 2, 1]
     assert got.loc["wechat_moments", "first_rate"] == pytest.approx(2 / 3)
     assert got.loc["wechat_moments", "second_rate"] == pytest.approx(1 / 2)
-    assert got.loc["micro_store", ["contacts", "first_purchase", "second_purchase"]].tolist() \
-        == [1, 1, 0]
+    assert got.loc["micro_store", ["contacts", "first_purchase", "second_purchase"]].tolist() == [
+        1,
+        1,
+        0,
+    ]
 
 
 def test_repeat_rate_and_purchase_intervals_per_product(db, basics):
@@ -114,7 +118,12 @@ def test_rfm_scores_and_segments(db, basics):
     assert got["F"].to_dict() == {"A": 2, "B": 3, "C": 4, "D": 5, "E": 2}
     assert got["M"].to_dict() == got["F"].to_dict()  # one tea per purchase day
     assert got["segment"].to_dict() == {
-        "A": "hibernating", "B": "at risk", "C": "loyal", "D": "champions", "E": "promising"}
+        "A": "hibernating",
+        "B": "at risk",
+        "C": "loyal",
+        "D": "champions",
+        "E": "promising",
+    }
     summary = analysis.segment_summary(got)
     assert summary.loc["champions", "revenue"] == pytest.approx(4 * TEA)
     assert summary["customers"].sum() == 5
@@ -132,8 +141,11 @@ def test_cohorts_by_first_channel_with_retention(db, basics):
     overall = analysis.retention_matrix(analysis.cohorts(db))
     by_channel = analysis.cohorts(db, by="channel").set_index(["group", "cohort", "period"])
 
-    assert overall.loc["2024-01"].tolist()[:3] == [1.0, pytest.approx(float("nan"), nan_ok=True),
-                                                   0.5]
+    assert overall.loc["2024-01"].tolist()[:3] == [
+        1.0,
+        pytest.approx(float("nan"), nan_ok=True),
+        0.5,
+    ]
     assert overall.loc["2024-02"].tolist()[:2] == [1.0, 1.0]
     assert by_channel.loc[("wechat_moments", "2024-01", 2), "active"] == 1
     assert by_channel.loc[("micro_store", "2024-01", 0), "customers"] == 1
@@ -159,10 +171,13 @@ def test_referrals_top_referrers_and_viral_coefficient(db, basics):
     buy(db, c, "2024-03-02 10:00", {"HONEY-02": 1})
     now = datetime(2024, 1, 1, tzinfo=UTC)
     with db.write() as conn:
-        gid = conn.execute(sa.insert(communities).values(
-            name="茶友群", owner_id=owner, created_at=now)).inserted_primary_key[0]
-        conn.execute(sa.insert(community_members), [
-            {"community_id": gid, "customer_id": m, "joined_at": now} for m in (owner, a, e)])
+        gid = conn.execute(
+            sa.insert(communities).values(name="茶友群", owner_id=owner, created_at=now)
+        ).inserted_primary_key[0]
+        conn.execute(
+            sa.insert(community_members),
+            [{"community_id": gid, "customer_id": m, "joined_at": now} for m in (owner, a, e)],
+        )
 
     top = analysis.top_referrers(db)
     viral = analysis.viral_coefficient(db)
@@ -213,18 +228,24 @@ def test_community_conversion_and_review_effect_on_referrals(db, basics):
     b, c = person(db, basics, "B"), person(db, basics, "C", referrer_id=a)
     joined = datetime(2024, 3, 1, tzinfo=UTC)
     with db.write() as conn:
-        gid = conn.execute(sa.insert(communities).values(
-            name="茶友群", owner_id=owner, created_at=joined)).inserted_primary_key[0]
-        conn.execute(sa.insert(community_members), [
-            {"community_id": gid, "customer_id": m, "joined_at": joined} for m in (a, b)])
+        gid = conn.execute(
+            sa.insert(communities).values(name="茶友群", owner_id=owner, created_at=joined)
+        ).inserted_primary_key[0]
+        conn.execute(
+            sa.insert(community_members),
+            [{"community_id": gid, "customer_id": m, "joined_at": joined} for m in (a, b)],
+        )
     buy(db, b, "2024-02-20 10:00", {"TEA-01": 1})  # before joining: not the community's
     first = buy(db, a, "2024-03-05 10:00", {"TEA-01": 1})
     buy(db, c, "2024-03-01 10:00", {"GIFT-03": 1})  # 9 days before the review
     buy(db, c, "2024-03-12 10:00", {"HONEY-02": 1})  # 2 days after
     buy(db, c, "2024-05-01 10:00", {"TEA-01": 1})  # outside the 30-day window
     with db.write() as conn:
-        conn.execute(sa.insert(reviews).values(
-            customer_id=a, order_id=first["id"], posted_at=datetime(2024, 3, 10, 4, tzinfo=UTC)))
+        conn.execute(
+            sa.insert(reviews).values(
+                customer_id=a, order_id=first["id"], posted_at=datetime(2024, 3, 10, 4, tzinfo=UTC)
+            )
+        )
 
     summary = analysis.community_summary(db)
     effect = analysis.review_effect(db, window_days=30)
@@ -235,7 +256,11 @@ def test_community_conversion_and_review_effect_on_referrals(db, basics):
     assert row["revenue_per_member"] == pytest.approx(TEA / 2)
     one = effect.iloc[0]
     assert (one["reviewer"], one["referrals"], one["orders_before"], one["orders_after"]) == (
-        "A", 1, 1, 1)
+        "A",
+        1,
+        1,
+        1,
+    )
     assert (one["revenue_before"], one["revenue_after"]) == pytest.approx((GIFT, HONEY))
     total = analysis.review_effect_summary(effect)
     assert total.loc[0, "revenue_change"] == pytest.approx(HONEY - GIFT)
@@ -255,14 +280,16 @@ def test_product_pairs_and_next_products_with_support_confidence_lift(db, basics
     th = pairs.loc[("TEA-01", "HONEY-02")]
     assert th["baskets"] == 2
     assert th[["support", "confidence", "lift"]].tolist() == pytest.approx([2 / 4, 2 / 3, 8 / 9])
-    assert pairs.loc[("GIFT-03", "HONEY-02"), ["confidence", "lift"]].tolist() == \
-        pytest.approx([1, 4 / 3])
+    assert pairs.loc[("GIFT-03", "HONEY-02"), ["confidence", "lift"]].tolist() == pytest.approx(
+        [1, 4 / 3]
+    )
     assert len(pairs) == 4  # TEA+HONEY and HONEY+GIFT, both directions
     # 2 baskets with a next day: A {TEA, HONEY} -> {TEA}; B {HONEY, GIFT} -> {TEA, HONEY}.
     gh = nexts.loc[("GIFT-03", "HONEY-02")]
     assert gh[["support", "confidence", "lift"]].tolist() == pytest.approx([1 / 2, 1, 2])
-    assert nexts.loc[("HONEY-02", "TEA-01"), ["baskets", "confidence", "lift"]].tolist() == \
-        pytest.approx([2, 1, 1])
+    assert nexts.loc[
+        ("HONEY-02", "TEA-01"), ["baskets", "confidence", "lift"]
+    ].tolist() == pytest.approx([2, 1, 1])
     assert ("TEA-01", "TEA-01") not in nexts.index
 
 

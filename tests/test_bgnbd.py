@@ -26,7 +26,8 @@ def test_fit_reproduces_the_published_cdnow_estimates():
     model = bgnbd.fit(d["frequency"], d["recency"], d["T"])
     # Fader, Hardie & Lee (2005): r = 0.243, alpha = 4.414, a = 0.793, b = 2.426, LL = -9582.4
     assert (model.r, model.alpha, model.a, model.b) == pytest.approx(
-        (0.243, 4.414, 0.793, 2.426), abs=0.0015)
+        (0.243, 4.414, 0.793, 2.426), abs=0.0015
+    )
     assert model.log_likelihood == pytest.approx(-9582.4, abs=0.1)
     # Their worked example: x = 2, t_x = 30.43, T = 38.86 expects 1.226 purchases in 39 weeks.
     assert model.expected_purchases(39, 2, 30.43, 38.86) == pytest.approx(1.226, abs=0.001)
@@ -53,7 +54,8 @@ def test_repeat_summary_matches_lifetimes_on_the_same_transactions(db, basics):
     for n in range(6):
         cid = person(db, basics, f"K{n}")
         for _ in range(rng.randint(1, 7)):
-            when = f"2024-0{rng.randint(1, 5)}-{rng.randint(1, 28):02d} {rng.choice([0, 12, 23]):02d}:30"
+            day = f"2024-0{rng.randint(1, 5)}-{rng.randint(1, 28):02d}"
+            when = f"{day} {rng.choice([0, 12, 23]):02d}:30"  # near midnight on purpose
             sku = rng.choice(list(PRICE))
             qty = rng.randint(1, 3)
             order = buy(db, cid, when, {sku: qty})
@@ -63,12 +65,22 @@ def test_repeat_summary_matches_lifetimes_on_the_same_transactions(db, basics):
     got = analysis.repeat_summary(db, "2024-03-31", observation_end="2024-05-31")
 
     want = calibration_and_holdout_data(
-        pd.DataFrame(tx), "code", "date", calibration_period_end="2024-03-31",
-        observation_period_end="2024-05-31", freq="D", monetary_value_col="value")
+        pd.DataFrame(tx),
+        "code",
+        "date",
+        calibration_period_end="2024-03-31",
+        observation_period_end="2024-05-31",
+        freq="D",
+        monetary_value_col="value",
+    )
     assert list(got.index) == list(want.index)
-    pairs = [("frequency", "frequency_cal", 1), ("recency", "recency_cal", 7),
-             ("T", "T_cal", 7), ("monetary_value", "monetary_value_cal", 1),
-             ("frequency_holdout", "frequency_holdout", 1),
-             ("monetary_value_holdout", "monetary_value_holdout", 1)]
+    pairs = [
+        ("frequency", "frequency_cal", 1),
+        ("recency", "recency_cal", 7),
+        ("T", "T_cal", 7),
+        ("monetary_value", "monetary_value_cal", 1),
+        ("frequency_holdout", "frequency_holdout", 1),
+        ("monetary_value_holdout", "monetary_value_holdout", 1),
+    ]
     for ours, theirs, scale in pairs:
         assert got[ours].to_numpy() == pytest.approx(want[theirs].to_numpy() / scale), ours

@@ -18,8 +18,9 @@ def agent_graph(db) -> nx.DiGraph:
     graph.add_nodes_from(people["customer_id"])
     links = people.dropna(subset=["parent_agent_id"])
     graph.add_edges_from(
-        (int(p), int(ch)) for p, ch in zip(links["parent_agent_id"], links["customer_id"],
-                                           strict=True) if int(p) in graph
+        (int(p), int(ch))
+        for p, ch in zip(links["parent_agent_id"], links["customer_id"], strict=True)
+        if int(p) in graph
     )
     return graph
 

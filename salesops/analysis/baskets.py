@@ -19,8 +19,7 @@ def _rules(baskets: pd.DataFrame, nexts: pd.DataFrame, total: int) -> pd.DataFra
     both = pairs.groupby(["product_a", "product_b"]).size().rename("baskets")
     n_a = baskets.groupby("product")["basket"].nunique()
     n_b = nexts.groupby("product")["basket"].nunique()
-    out = both.reset_index().rename(columns={"product_a": "antecedent",
-                                             "product_b": "consequent"})
+    out = both.reset_index().rename(columns={"product_a": "antecedent", "product_b": "consequent"})
     out["support"] = out["baskets"] / total
     out["confidence"] = out["baskets"] / out["antecedent"].map(n_a)
     out["lift"] = out["confidence"] / (out["consequent"].map(n_b) / total)
@@ -49,8 +48,9 @@ def next_products(db, start=None, end=None, min_baskets: int = 1) -> pd.DataFram
     days = days.dropna(subset=["next_day"]).reset_index(drop=True)
     days["basket"] = days.index
     now = days.merge(frame, on=["customer_id", "day"])[["basket", "sku"]]
-    later = days.merge(frame, left_on=["customer_id", "next_day"],
-                       right_on=["customer_id", "day"])[["basket", "sku"]]
+    later = days.merge(frame, left_on=["customer_id", "next_day"], right_on=["customer_id", "day"])[
+        ["basket", "sku"]
+    ]
     now.columns = later.columns = ["basket", "product"]
     out = _rules(now, later, len(days))
     return out[out["baskets"] >= min_baskets].reset_index(drop=True)

@@ -84,8 +84,12 @@ def fit(frequency, recency, T, *, start=(1.0, 1.0, 1.0, 1.0)) -> BGNBD:
         ll = log_likelihood(np.exp(log_params), x, t_x, big_t)
         return -(n * ll).sum() / n.sum()
 
-    best = optimize.minimize(loss, np.log(start), method="Nelder-Mead",
-                             options={"maxiter": 10_000, "xatol": 1e-8, "fatol": 1e-12})
+    best = optimize.minimize(
+        loss,
+        np.log(start),
+        method="Nelder-Mead",
+        options={"maxiter": 10_000, "xatol": 1e-8, "fatol": 1e-12},
+    )
     r, alpha, a, b = (float(v) for v in np.exp(best.x))
     return BGNBD(r, alpha, a, b, log_likelihood=float(-best.fun * n.sum()))
 

@@ -44,16 +44,24 @@ def review_effect(db, window_days: int = 30, start=None, end=None) -> pd.DataFra
     referred = people.dropna(subset=["referrer_id"])[["customer_id", "referrer_id"]]
     referred["referrer_id"] = referred["referrer_id"].astype(int)
     orders = c.orders(db)[["customer_id", "day", "revenue"]]
-    pairs = reviews.merge(referred, left_on="customer_id", right_on="referrer_id",
-                          suffixes=("", "_referred"))
+    pairs = reviews.merge(
+        referred, left_on="customer_id", right_on="referrer_id", suffixes=("", "_referred")
+    )
     window = pd.Timedelta(days=window_days)
-    hits = pairs.merge(orders, left_on="customer_id_referred", right_on="customer_id",
-                       suffixes=("", "_o"))
-    hits["when"] = pd.cut((hits["day"] - hits["posted"]) / window, [-1, 0, 1],
-                          right=False, labels=["before", "after"])
+    hits = pairs.merge(
+        orders, left_on="customer_id_referred", right_on="customer_id", suffixes=("", "_o")
+    )
+    hits["when"] = pd.cut(
+        (hits["day"] - hits["posted"]) / window, [-1, 0, 1], right=False, labels=["before", "after"]
+    )
     hits = hits.dropna(subset=["when"])
-    counts = hits.pivot_table(index="review_id", columns="when", values="revenue",
-                              aggfunc=["count", "sum"], observed=False)
+    counts = hits.pivot_table(
+        index="review_id",
+        columns="when",
+        values="revenue",
+        aggfunc=["count", "sum"],
+        observed=False,
+    )
     out = reviews.set_index("review_id")[["customer_id", "posted"]]
     out["reviewer"] = out.pop("customer_id").map(people.set_index("customer_id")["code"])
     out["referrals"] = pairs.groupby("review_id").size().reindex(out.index, fill_value=0)

@@ -22,9 +22,13 @@ EFFECTS = [f"{f}_effect" for f in FACTORS]
 def _week_numbers(frame: pd.DataFrame, key: pd.Series) -> pd.DataFrame:
     """The four factors and gross profit per `key` value (e.g. channel)."""
     g = frame.groupby(key)
-    out = pd.DataFrame({"customers": g["customer_id"].nunique(),
-                        "orders": g["order_id"].count(),
-                        "revenue": g["revenue"].sum()})
+    out = pd.DataFrame(
+        {
+            "customers": g["customer_id"].nunique(),
+            "orders": g["order_id"].count(),
+            "revenue": g["revenue"].sum(),
+        }
+    )
     costed = g["costed_revenue"].sum()
     out["orders_per_customer"] = out["orders"] / out["customers"]
     out["aov"] = out["revenue"] / out["orders"]

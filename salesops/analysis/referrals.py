@@ -9,16 +9,21 @@ from . import _common as c
 
 
 def referral_graph(db, start=None, end=None) -> nx.DiGraph:
-    """Directed graph referrer -> referred over active customers; nodes carry code, name, revenue."""
+    """Graph referrer -> referred over active customers; nodes carry code, name, revenue."""
     people = c.customers(db)
     revenue = c.orders(db, start, end).groupby("customer_id")["revenue"].sum()
     graph = nx.DiGraph()
     for row in people.itertuples():
-        graph.add_node(row.customer_id, code=row.code, name=row.name,
-                       revenue=float(revenue.get(row.customer_id, 0.0)))
+        graph.add_node(
+            row.customer_id,
+            code=row.code,
+            name=row.name,
+            revenue=float(revenue.get(row.customer_id, 0.0)),
+        )
     links = people.dropna(subset=["referrer_id"])
     graph.add_edges_from(
-        (int(r), int(c_)) for r, c_ in zip(links["referrer_id"], links["customer_id"], strict=True)
+        (int(r), int(c_))
+        for r, c_ in zip(links["referrer_id"], links["customer_id"], strict=True)
         if int(r) in graph
     )
     return graph
@@ -39,8 +44,16 @@ def top_referrers(db, start=None, end=None, n: int | None = 20) -> pd.DataFrame:
             continue
         revenue = [graph.nodes[ch]["revenue"] for ch in children]
         depth = max(nx.single_source_shortest_path_length(graph, node).values())
-        rows.append((graph.nodes[node]["code"], graph.nodes[node]["name"], len(children),
-                     sum(v > 0 for v in revenue), sum(revenue), depth))
+        rows.append(
+            (
+                graph.nodes[node]["code"],
+                graph.nodes[node]["name"],
+                len(children),
+                sum(v > 0 for v in revenue),
+                sum(revenue),
+                depth,
+            )
+        )
     cols = ["code", "name", "referred", "referred_buyers", "referred_revenue", "depth"]
     out = pd.DataFrame(rows, columns=cols).set_index("code")
     out = out.sort_values(["referred_revenue", "referred"], ascending=False)
@@ -77,8 +90,15 @@ def viral_coefficient(db, start=None, end=None) -> pd.DataFrame:
     for owner, part in groups.groupby("owner_id"):
         members = set(part["customer_id"])
         brought = referred[referred["referrer_id"].isin(members)]["customer_id"]
-        rows.append((int(owner), part["community_id"].nunique(), len(members), len(brought),
-                     sum(b in buyers for b in brought)))
+        rows.append(
+            (
+                int(owner),
+                part["community_id"].nunique(),
+                len(members),
+                len(brought),
+                sum(b in buyers for b in brought),
+            )
+        )
     cols = ["owner_id", "communities", "members", "referred", "referred_buyers"]
     out = pd.DataFrame(rows, columns=cols)
     names = people.set_index("customer_id")

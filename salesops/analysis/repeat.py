@@ -56,7 +56,9 @@ def repeat_summary(db, calibration_end, observation_end=None) -> pd.DataFrame:
     calibration = days[days["day"] <= pd.Timestamp(cal_end)]
     out = _summarise(calibration, pd.Timestamp(cal_end))
     if observation_end is not None:
-        holdout = days[(days["day"] > pd.Timestamp(cal_end)) & days["customer_code"].isin(out.index)]
+        holdout = days[
+            (days["day"] > pd.Timestamp(cal_end)) & days["customer_code"].isin(out.index)
+        ]
         grouped = holdout.groupby("customer_code")
         out["frequency_holdout"] = grouped.size().reindex(out.index, fill_value=0).astype(int)
         mean = grouped["revenue"].mean().reindex(out.index, fill_value=0.0)
