@@ -60,3 +60,14 @@ def test_notebook_runs_on_the_demo_data(path, demo_url, kernel):
     assert not [o for o in outputs if o.output_type == "error"]
     plotly = [o for o in outputs if "application/vnd.plotly.v1+json" in o.get("data", {})]
     assert plotly, "expected at least one interactive Plotly chart"
+
+
+def test_nbstripout_would_change_no_notebook():
+    import subprocess
+    import sys
+
+    nbstripout = Path(sys.executable).parent / "nbstripout"
+    result = subprocess.run(
+        [str(nbstripout), "--verify", *map(str, NOTEBOOKS)], capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
