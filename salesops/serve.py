@@ -78,12 +78,17 @@ class PageHandler(TornadoVoilaHandler):
 
 
 class KernelListHandler(APIHandler):
-    """GET /api/kernels: the ids of the live page kernels."""
+    """GET /api/kernels: the ids of the live page kernels (`?detail=1`: with connections)."""
 
     @tornado.web.authenticated
     def get(self):
-        """List live kernel ids as JSON."""
-        self.finish(json.dumps(list(self.kernel_manager.list_kernel_ids())))
+        """List live kernel ids as JSON, or {id: open browser connections} with detail."""
+        ids = list(self.kernel_manager.list_kernel_ids())
+        if self.get_argument("detail", ""):
+            models = {k: self.kernel_manager.kernel_model(k) for k in ids}
+            self.finish(json.dumps({k: m.get("connections", 0) for k, m in models.items()}))
+        else:
+            self.finish(json.dumps(ids))
 
 
 class SalesopsVoila(Voila):

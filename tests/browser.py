@@ -138,6 +138,15 @@ class LiveServer:
             raise RuntimeError(f"/api/kernels answered {status}: {body}")
         return json.loads(body)
 
+    def wait_for_connection(self, kernel_id: str, timeout: float = 30) -> None:
+        """Poll until a browser holds a websocket to `kernel_id` (the page is live)."""
+        def connected():
+            _, _, body = self.get("/api/kernels?detail=1",
+                                  {"Authorization": f"token {self.token}"})
+            return json.loads(body).get(kernel_id, 0) > 0
+
+        wait_until(connected, timeout, f"a connection to kernel {kernel_id}")
+
     def wait_for_kernels(self, expected: set[str] | int, timeout: float = 30) -> list[str]:
         """Poll until the live kernels are `expected` (a set of ids, or a count)."""
         def matches():

@@ -120,12 +120,13 @@ def test_culler_shuts_down_kernels_of_tabs_that_never_said_goodbye(browser, tmp_
     from browser import apps_copy, offline_context
 
     server = LiveServer(tmp_path, apps_copy(tmp_path), voila_args=[
-        "--MappingKernelManager.cull_idle_timeout=2",
+        "--MappingKernelManager.cull_idle_timeout=5",
         "--MappingKernelManager.cull_interval=1"]).start()
     context = offline_context(browser)
     try:
         kept = goto(context.new_page(), server.url("_empty.ipynb"))
         kept_kernel = server.wait_for_kernels(1)[0]
+        server.wait_for_connection(kept_kernel)  # under load the socket can lag the render
         crashed = goto(context.new_page(), server.url("_empty.ipynb"))
         server.wait_for_kernels(2)
         crashed.close(run_before_unload=False)  # no beforeunload, so no beacon
