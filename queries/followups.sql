@@ -23,3 +23,20 @@ select f.id,
    and c.deleted_at is null
  order by f.due_at,
           f.id;
+
+-- name: customer_followups
+-- Follow-ups of customer :customer_id, planned and done, newest first: what staff see
+-- beside the customer (who, how, when due, when done, note and outcome).
+-- utc: due_at, done_at
+select f.id,
+       f.staff,
+       f.kind,
+       f.due_at,
+       f.done_at,
+       f.note,
+       f.outcome,
+       f.version
+  from followups as f
+ where f.customer_id = :customer_id
+ order by coalesce(f.done_at, f.due_at) desc,
+          f.id desc;

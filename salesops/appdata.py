@@ -1,0 +1,189 @@
+"""The data functions the staff pages take: one `PageData` per page kernel.
+
+Components never see an engine or SQL (STYLE.md): a page builds `PageData.from_env()` and
+hands its bound methods to the widgets (`CustomerPicker(data.search)`). Every method goes
+through a service (rules, versions, audit) or a named query (queries/*.sql), and every
+write acts for `page_actor()`, asked afresh on each call so a change of role applies to
+the next action without reloading the page.
+
+Reads return plain dicts and lists (no pandas on the page's path: it costs a second of
+import time on every page load, BENCHMARKS.md).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import unicodedata
+from collections.abc import Mapping, Sequence
+from datetime import UTC, datetime, time, timedelta
+
+from . import config
+from .actors import Actor
+
+DEFAULT_ROLE = "staff"
+SEARCH_LIMIT = 20
+PHONE_LIKE = re.compile(r"[+\d\s\-().\u3000]+")
+PHONE_NOISE = re.compile(r"[\s\-().\u3000]")
+
+
+def page_actor() -> Actor:
+    """Who the page acts for: SALESOPS_USER (set by the server for this kernel) and role.
+
+    The role comes from SALESOPS_ROLE (default `staff`, the least a signed-in person may
+    do) until staff accounts exist; then this becomes a database lookup, here and only here.
+    """
+    return Actor(config.current_user(), os.environ.get("SALESOPS_ROLE") or DEFAULT_ROLE)
+
+
+def search_term(text: str) -> str:
+    """What people type, as the search compares it: trimmed, full-width folded; a phone
+    number fragment in any format ('+86 138-0013', '１３８') as bare digits."""
+    term = unicodedata.normalize("NFKC", text or "").strip()
+    if term and PHONE_LIKE.fullmatch(term) and any(ch.isdigit() for ch in term):
+        term = PHONE_NOISE.sub("", term)
+        if term.startswith("+86"):
+            term = term[3:]
+        elif term.startswith("0086"):
+            term = term[4:]
+    return term
+
+
+def business_day(day=None) -> tuple[datetime, datetime]:
+    """UTC bounds [start, end) of a business day (default today) in the business zone."""
+    zone = config.business_zone()
+    day = day or datetime.now(zone).date()
+    start = datetime.combine(day, time.min, zone).astimezone(UTC)
+    return start, start + timedelta(days=1)
+
+
+class PageData:
+    """Search, customers, orders, follow-ups and today's numbers for one page kernel."""
+
+    def __init__(self, db, actor=page_actor):
+        self.db = db
+        self._actor = actor  # a function, so every action asks who is acting now
+
+    @classmethod
+    def from_env(cls) -> PageData:
+        """The page kernel's data: the database in SALESOPS_DB_URL (set by the server)."""
+        from .db import connect
+
+        return cls(connect())
+
+    @property
+    def actor(self) -> Actor:
+        """The person acting right now."""
+        return self._actor()
+
+    # -- reading -------------------------------------------------------------------------
+
+    def _all(self, name: str, **params) -> list[dict]:
+        """Rows of named query `name`."""
+        from .queries import fetch_all
+
+        return fetch_all(self.db, name, **params)
+
+    def search(self, text: str, limit: int = SEARCH_LIMIT, after=None) -> list[dict]:
+        """Customers matching what was typed (name, mobile in any format, WeChat ID, code),
+        best match first: dicts of id, code, name, mobile, wechat_id, region, is_agent."""
+        term = search_term(text)
+        if not term:
+            return []
+        return self._all("search_customers", term=term, limit=limit)
+
+    def channels(self) -> list[dict]:
+        """The channels to choose from: id, code, name, name_en."""
+        return self._all("active_channels")
+
+    def products(self) -> list[dict]:
+        """The products on sale: id, sku, name, category, price, unit_cost."""
+        return self._all("active_products")
+
+    def customer(self, customer_id: int) -> dict | None:
+        """One customer's profile (channel, referrer, parent agent by name, version)."""
+        rows = self._all("customer_profile", customer_id=customer_id)
+        return rows[0] if rows and rows[0]["deleted_at"] is None else None
+
+    def customer_orders(self, customer_id: int) -> list[dict]:
+        """The customer's orders, newest first."""
+        return self._all("customer_orders", customer_id=customer_id)
+
+    def customer_totals(self, customer_id: int) -> dict:
+        """Lifetime orders, revenue, AOV, first/last order and margin of a customer."""
+        return self._all("customer_totals", customer_id=customer_id)[0]
+
+    def customer_referrals(self, customer_id: int) -> list[dict]:
+        """Customers this one brought in, with what they bought."""
+        return self._all("customer_referrals", customer_id=customer_id)
+
+    def customer_followups(self, customer_id: int) -> list[dict]:
+        """Follow-ups planned and done with this customer, newest first."""
+        return self._all("customer_followups", customer_id=customer_id)
+
+    def order(self, order_id: int) -> dict:
+        """One order with its lines and status history."""
+        from .orders import get_order
+
+        return get_order(self.db, order_id)
+
+    def allowed_next(self, status: str) -> tuple[str, ...]:
+        """The statuses an order in `status` may move to."""
+        from .orders import allowed_next
+
+        return allowed_next(status)
+
+    def followups_due(self, until: datetime | None = None) -> list[dict]:
+        """Open follow-ups due by `until` (default: end of today) that this person may see."""
+        from .followups import due
+
+        return due(self.db, until=until or business_day()[1], actor=self.actor)
+
+    def today(self) -> dict:
+        """Today's numbers for the landing page: orders, revenue, follow-ups due."""
+        start, end = business_day()
+        offset = int(start.astimezone(config.business_zone()).utcoffset().total_seconds() // 60)
+        kpis = self._all("weekly_kpis", start=start, end=end, utc_offset_minutes=offset)[0]
+        return {
+            "orders": kpis["orders"],
+            "revenue": kpis["revenue"],
+            "followups_due": len(self.followups_due(end)),
+        }
+
+    # -- writing (each in one transaction with its audit rows, by the service) ----------
+
+    def create_customer(self, data: Mapping) -> dict:
+        """Add a customer; returns the stored row with its code."""
+        from .customers import create_customer
+
+        return create_customer(self.db, data, actor=self.actor)
+
+    def update_customer(self, customer_id: int, changes: Mapping, version: int) -> dict:
+        """Save edits made to the copy read at `version` (ConflictError if it moved on)."""
+        from .customers import update_customer
+
+        return update_customer(self.db, customer_id, changes, version, actor=self.actor)
+
+    def create_order(self, customer_id: int, lines: Sequence[Mapping], **options) -> dict:
+        """Record an order (channel, discount, shipping, note as keywords); its number back."""
+        from .orders import create_order
+
+        return create_order(self.db, customer_id, lines, actor=self.actor, **options)
+
+    def change_status(self, order_id: int, to_status: str, version: int, reason: str = ""):
+        """Move an order along an allowed transition (cancel/refund need a reason)."""
+        from .orders import change_status
+
+        return change_status(self.db, order_id, to_status, version, reason=reason, actor=self.actor)
+
+    def log_contact(self, customer_id: int, **details) -> dict:
+        """Record a contact that happened now (closing a planned one, planning the next)."""
+        from .followups import log_contact
+
+        return log_contact(self.db, customer_id, actor=self.actor, **details)
+
+    def schedule_followup(self, customer_id: int, due_at: datetime, **details) -> dict:
+        """Plan a contact with a customer."""
+        from .followups import schedule
+
+        return schedule(self.db, customer_id, due_at, actor=self.actor, **details)

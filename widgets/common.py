@@ -1,0 +1,236 @@
+"""What every staff form shares: labels, CSS hooks, a message area and safe callbacks.
+
+- `label(key)` reads a label from the one message catalog (zh_CN or en by SALESOPS_LANG);
+  forms register their own labels with `salesops.messages.add` in their module.
+- `hook(widget, form, field)` adds the CSS class `so-<form>-<field>`: the stable name
+  automation and browser tests use (README, "Automation hooks").
+- `MessageArea(form)` is the form's success/error line (`so-<form>-message`), with a
+  reload button (`so-<form>-reload`) it shows when a save met a newer copy.
+- `FieldErrors` puts a validation message next to each field (`so-<form>-<field>-error`).
+- `guard(handler, message, errors, on_reload)` wraps a button handler so no exception ever
+  reaches the page: person-made errors are shown in plain words, anything else is logged
+  on the server and shown as a generic message. Never a traceback.
+- `money(value)` shows yuan as staff read it: ¥1,234.50.
+"""
+
+from __future__ import annotations
+
+import functools
+import html
+import logging
+import sys
+
+import ipywidgets as ipw
+
+from salesops import messages
+from salesops.errors import ConflictError, PermissionDenied, SalesopsError, ValidationError
+from salesops.messages import money, t
+
+__all__ = ["FieldErrors", "MessageArea", "guard", "hook", "label", "money", "page_style"]
+
+messages.add(
+    {
+        "en": {
+            "page.saved": "Saved.",
+            "page.fix_fields": "Nothing was saved; please correct the fields marked below.",
+            "page.unexpected": "Something went wrong and nothing was saved. Please try again; "
+            "if it keeps happening, tell the shop's administrator (the details are in the "
+            "server log).",
+            "page.reload": "Reload",
+            "page.reloaded": "Reloaded the latest copy; make your change again.",
+            "page.refused": "Not allowed: {message}",
+        },
+        "zh_CN": {
+            "page.saved": "已保存。",
+            "page.fix_fields": "未保存：请修改下面标出的字段。",
+            "page.unexpected": "出错了，没有保存任何内容。请再试一次；如果一直出错，请联系管理员"
+            "（详情已记录在服务器日志中）。",
+            "page.reload": "重新加载",
+            "page.reloaded": "已加载最新内容，请重新修改。",
+            "page.refused": "无权操作：{message}",
+        },
+    }
+)
+
+log = logging.getLogger("salesops.pages")
+if not log.handlers:
+    # A kernel's sys.stderr is sent to the browser; sys.__stderr__ is the process's own
+    # stderr, which the Voila server writes to its log. Details go there, never to a page.
+    _handler = logging.StreamHandler(sys.__stderr__)
+    _handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    log.addHandler(_handler)
+    log.setLevel(logging.INFO)
+    log.propagate = False
+
+STYLE = """
+<style>
+.so-message { min-height: 1.6em; padding: 2px 6px; border-radius: 3px; }
+.so-message-success { color: #1b5e20; background: #e8f5e9; }
+.so-message-error { color: #b71c1c; background: #ffebee; }
+.so-field-error { color: #b71c1c; font-size: 12px; min-height: 0; margin-left: 130px; }
+.so-field-error:empty { display: none; }
+.so-invalid input, .so-invalid textarea, .so-invalid select { border-color: #d32f2f !important; }
+.widget-label { min-width: 120px; }
+.so-numbers .so-number { padding: 8px 16px; margin-right: 12px; background: #f5f5f5;
+  border-radius: 4px; text-align: center; }
+.so-number-value { font-size: 22px; font-weight: 600; }
+</style>
+"""
+
+
+def label(key: str, **params) -> str:
+    """The label `key` from the message catalog, in the page language."""
+    return t(key, **params)
+
+
+def hook(widget: ipw.DOMWidget, form: str, field: str) -> ipw.DOMWidget:
+    """Give `widget` the automation class `so-<form>-<field>`; returns the widget."""
+    widget.add_class(f"so-{form}-{field}")
+    return widget
+
+
+def page_style() -> ipw.HTML:
+    """The shared CSS of the staff pages (message colours, field errors); display it once."""
+    return ipw.HTML(STYLE, layout=ipw.Layout(display="none"))
+
+
+class MessageArea(ipw.VBox):
+    """A form's one line of feedback (`so-<form>-message`), plus a reload offer on conflicts."""
+
+    def __init__(self, form: str, **kwargs):
+        self.text = hook(ipw.HTML(""), form, "message")
+        self.text.add_class("so-message")
+        self.reload = hook(
+            ipw.Button(description=label("page.reload"), layout=ipw.Layout(display="none")),
+            form,
+            "reload",
+        )
+        self.reload.on_click(self._on_reload)
+        self._reload_action = None
+        super().__init__(children=[self.text, self.reload], **kwargs)
+
+    @property
+    def value(self) -> str:
+        """The text shown now (plain, as staff read it)."""
+        return html.unescape(self.text.value)
+
+    @property
+    def kind(self) -> str:
+        """`success`, `error` or `` (nothing shown)."""
+        for kind in ("success", "error"):
+            if f"so-message-{kind}" in self.text._dom_classes:
+                return kind
+        return ""
+
+    def success(self, text: str) -> None:
+        """Show `text` as a success."""
+        self._show(text, "success")
+
+    def error(self, text: str, reload=None) -> None:
+        """Show `text` as an error; with `reload` (a function), offer the reload button."""
+        self._show(text, "error")
+        self._reload_action = reload
+        self.reload.layout.display = "" if reload else "none"
+
+    def clear(self) -> None:
+        """Show nothing."""
+        self._show("", "")
+
+    def _show(self, text: str, kind: str) -> None:
+        """Set the text and its success/error class; hide the reload offer."""
+        for old in ("success", "error"):
+            self.text.remove_class(f"so-message-{old}")
+        if kind:
+            self.text.add_class(f"so-message-{kind}")
+        self.text.value = html.escape(text)
+        self._reload_action = None
+        self.reload.layout.display = "none"
+
+    def _on_reload(self, _button) -> None:
+        """Run the reload the conflict offered, then say it was done."""
+        action = self._reload_action
+        if action is not None:
+            self.clear()
+            guard(action, self)()
+            if self.kind != "error":
+                self.success(label("page.reloaded"))
+
+
+class FieldErrors:
+    """Validation messages shown next to fields: one HTML line under each field's input."""
+
+    def __init__(self, form: str, inputs: dict[str, ipw.DOMWidget]):
+        self.inputs = inputs
+        self.labels = {}
+        for field in inputs:
+            error = hook(ipw.HTML(""), form, f"{field}-error")
+            error.add_class("so-field-error")
+            self.labels[field] = error
+
+    def row(self, field: str) -> ipw.VBox:
+        """The field's input with its error line underneath, for a form layout."""
+        return ipw.VBox([self.inputs[field], self.labels[field]])
+
+    def show(self, error: ValidationError, aliases: dict[str, str] | None = None) -> list[str]:
+        """Put each problem next to its field; returns the messages no field could take."""
+        self.clear()
+        aliases = aliases or {}
+        leftover = []
+        for problem in error.problems:
+            field = aliases.get(problem.field, problem.field)
+            if field in self.labels:
+                joined = filter(None, [self.labels[field].value, html.escape(problem.message)])
+                self.labels[field].value = "<br>".join(joined)
+                self.inputs[field].add_class("so-invalid")
+            else:
+                leftover.append(problem.message)
+        return leftover
+
+    def clear(self) -> None:
+        """Remove every field message."""
+        for field, error in self.labels.items():
+            error.value = ""
+            self.inputs[field].remove_class("so-invalid")
+
+    def text(self, field: str) -> str:
+        """The message shown next to `field` (plain text; empty when none)."""
+        return html.unescape(self.labels[field].value.replace("<br>", "\n"))
+
+
+def guard(
+    handler,
+    message: MessageArea,
+    errors: FieldErrors | None = None,
+    on_reload=None,
+    aliases: dict[str, str] | None = None,
+):
+    """`handler` wrapped so that every exception becomes a plain message, never a traceback.
+
+    ValidationError: messages next to the fields (`errors`), the rest in `message`, the
+    inputs untouched. ConflictError: "changed by X at T" with a reload button running
+    `on_reload`. PermissionDenied and other SalesopsErrors: their plain message. Anything
+    else: logged on the server with its traceback, and a generic message on the page.
+    """
+
+    @functools.wraps(handler)
+    def wrapped(*args, **kwargs):
+        try:
+            if errors is not None:
+                errors.clear()
+            return handler(*args, **kwargs)
+        except ValidationError as e:
+            leftover = errors.show(e, aliases) if errors is not None else [str(e)]
+            message.error(" ".join([label("page.fix_fields"), *leftover]))
+        except ConflictError as e:
+            message.error(str(e), reload=on_reload)
+        except PermissionDenied as e:
+            log.warning("refused: %s", e)
+            message.error(label("page.refused", message=str(e)))
+        except SalesopsError as e:
+            message.error(str(e))
+        except Exception:
+            log.exception("page callback %s failed", getattr(handler, "__qualname__", handler))
+            message.error(label("page.unexpected"))
+        return None
+
+    return wrapped
