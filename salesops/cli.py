@@ -13,6 +13,7 @@ import click
 from . import backup as backups
 from . import demo as demodata
 from . import migrate
+from .cli_export import export
 from .db import Database
 
 
@@ -167,3 +168,6 @@ def serve(ctx: click.Context, port, host, token, apps_dir, user, secret_file) ->
     if secret_file:
         opts.secret_file = secret_file
     serving.run(opts, echo=click.echo)
+
+
+main.add_command(export)

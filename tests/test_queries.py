@@ -11,6 +11,8 @@ import sqlalchemy as sa
 from salesops import queries
 from salesops import schema as s
 from salesops.demo import DEFAULT_ANCHOR
+from salesops.exporter import weeks_param
+from salesops.weeks import week_of
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
@@ -32,7 +34,8 @@ SAMPLES = {
     "end": LAST_WEEK[1],
     "until": LAST_WEEK[1],
     "staff": "wang.fang",
-    "utc_offset_minutes": 480,
+    "prev_start": LAST_WEEK[0] - timedelta(days=7),
+    "weeks": weeks_param([week_of(DEFAULT_ANCHOR)]),
 }
 
 
@@ -155,8 +158,6 @@ def _independent_kpis(db, start: datetime, end: datetime) -> dict:
             .all()
         )
     orders = orders[~orders["status"].isin(["cancelled", "refunded"])].copy()
-    orders["day"] = [t.astimezone(SHANGHAI).date() for t in orders["ordered_at"]]
-    first_day = orders.groupby("customer_id")["day"].min()
     first_at = orders.groupby("customer_id")["ordered_at"].min()
     week = orders[(orders["ordered_at"] >= start) & (orders["ordered_at"] < end)]
     wl = lines[lines["order_id"].isin(week["id"])]
@@ -168,7 +169,7 @@ def _independent_kpis(db, start: datetime, end: datetime) -> dict:
         Decimal("0.00"),
     )
     buyers = set(week["customer_id"])
-    repeat = {c for c, d in zip(week["customer_id"], week["day"], strict=True) if d > first_day[c]}
+    repeat = {c for c in buyers if first_at[c] < start}  # bought before the week
     return {
         "orders": len(week),
         "revenue": revenue,
@@ -176,6 +177,7 @@ def _independent_kpis(db, start: datetime, end: datetime) -> dict:
         "new_customers": sum(1 for c in buyers if first_at[c] >= start),
         "repeat_customers": len(repeat),
         "aov": (revenue / len(week)).quantize(Decimal("0.01"), ROUND_HALF_UP),
+        "costed_revenue": costed_revenue,
         "gross_profit": profit,
         "gross_margin": float(profit / costed_revenue),
     }
@@ -186,7 +188,11 @@ def test_weekly_kpis_match_an_independent_pandas_computation(demo_db, weeks_back
     start, end = week_bounds(
         DEFAULT_ANCHOR - timedelta(days=DEFAULT_ANCHOR.weekday() + 7 * weeks_back)
     )
-    got = queries.fetch_one(demo_db, "weekly_kpis", start=start, end=end, utc_offset_minutes=480)
+    monday = DEFAULT_ANCHOR - timedelta(days=DEFAULT_ANCHOR.weekday() + 7 * weeks_back)
+    got = queries.fetch_one(demo_db, "weekly_kpis", weeks=weeks_param([week_of(monday)]))
+    assert got.pop("week") == str(week_of(monday))
+    assert got.pop("starts_at") == start
+    got.pop("cost")
     expected = _independent_kpis(demo_db, start, end)
     assert got["orders"] > 50 and got["repeat_customers"] > 0 and got["new_customers"] > 0
     assert got["gross_margin"] == pytest.approx(expected.pop("gross_margin"), rel=1e-9)

@@ -1,0 +1,631 @@
+-- name: weekly_kpis
+-- dialect: sqlite
+-- The weekly numbers for each week in :weeks, a JSON array of [label, start, end]
+-- (start and end in UTC as 'YYYY-MM-DD HH:MM:SS.ffffff'; salesops.exporter.weeks_param
+-- builds it), oldest first, weeks without orders as zeros. Counted orders exclude
+-- cancelled and refunded ones. orders, revenue (sum of line amounts after discounts,
+-- shipping apart), customers (distinct buyers), new_customers (first-ever counted order
+-- in the week), repeat_customers (buyers of the week with a counted order before it),
+-- aov (revenue / orders, 0 without orders), costed_revenue and cost over the lines whose
+-- unit cost is known, gross_profit and gross_margin ((revenue - cost) / revenue over
+-- those lines; blank when none).
+-- money: revenue, aov, costed_revenue, cost, gross_profit
+-- utc: starts_at
+-- ratio: gross_margin
+with weeks as (
+    select w.key as week_no,
+           json_extract(w.value, '$[0]') as week,
+           json_extract(w.value, '$[1]') as starts_at,
+           json_extract(w.value, '$[2]') as ends_at
+      from json_each(:weeks) as w
+),
+in_week as (
+    select w.week_no,
+           o.id,
+           o.customer_id
+      from weeks as w
+      join orders as o
+        on o.ordered_at >= w.starts_at
+       and o.ordered_at < w.ends_at
+     where o.deleted_at is null
+       and o.status not in ('cancelled', 'refunded')
+),
+firsts as (
+    select o.customer_id,
+           min(o.ordered_at) as first_at
+      from orders as o
+     where o.customer_id in (select i.customer_id from in_week as i)
+       and o.deleted_at is null
+       and o.status not in ('cancelled', 'refunded')
+     group by o.customer_id
+),
+new_buyers as (
+    select w.week_no,
+           count(*) as new_customers
+      from weeks as w
+      join firsts as f
+        on f.first_at >= w.starts_at
+       and f.first_at < w.ends_at
+     group by w.week_no
+),
+order_totals as (
+    select i.week_no,
+           count(*) as orders,
+           count(distinct i.customer_id) as customers
+      from in_week as i
+     group by i.week_no
+),
+line_totals as (
+    select i.week_no,
+           sum(l.amount) as revenue,
+           sum(case when l.unit_cost is not null then l.amount end) as costed_revenue,
+           sum(l.unit_cost * l.quantity) as cost
+      from in_week as i
+      join order_lines as l
+        on l.order_id = i.id
+     group by i.week_no
+)
+select w.week,
+       w.starts_at,
+       coalesce(o.orders, 0) as orders,
+       coalesce(l.revenue, 0) as revenue,
+       coalesce(o.customers, 0) as customers,
+       coalesce(n.new_customers, 0) as new_customers,
+       coalesce(o.customers, 0) - coalesce(n.new_customers, 0) as repeat_customers,
+       coalesce(l.revenue * 1.0 / nullif(o.orders, 0), 0) as aov,
+       l.costed_revenue,
+       l.cost,
+       l.costed_revenue - l.cost as gross_profit,
+       (l.costed_revenue - l.cost) * 1.0 / nullif(l.costed_revenue, 0) as gross_margin
+  from weeks as w
+  left join order_totals as o
+    on o.week_no = w.week_no
+  left join line_totals as l
+    on l.week_no = w.week_no
+  left join new_buyers as n
+    on n.week_no = w.week_no
+ order by w.week_no;
+
+-- name: weekly_kpis
+-- dialect: postgresql
+-- The same, reading :weeks with PostgreSQL's JSON functions.
+with weeks as (
+    select w.week_no,
+           w.bounds ->> 0 as week,
+           cast(w.bounds ->> 1 as timestamp) as starts_at,
+           cast(w.bounds ->> 2 as timestamp) as ends_at
+      from json_array_elements(cast(:weeks as json)) with ordinality as w(bounds, week_no)
+),
+in_week as (
+    select w.week_no,
+           o.id,
+           o.customer_id
+      from weeks as w
+      join orders as o
+        on o.ordered_at >= w.starts_at
+       and o.ordered_at < w.ends_at
+     where o.deleted_at is null
+       and o.status not in ('cancelled', 'refunded')
+),
+firsts as (
+    select o.customer_id,
+           min(o.ordered_at) as first_at
+      from orders as o
+     where o.customer_id in (select i.customer_id from in_week as i)
+       and o.deleted_at is null
+       and o.status not in ('cancelled', 'refunded')
+     group by o.customer_id
+),
+new_buyers as (
+    select w.week_no,
+           count(*) as new_customers
+      from weeks as w
+      join firsts as f
+        on f.first_at >= w.starts_at
+       and f.first_at < w.ends_at
+     group by w.week_no
+),
+order_totals as (
+    select i.week_no,
+           count(*) as orders,
+           count(distinct i.customer_id) as customers
+      from in_week as i
+     group by i.week_no
+),
+line_totals as (
+    select i.week_no,
+           sum(l.amount) as revenue,
+           sum(case when l.unit_cost is not null then l.amount end) as costed_revenue,
+           sum(l.unit_cost * l.quantity) as cost
+      from in_week as i
+      join order_lines as l
+        on l.order_id = i.id
+     group by i.week_no
+)
+select w.week,
+       w.starts_at,
+       coalesce(o.orders, 0) as orders,
+       coalesce(l.revenue, 0) as revenue,
+       coalesce(o.customers, 0) as customers,
+       coalesce(n.new_customers, 0) as new_customers,
+       coalesce(o.customers, 0) - coalesce(n.new_customers, 0) as repeat_customers,
+       coalesce(l.revenue * 1.0 / nullif(o.orders, 0), 0) as aov,
+       l.costed_revenue,
+       l.cost,
+       l.costed_revenue - l.cost as gross_profit,
+       (l.costed_revenue - l.cost) * 1.0 / nullif(l.costed_revenue, 0) as gross_margin
+  from weeks as w
+  left join order_totals as o
+    on o.week_no = w.week_no
+  left join line_totals as l
+    on l.week_no = w.week_no
+  left join new_buyers as n
+    on n.week_no = w.week_no
+ order by w.week_no;
+
+-- name: week_channels
+-- Per order channel, counted orders (not cancelled or refunded) of the week [:start, :end)
+-- against the week before [:prev_start, :start): orders, revenue (line amounts),
+-- customers, new_customers (buyers in the channel whose first-ever counted order is in
+-- the week), aov, gross_margin over costed lines, prev_orders and prev_revenue. Channels
+-- without orders in either week are left out; largest revenue first.
+-- money: revenue, aov, costed_revenue, cost, prev_revenue
+-- ratio: gross_margin
+with counted as (
+    select o.id,
+           o.customer_id,
+           o.channel_id,
+           case when o.ordered_at >= :start then 1 else 0 end as this_week
+      from orders as o
+     where o.ordered_at >= :prev_start
+       and o.ordered_at < :end
+       and o.deleted_at is null
+       and o.status not in ('cancelled', 'refunded')
+),
+firsts as (
+    select o.customer_id,
+           min(o.ordered_at) as first_at
+      from orders as o
+     where o.customer_id in (select c.customer_id from counted as c where c.this_week = 1)
+       and o.deleted_at is null
+       and o.status not in ('cancelled', 'refunded')
+     group by o.customer_id
+),
+order_lines_total as (
+    select c.id,
+           sum(l.amount) as revenue,
+           sum(case when l.unit_cost is not null then l.amount end) as costed_revenue,
+           sum(l.unit_cost * l.quantity) as cost
+      from counted as c
+      join order_lines as l
+        on l.order_id = c.id
+     group by c.id
+),
+per_channel as (
+    select c.channel_id,
+           sum(c.this_week) as orders,
+           coalesce(sum(case when c.this_week = 1 then t.revenue end), 0) as revenue,
+           count(distinct case when c.this_week = 1 then c.customer_id end) as customers,
+           count(distinct case when c.this_week = 1 and f.first_at >= :start
+                               then c.customer_id end) as new_customers,
+           sum(case when c.this_week = 1 then t.costed_revenue end) as costed_revenue,
+           sum(case when c.this_week = 1 then t.cost end) as cost,
+           sum(1 - c.this_week) as prev_orders,
+           coalesce(sum(case when c.this_week = 0 then t.revenue end), 0) as prev_revenue
+      from counted as c
+      left join order_lines_total as t
+        on t.id = c.id
+      left join firsts as f
+        on f.customer_id = c.customer_id
+     group by c.channel_id
+)
+select ch.id as channel_id,
+       ch.code,
+       ch.name,
+       ch.name_en,
+       p.orders,
+       p.revenue,
+       p.customers,
+       p.new_customers,
+       coalesce(p.revenue * 1.0 / nullif(p.orders, 0), 0) as aov,
+       p.costed_revenue,
+       p.cost,
+       (p.costed_revenue - p.cost) * 1.0 / nullif(p.costed_revenue, 0) as gross_margin,
+       p.prev_orders,
+       p.prev_revenue
+  from per_channel as p
+  join channels as ch
+    on ch.id = p.channel_id
+ order by p.revenue desc,
+          ch.name;
+
+-- name: week_products
+-- Per product sold in counted orders of the week [:start, :end): units, revenue (line
+-- amounts), cost and gross_margin over lines with a known cost, buyers (distinct
+-- customers) and repeat_buyers (buyers who had bought the product in a counted order
+-- before :start). Largest revenue first.
+-- money: revenue, costed_revenue, cost
+-- ratio: gross_margin
+with week_lines as (
+    select l.product_id,
+           o.customer_id,
+           l.quantity,
+           l.amount,
+           l.unit_cost
+      from orders as o
+      join order_lines as l
+        on l.order_id = o.id
+     where o.ordered_at >= :start
+       and o.ordered_at < :end
+       and o.deleted_at is null
+       and o.status not in ('cancelled', 'refunded')
+),
+earlier as (
+    select distinct l.product_id,
+           o.customer_id
+      from orders as o
+      join order_lines as l
+        on l.order_id = o.id
+     where o.ordered_at < :start
+       and o.customer_id in (select w.customer_id from week_lines as w)
+       and o.deleted_at is null
+       and o.status not in ('cancelled', 'refunded')
+),
+per_product as (
+    select w.product_id,
+           sum(w.quantity) as units,
+           sum(w.amount) as revenue,
+           sum(case when w.unit_cost is not null then w.amount end) as costed_revenue,
+           sum(w.unit_cost * w.quantity) as cost,
+           count(distinct w.customer_id) as buyers,
+           count(distinct case when e.customer_id is not null then w.customer_id end)
+           as repeat_buyers
+      from week_lines as w
+      left join earlier as e
+        on e.product_id = w.product_id
+       and e.customer_id = w.customer_id
+     group by w.product_id
+)
+select p.id as product_id,
+       p.sku,
+       p.name,
+       p.category,
+       pp.units,
+       pp.revenue,
+       pp.costed_revenue,
+       pp.cost,
+       (pp.costed_revenue - pp.cost) * 1.0 / nullif(pp.costed_revenue, 0) as gross_margin,
+       pp.buyers,
+       pp.repeat_buyers
+  from per_product as pp
+  join products as p
+    on p.id = pp.product_id
+ order by pp.revenue desc,
+          p.sku;
+
+-- name: week_new_customers
+-- Customers whose first-ever counted order falls in [:start, :end): code, name, their
+-- source channel, referrer, and that first order's number, time and amount (line
+-- amounts). First order first.
+-- money: first_amount
+-- utc: first_at
+with firsts as (
+    select o.customer_id,
+           min(o.ordered_at) as first_at
+      from orders as o
+     where o.customer_id in (
+               select w.customer_id
+                 from orders as w
+                where w.ordered_at >= :start
+                  and w.ordered_at < :end
+                  and w.deleted_at is null
+                  and w.status not in ('cancelled', 'refunded'))
+       and o.deleted_at is null
+       and o.status not in ('cancelled', 'refunded')
+     group by o.customer_id
+),
+first_orders as (
+    select f.customer_id,
+           f.first_at,
+           min(o.id) as order_id
+      from firsts as f
+      join orders as o
+        on o.customer_id = f.customer_id
+       and o.ordered_at = f.first_at
+       and o.deleted_at is null
+       and o.status not in ('cancelled', 'refunded')
+     where f.first_at >= :start
+     group by f.customer_id,
+              f.first_at
+)
+select c.code,
+       c.name,
+       ch.name as channel,
+       r.code as referrer_code,
+       r.name as referrer,
+       o.order_no as first_order_no,
+       fo.first_at,
+       (select sum(l.amount) from order_lines as l where l.order_id = fo.order_id)
+       as first_amount
+  from first_orders as fo
+  join customers as c
+    on c.id = fo.customer_id
+  join orders as o
+    on o.id = fo.order_id
+  left join channels as ch
+    on ch.id = c.channel_id
+  left join customers as r
+    on r.id = c.referrer_id
+ order by fo.first_at,
+          c.code;
+
+-- name: week_top_customers
+-- The :limit customers with the most revenue (line amounts of counted orders) in
+-- [:start, :end): code, name, source channel, orders, revenue; ties by code.
+-- money: revenue
+with per_customer as (
+    select o.customer_id,
+           count(distinct o.id) as orders,
+           sum(l.amount) as revenue
+      from orders as o
+      join order_lines as l
+        on l.order_id = o.id
+     where o.ordered_at >= :start
+       and o.ordered_at < :end
+       and o.deleted_at is null
+       and o.status not in ('cancelled', 'refunded')
+     group by o.customer_id
+)
+select c.code,
+       c.name,
+       ch.name as channel,
+       p.orders,
+       p.revenue
+  from per_customer as p
+  join customers as c
+    on c.id = p.customer_id
+  left join channels as ch
+    on ch.id = c.channel_id
+ order by p.revenue desc,
+          c.code
+ limit :limit;
+
+-- name: week_referrers
+-- Customers who referred others, with how many they referred (ever), how many of those
+-- bought in [:start, :end) and the referred customers' revenue that week (line amounts of
+-- counted orders). Referrers with the most referred revenue first, at most :limit.
+-- money: referred_revenue
+with referred_revenue as (
+    select c.referrer_id,
+           count(distinct o.customer_id) as buyers,
+           sum(l.amount) as revenue
+      from orders as o
+      join order_lines as l
+        on l.order_id = o.id
+      join customers as c
+        on c.id = o.customer_id
+     where o.ordered_at >= :start
+       and o.ordered_at < :end
+       and o.deleted_at is null
+       and o.status not in ('cancelled', 'refunded')
+       and c.referrer_id is not null
+     group by c.referrer_id
+),
+referred as (
+    select c.referrer_id,
+           count(*) as referred
+      from customers as c
+     where c.referrer_id is not null
+       and c.deleted_at is null
+     group by c.referrer_id
+)
+select r.code,
+       r.name,
+       n.referred,
+       coalesce(rr.buyers, 0) as buyers,
+       coalesce(rr.revenue, 0) as referred_revenue
+  from referred as n
+  join customers as r
+    on r.id = n.referrer_id
+  left join referred_revenue as rr
+    on rr.referrer_id = n.referrer_id
+ order by coalesce(rr.revenue, 0) desc,
+          n.referred desc,
+          r.code
+ limit :limit;
+
+-- name: week_referral_totals
+-- Revenue (line amounts of counted orders) in [:start, :end) from customers who were
+-- referred by another customer, against all revenue, and how many referred customers
+-- bought.
+-- money: referred_revenue, revenue
+select coalesce(sum(case when c.referrer_id is not null then l.amount end), 0)
+       as referred_revenue,
+       coalesce(sum(l.amount), 0) as revenue,
+       count(distinct case when c.referrer_id is not null then o.customer_id end)
+       as referred_buyers
+  from orders as o
+  join order_lines as l
+    on l.order_id = o.id
+  join customers as c
+    on c.id = o.customer_id
+ where o.ordered_at >= :start
+   and o.ordered_at < :end
+   and o.deleted_at is null
+   and o.status not in ('cancelled', 'refunded');
+
+-- name: week_agents
+-- The live reseller tree (tier 1 = recruited by the seller) with each agent's own counted
+-- purchases in [:start, :end) (orders, revenue) and their direct recruits; agents at
+-- tier 3 or deeper are flagged deep (multi-tier recruitment: pyramid-selling risk).
+-- money: revenue
+-- bool: deep
+with recursive tree (id, tier, path) as (
+    select c.id,
+           1,
+           cast(c.code as varchar(2000))
+      from customers as c
+     where c.is_agent = true
+       and c.parent_agent_id is null
+       and c.deleted_at is null
+     union all
+    select c.id,
+           t.tier + 1,
+           cast(t.path || '/' || c.code as varchar(2000))
+      from customers as c
+      join tree as t
+        on c.parent_agent_id = t.id
+     where c.is_agent = true
+       and c.deleted_at is null
+),
+sales as (
+    select o.customer_id,
+           count(distinct o.id) as orders,
+           sum(l.amount) as revenue
+      from orders as o
+      join order_lines as l
+        on l.order_id = o.id
+     where o.ordered_at >= :start
+       and o.ordered_at < :end
+       and o.deleted_at is null
+       and o.status not in ('cancelled', 'refunded')
+       and o.customer_id in (select t.id from tree as t)
+     group by o.customer_id
+),
+recruits as (
+    select c.parent_agent_id as id,
+           count(*) as recruits
+      from customers as c
+     where c.is_agent = true
+       and c.deleted_at is null
+       and c.parent_agent_id is not null
+     group by c.parent_agent_id
+)
+select c.code,
+       c.name,
+       p.code as parent_code,
+       t.tier,
+       t.path,
+       coalesce(r.recruits, 0) as recruits,
+       coalesce(s.orders, 0) as orders,
+       coalesce(s.revenue, 0) as revenue,
+       t.tier >= 3 as deep
+  from tree as t
+  join customers as c
+    on c.id = t.id
+  left join customers as p
+    on p.id = c.parent_agent_id
+  left join sales as s
+    on s.customer_id = t.id
+  left join recruits as r
+    on r.id = t.id
+ order by t.path;
+
+-- name: week_communities
+-- Per community: members, members who bought in [:start, :end) and who ever bought up to
+-- :end (counted orders), conversion (ever bought / members) and the members' revenue in
+-- the week (line amounts). Most members first.
+-- money: revenue
+-- ratio: conversion
+with buyers as (
+    select o.customer_id,
+           max(case when o.ordered_at >= :start then 1 else 0 end) as this_week
+      from orders as o
+     where o.ordered_at < :end
+       and o.deleted_at is null
+       and o.status not in ('cancelled', 'refunded')
+     group by o.customer_id
+),
+week_revenue as (
+    select o.customer_id,
+           sum(l.amount) as revenue
+      from orders as o
+      join order_lines as l
+        on l.order_id = o.id
+     where o.ordered_at >= :start
+       and o.ordered_at < :end
+       and o.deleted_at is null
+       and o.status not in ('cancelled', 'refunded')
+     group by o.customer_id
+),
+per_community as (
+    select m.community_id,
+           count(*) as members,
+           coalesce(sum(b.this_week), 0) as bought_this_week,
+           count(b.customer_id) as bought_ever,
+           coalesce(sum(r.revenue), 0) as revenue
+      from community_members as m
+      join customers as c
+        on c.id = m.customer_id
+       and c.deleted_at is null
+      left join buyers as b
+        on b.customer_id = m.customer_id
+      left join week_revenue as r
+        on r.customer_id = m.customer_id
+     where m.joined_at < :end
+     group by m.community_id
+)
+select cm.name,
+       ow.name as owner,
+       ch.name as channel,
+       p.members,
+       p.bought_this_week,
+       p.bought_ever,
+       p.bought_ever * 1.0 / nullif(p.members, 0) as conversion,
+       p.revenue
+  from per_community as p
+  join communities as cm
+    on cm.id = p.community_id
+  left join customers as ow
+    on ow.id = cm.owner_id
+  left join channels as ch
+    on ch.id = cm.channel_id
+ order by p.members desc,
+          cm.name;
+
+-- name: week_staff
+-- Per staff member (active accounts, plus anyone who entered an order or owns a
+-- follow-up): orders entered in [:start, :end) (by created_at, any status), follow-ups
+-- done in the week, and follow-ups overdue at :end (due before it, not done by then).
+with entered as (
+    select o.created_by as staff,
+           count(*) as orders_entered
+      from orders as o
+     where o.created_at >= :start
+       and o.created_at < :end
+       and o.deleted_at is null
+     group by o.created_by
+),
+work as (
+    select f.staff,
+           sum(case when f.done_at >= :start and f.done_at < :end then 1 else 0 end) as done,
+           sum(case when f.due_at < :end and (f.done_at is null or f.done_at >= :end)
+                    then 1 else 0 end) as overdue
+      from followups as f
+      join customers as c
+        on c.id = f.customer_id
+     where c.deleted_at is null
+     group by f.staff
+),
+people as (
+    select u.username as staff
+      from staff_users as u
+     where u.disabled_at is null
+     union
+    select e.staff from entered as e
+     union
+    select w.staff from work as w
+)
+select p.staff,
+       u.display_name,
+       coalesce(e.orders_entered, 0) as orders_entered,
+       coalesce(w.done, 0) as followups_done,
+       coalesce(w.overdue, 0) as followups_overdue
+  from people as p
+  left join staff_users as u
+    on u.username = p.staff
+  left join entered as e
+    on e.staff = p.staff
+  left join work as w
+    on w.staff = p.staff
+ order by p.staff;

@@ -1,0 +1,470 @@
+"""The manager's weekly sheet: every figure checked against pandas, weeks, safety, LibreOffice."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import zipfile
+from datetime import UTC, date, datetime, time, timedelta
+from decimal import Decimal
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import openpyxl
+import pandas as pd
+import pytest
+import sqlalchemy as sa
+from click.testing import CliRunner
+
+from salesops import customers, exporter, orders
+from salesops import schema as s
+from salesops.cli import main
+from salesops.errors import ValidationError
+from salesops.weeks import Week, last_complete_week, parse_week, week_of
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
+NOT_COUNTED = ("cancelled", "refunded")
+
+
+# -- an independent computation from the raw tables -------------------------------------
+
+
+def _frame(conn, query) -> pd.DataFrame:
+    """Rows of a Core select as a DataFrame with the select's column names."""
+    result = conn.execute(query)
+    return pd.DataFrame(result.mappings().all(), columns=list(result.keys()))
+
+
+def raw_tables(db) -> dict[str, pd.DataFrame]:
+    """The live orders, all order lines, channels and follow-ups, straight from the tables."""
+    o, ln, f, c = s.orders, s.order_lines, s.followups, s.customers
+    with db.read() as conn:
+        return {
+            "orders": _frame(
+                conn,
+                sa.select(
+                    o.c.id, o.c.customer_id, o.c.channel_id, o.c.status, o.c.ordered_at
+                ).where(o.c.deleted_at.is_(None)),
+            ),
+            "lines": _frame(
+                conn, sa.select(ln.c.order_id, ln.c.amount, ln.c.unit_cost, ln.c.quantity)
+            ),
+            "channels": _frame(conn, sa.select(s.channels.c.id, s.channels.c.name)),
+            "followups": _frame(
+                conn,
+                sa.select(f.c.staff, f.c.due_at, f.c.done_at)
+                .join(c, c.c.id == f.c.customer_id)
+                .where(c.c.deleted_at.is_(None)),
+            ),
+        }
+
+
+def local_monday(label: str) -> datetime:
+    """Monday 00:00 in Shanghai of ISO week `label` (YYYY-Www), as an aware datetime."""
+    year, number = int(label[:4]), int(label[6:])
+    return datetime.combine(date.fromisocalendar(year, number, 1), time(0), SHANGHAI)
+
+
+def counted_orders(raw) -> pd.DataFrame:
+    """Counted orders with their week label (from the Shanghai calendar) and line totals."""
+    o = raw["orders"][~raw["orders"]["status"].isin(NOT_COUNTED)].copy()
+    o["week"] = [
+        "{}-W{:02d}".format(*t.astimezone(SHANGHAI).isocalendar()[:2]) for t in o["ordered_at"]
+    ]
+    lines = raw["lines"].copy()
+    lines["costed"] = [
+        a if c is not None and c == c else None
+        for a, c in zip(lines["amount"], lines["unit_cost"], strict=True)
+    ]
+    lines["cost"] = [
+        c * q if c is not None and c == c else None
+        for c, q in zip(lines["unit_cost"], lines["quantity"], strict=True)
+    ]
+    per_order = {
+        oid: (
+            sum(g["amount"], Decimal(0)),
+            sum((v for v in g["costed"] if v is not None), Decimal(0)),
+            sum((v for v in g["cost"] if v is not None), Decimal(0)),
+            any(v is not None for v in g["cost"]),
+        )
+        for oid, g in lines.groupby("order_id")
+    }
+    empty = (Decimal(0), Decimal(0), Decimal(0), False)
+    o["revenue"], o["costed"], o["cost"], o["has_cost"] = (
+        zip(*(per_order.get(i, empty) for i in o["id"]), strict=True)
+        if len(o)
+        else ([], [], [], [])
+    )
+    return o
+
+
+def expected_week(o: pd.DataFrame, label: str) -> dict:
+    """The weekly numbers of week `label` from counted orders, by the issue's definitions."""
+    start = local_monday(label)
+    week = o[o["week"] == label]
+    before = set(o[o["ordered_at"] < start]["customer_id"])
+    buyers = set(week["customer_id"])
+    revenue = sum(week["revenue"], Decimal(0))
+    costed = sum(week["costed"], Decimal(0))
+    cost = sum(week["cost"], Decimal(0))
+    return {
+        "week": label,
+        "orders": len(week),
+        "revenue": revenue,
+        "customers": len(buyers),
+        "new_customers": len(buyers - before),
+        "repeat_customers": len(buyers & before),
+        "aov": float(revenue / len(week)) if len(week) else 0.0,
+        "gross_margin": float((costed - cost) / costed) if week["has_cost"].any() else None,
+    }
+
+
+def expected_followups(raw, label: str) -> tuple[int, int]:
+    """(done in the week, overdue at its end) over every staff member."""
+    start = local_monday(label)
+    end = start + timedelta(days=7)
+    f = raw["followups"]
+    done = sum(1 for d in f["done_at"] if d is not None and d == d and start <= d < end)
+    overdue = sum(
+        1
+        for due, d in zip(f["due_at"], f["done_at"], strict=True)
+        if due is not None and due == due and due < end and (d is None or d != d or d >= end)
+    )
+    return done, overdue
+
+
+def sheet_rows(ws, header_row: int = 1) -> list[dict]:
+    """The rows under the header of a worksheet as dicts keyed by header text."""
+    rows = list(ws.iter_rows(min_row=header_row, values_only=True))
+    header = rows[0]
+    return [dict(zip(header, r, strict=True)) for r in rows[1:] if any(v is not None for v in r)]
+
+
+def export(db, tmp_path, week: str, weeks: int = 12):
+    """Export `week` and open it twice: cached values, and formulas as written."""
+    path = exporter.export_weekly(db, parse_week(week), weeks, tmp_path / f"{week}.xlsx")
+    return openpyxl.load_workbook(path, data_only=True), openpyxl.load_workbook(path), path
+
+
+def assert_money(cell, expected) -> None:
+    """A money cell holds the exact amount (to the cent) as a number."""
+    assert isinstance(cell, int | float), cell
+    assert Decimal(str(cell)).quantize(Decimal("0.01")) == Decimal(expected).quantize(
+        Decimal("0.01")
+    )
+
+
+def assert_weekly_row(got: dict, exp: dict) -> None:
+    """One Weekly row against the pandas numbers."""
+    assert got["week"] == exp["week"]
+    for key in ("orders", "customers", "new_customers", "repeat_customers"):
+        assert got[key] == exp[key], (exp["week"], key)
+    assert_money(got["revenue"], exp["revenue"])
+    assert got["aov"] == pytest.approx(exp["aov"], rel=1e-9, abs=1e-9)
+    if exp["gross_margin"] is None:
+        assert got["gross_margin"] is None
+    else:
+        assert got["gross_margin"] == pytest.approx(exp["gross_margin"], rel=1e-9)
+
+
+# -- the demo data, every figure on Summary, Weekly and Channels ----------------------------
+
+
+def test_summary_weekly_and_channels_match_pandas_on_the_demo_data(demo_db, tmp_path):
+    values, formulas, _ = export(demo_db, tmp_path, "2026-W47", weeks=12)
+    raw = raw_tables(demo_db)
+    counted = counted_orders(raw)
+    labels = [str(Week(2026, 47).shift(i)) for i in range(-11, 1)]
+
+    weekly = sheet_rows(values["Weekly"])
+    assert [r["week"] for r in weekly] == labels
+    assert list(weekly[0]) == [
+        "week",
+        "orders",
+        "revenue",
+        "customers",
+        "new_customers",
+        "repeat_customers",
+        "aov",
+        "gross_margin",
+    ]
+    for got, label in zip(weekly, labels, strict=True):
+        assert_weekly_row(got, expected_week(counted, label))
+    assert formulas["Weekly"]["G2"].value.startswith("=")  # AOV is a formula, value cached
+
+    this, last = expected_week(counted, "2026-W47"), expected_week(counted, "2026-W46")
+    assert this["orders"] > 50 and this["new_customers"] > 0 and this["repeat_customers"] > 0
+    for e in (this, last):
+        e["repeat_rate"] = e["repeat_customers"] / e["customers"]
+    (this["followups_done"], this["followups_overdue"]) = expected_followups(raw, "2026-W47")
+    (last["followups_done"], last["followups_overdue"]) = expected_followups(raw, "2026-W46")
+    summary = {r["metric 指标"]: r for r in sheet_rows(values["Summary"])}
+    for key, label in exporter.SUMMARY_ROWS:
+        row = list(summary[label].values())
+        a, b = this[key], last[key]
+        assert row[1] == pytest.approx(float(a), rel=1e-9), key
+        assert row[2] == pytest.approx(float(b), rel=1e-9), key
+        assert row[3] == pytest.approx(float(a) - float(b), rel=1e-9, abs=1e-9), key
+        if b:
+            assert row[4] == pytest.approx((float(a) - float(b)) / float(b), rel=1e-9), key
+        else:
+            assert row[4] in (None, ""), key
+
+    _assert_channels(values["Channels"], counted, raw["channels"])
+
+
+def _assert_channels(ws, counted: pd.DataFrame, channels: pd.DataFrame) -> None:
+    """Every Channels row against a per-channel pandas computation."""
+    names = dict(zip(channels["id"], channels["name"], strict=True))
+    this_start = local_monday("2026-W47")
+    before = set(counted[counted["ordered_at"] < this_start]["customer_id"])
+    rows = sheet_rows(ws)
+    total_row = rows.pop()
+    assert total_row["channel 渠道"] == "Total 合计"
+    week_total = sum(counted[counted["week"] == "2026-W47"]["revenue"], Decimal(0))
+    active = counted[counted["week"].isin(["2026-W47", "2026-W46"])]
+    assert {r["channel 渠道"] for r in rows} == {names[c] for c in set(active["channel_id"])}
+    for r in rows:
+        cid = next(k for k, v in names.items() if v == r["channel 渠道"])
+        mine = counted[counted["channel_id"] == cid]
+        week = mine[mine["week"] == "2026-W47"]
+        prev = sum(mine[mine["week"] == "2026-W46"]["revenue"], Decimal(0))
+        revenue = sum(week["revenue"], Decimal(0))
+        costed, cost = sum(week["costed"], Decimal(0)), sum(week["cost"], Decimal(0))
+        buyers = set(week["customer_id"])
+        assert r["orders 订单数"] == len(week)
+        assert_money(r["revenue 销售额"], revenue)
+        assert r["share 占比"] == pytest.approx(float(revenue / week_total), rel=1e-9)
+        assert r["customers 客户数"] == len(buyers)
+        assert r["new customers 新客户"] == len(buyers - before)
+        assert r["AOV 客单价"] == pytest.approx(float(revenue / len(week)) if len(week) else 0)
+        if week["has_cost"].any():
+            assert r["gross margin 毛利率"] == pytest.approx(float((costed - cost) / costed))
+        assert_money(r["last week revenue 上周销售额"], prev)
+        assert_money(r["change 变化"], revenue - prev)
+        if prev:
+            assert r["change % 变化率"] == pytest.approx(float((revenue - prev) / prev))
+    assert_money(total_row["revenue 销售额"], week_total)
+
+
+# -- hand-made shops on SQLite and PostgreSQL ---------------------------------------------
+
+
+def shanghai(y, mo, d, h=12, mi=0, sec=0) -> datetime:
+    """A Shanghai wall-clock time as an aware datetime."""
+    return datetime(y, mo, d, h, mi, sec, tzinfo=SHANGHAI)
+
+
+@pytest.fixture
+def buyer(db, basics):
+    """A customer of the basic shop, from WeChat Moments."""
+    return customers.create_customer(
+        db, {"name": "王小明", "mobile": "13800138000", "channel_id": basics["wechat_moments"]}
+    )
+
+
+def order(db, customer, when, sku="TEA-01", qty=1, status="paid"):
+    """Record one order of `qty` x `sku` at `when`."""
+    return orders.create_order(
+        db, customer["id"], [{"sku": sku, "quantity": qty}], ordered_at=when, status=status
+    )
+
+
+def test_sunday_2359_and_monday_0000_in_shanghai_fall_in_different_weeks(db, buyer, tmp_path):
+    order(db, buyer, shanghai(2026, 11, 22, 23, 59, 59))  # Sunday of W47, 15:59:59 UTC
+    order(db, buyer, shanghai(2026, 11, 23, 0, 0, 0), qty=2)  # Monday of W48, 16:00 UTC Sunday
+    values, _, _ = export(db, tmp_path, "2026-W48", weeks=2)
+    w47, w48 = sheet_rows(values["Weekly"])
+    assert (w47["week"], w47["orders"], w47["revenue"]) == ("2026-W47", 1, 128.0)
+    assert (w48["week"], w48["orders"], w48["revenue"]) == ("2026-W48", 1, 256.0)
+    assert (w47["new_customers"], w48["new_customers"], w48["repeat_customers"]) == (1, 0, 1)
+
+
+def test_weeks_without_orders_are_rows_of_zeros(db, buyer, tmp_path):
+    order(db, buyer, shanghai(2026, 10, 1))  # W40
+    order(db, buyer, shanghai(2026, 11, 18), sku="GIFT-03")  # W47, no known cost
+    values, _, _ = export(db, tmp_path, "2026-W47", weeks=12)
+    rows = sheet_rows(values["Weekly"])
+    assert [r["week"] for r in rows][0] == "2026-W36" and len(rows) == 12
+    for r in rows:
+        if r["week"] not in ("2026-W40", "2026-W47"):
+            assert [r[k] for k in ("orders", "revenue", "customers", "aov")] == [0, 0, 0, 0]
+            assert r["gross_margin"] is None
+    assert rows[-1]["repeat_customers"] == 1 and rows[-1]["gross_margin"] is None
+    assert rows[4]["gross_margin"] == pytest.approx((128 - 51.2) / 128)
+
+
+def test_an_empty_database_still_gives_a_whole_workbook(db, tmp_path):
+    values, _, _ = export(db, tmp_path, "2026-W47", weeks=3)
+    assert values.sheetnames == [
+        "Summary",
+        "Weekly",
+        "Channels",
+        "Products",
+        "Customers",
+        "Referrals & agents",
+        "Communities",
+        "Staff",
+        "Notes",
+    ]
+    assert [r["orders"] for r in sheet_rows(values["Weekly"])] == [0, 0, 0]
+
+
+def test_cancelled_and_refunded_orders_are_not_counted(db, buyer, basics, tmp_path):
+    order(db, buyer, shanghai(2026, 11, 10), status="cancelled")  # W46, not counted
+    other = customers.create_customer(db, {"name": "李娜", "channel_id": basics["micro_store"]})
+    order(db, other, shanghai(2026, 11, 11), status="refunded")  # W46, not counted
+    order(db, buyer, shanghai(2026, 11, 17), qty=3)  # W47: counted, and buyer is still new
+    order(db, other, shanghai(2026, 11, 18), status="cancelled")
+    values, _, _ = export(db, tmp_path, "2026-W47", weeks=2)
+    w46, w47 = sheet_rows(values["Weekly"])
+    assert (w46["orders"], w46["revenue"], w46["customers"]) == (0, 0, 0)
+    assert (w47["orders"], w47["revenue"], w47["customers"]) == (1, 384.0, 1)
+    assert (w47["new_customers"], w47["repeat_customers"]) == (1, 0)
+    channels = sheet_rows(values["Channels"])
+    assert [r["channel 渠道"] for r in channels] == ["朋友圈", "Total 合计"]
+
+
+def test_a_customer_named_like_a_formula_comes_out_as_text(db, basics, tmp_path):
+    evil = '=HYPERLINK("http://example.com","x")'
+    person = customers.create_customer(db, {"name": evil, "channel_id": basics["wechat_moments"]})
+    other = customers.create_customer(
+        db, {"name": "@SUM(1+1)*cmd|' /C calc'!A0", "channel_id": basics["micro_store"]}
+    )
+    order(db, person, shanghai(2026, 11, 17))
+    order(db, other, shanghai(2026, 11, 18))
+    values, formulas, path = export(db, tmp_path, "2026-W47", weeks=1)
+    cells = [c for row in formulas["Customers"].iter_rows() for c in row if c.value == evil]
+    assert len(cells) == 2  # new customers and top customers
+    assert all(c.data_type == "s" for c in cells)
+    assert all(c.quotePrefix for c in cells)
+    with zipfile.ZipFile(path) as z:
+        sheets = [z.read(n).decode() for n in z.namelist() if n.startswith("xl/worksheets/")]
+    assert not any("HYPERLINK" in x or "SUM(1+1)" in x for x in sheets)  # no <f> anywhere
+    assert values["Customers"]["B3"].value == "@SUM(1+1)*cmd|' /C calc'!A0"
+
+
+# -- the command line ------------------------------------------------------------------------
+
+
+def test_cli_writes_the_chosen_week_and_prints_its_path(db_url, tmp_path):
+    out = tmp_path / "sheet.xlsx"
+    result = CliRunner().invoke(
+        main,
+        ["--db", db_url, "export", "weekly", "--week", "2026-W47", "--weeks", "4", "-o", str(out)],
+    )
+    assert result.exit_code == 0, result.output
+    assert result.output.strip().splitlines()[-1] == str(out)
+    assert len(sheet_rows(openpyxl.load_workbook(out)["Weekly"])) == 4
+
+
+def test_cli_refuses_a_bad_week_in_plain_words_and_writes_nothing(db_url, tmp_path):
+    result = CliRunner(env={"SALESOPS_LANG": "en"}).invoke(
+        main,
+        ["--db", db_url, "export", "weekly", "--week", "2026-W60", "-o", str(tmp_path / "x.xlsx")],
+    )
+    assert result.exit_code == 1
+    assert "'2026-W60' is not an ISO week" in result.output
+    assert "Traceback" not in result.output and not (tmp_path / "x.xlsx").exists()
+
+
+def test_cli_default_path_is_the_last_complete_week(db_url, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(main, ["--db", db_url, "export", "weekly", "--weeks", "2"])
+    assert result.exit_code == 0, result.output
+    expected = f"exports/weekly-{last_complete_week()}.xlsx"
+    assert result.output.strip().splitlines()[-1] == expected
+    assert (tmp_path / expected).exists()
+
+
+# -- ISO weeks in the business zone -----------------------------------------------------------
+
+
+def test_week_bounds_are_shanghai_midnights_in_utc():
+    start, end = Week(2026, 47).bounds(SHANGHAI)
+    assert start == datetime(2026, 11, 15, 16, 0, tzinfo=UTC)
+    assert end == datetime(2026, 11, 22, 16, 0, tzinfo=UTC)
+    assert Week(2026, 1).bounds(SHANGHAI)[0] == datetime(2025, 12, 28, 16, 0, tzinfo=UTC)
+
+
+def test_week_bounds_follow_daylight_saving_in_a_zone_that_has_it():
+    start, end = Week(2026, 13).bounds(ZoneInfo("Europe/Berlin"))  # clocks go forward 29 Mar
+    assert end - start == timedelta(hours=167)
+
+
+def test_parse_week_accepts_iso_forms_and_refuses_others():
+    assert parse_week("2026-W47") == parse_week("2026w47") == Week(2026, 47)
+    assert str(parse_week("2020-W53")) == "2020-W53"
+    for bad in ("2026-W54", "2026-47", "W47", "", "2026-W00"):
+        with pytest.raises(ValidationError):
+            parse_week(bad)
+
+
+def test_last_complete_week_turns_over_at_monday_midnight_in_shanghai():
+    sunday_late = shanghai(2026, 11, 29, 23, 59, 59)
+    monday = shanghai(2026, 11, 30, 0, 0, 0)
+    assert last_complete_week(sunday_late, SHANGHAI) == Week(2026, 47)
+    assert last_complete_week(monday, SHANGHAI) == Week(2026, 48)
+    assert week_of(monday.astimezone(UTC), SHANGHAI) == Week(2026, 49)
+    assert Week(2026, 1).shift(-1) == Week(2025, 52)
+
+
+# -- a real spreadsheet program opens it ------------------------------------------------------
+
+
+def test_libreoffice_opens_the_workbook_and_shows_the_cached_figures(demo_db, tmp_path):
+    soffice, pdftoppm = shutil.which("soffice"), shutil.which("pdftoppm")
+    if not soffice or not pdftoppm:
+        from conftest import missing_service
+
+        missing_service("LibreOffice (soffice) and poppler (pdftoppm) are needed")
+    values, _, path = export(demo_db, tmp_path, "2026-W47")
+    profile = tmp_path / "lo-profile"
+    subprocess.run(
+        [
+            soffice,
+            f"-env:UserInstallation=file://{profile}",
+            "--headless",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(tmp_path),
+            str(path),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=180,
+        env={**os.environ, "HOME": str(tmp_path)},
+    )
+    pdf = path.with_suffix(".pdf")
+    text = subprocess.run(
+        ["pdftotext", "-layout", "-f", "1", "-l", "1", str(pdf), "-"],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    revenue = values["Summary"]["B3"].value
+    assert f"¥{revenue:,.2f}" in text  # the cached value, in the money format
+    assert "销售额" in text and "Revenue" in text
+    aov = values["Summary"]["D7"].value  # a formula cell: LibreOffice shows its cached value
+    assert f"¥{aov:,.2f}" in text or f"-¥{-aov:,.2f}" in text
+    ARTIFACTS.mkdir(exist_ok=True)
+    subprocess.run(
+        [
+            pdftoppm,
+            "-png",
+            "-r",
+            "80",
+            "-f",
+            "1",
+            "-l",
+            "1",
+            "-singlefile",
+            str(pdf),
+            str(ARTIFACTS / "weekly-sheet-page1"),
+        ],
+        check=True,
+    )
+    assert (ARTIFACTS / "weekly-sheet-page1.png").stat().st_size > 10_000
