@@ -141,9 +141,10 @@ class PageData:
 
     def today(self) -> dict:
         """Today's numbers for the landing page: orders, revenue, follow-ups due."""
+        from .weeks import periods_param
+
         start, end = business_day()
-        offset = int(start.astimezone(config.business_zone()).utcoffset().total_seconds() // 60)
-        kpis = self._all("weekly_kpis", start=start, end=end, utc_offset_minutes=offset)[0]
+        kpis = self._all("weekly_kpis", weeks=periods_param([("today", start, end)]))[0]
         return {
             "orders": kpis["orders"],
             "revenue": kpis["revenue"],

@@ -8,7 +8,6 @@ and the weekly page both call these, so they hand out the same file.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -19,7 +18,7 @@ import pandas as pd
 
 from . import config, queries
 from .db import Database
-from .weeks import Week, last_complete_week, week_range
+from .weeks import Week, last_complete_week, week_range, weeks_param
 
 TOP_CUSTOMERS = 20
 TOP_REFERRERS = 20
@@ -81,15 +80,6 @@ class WeeklyFigures:
         row["followups_done"] = int(staff["followups_done"].sum())
         row["followups_overdue"] = int(staff["followups_overdue"].sum())
         return row
-
-
-def weeks_param(weeks: list[Week]) -> str:
-    """The `:weeks` JSON of weekly_kpis: [label, start, end] with UTC bounds as stored."""
-
-    def stored(t: datetime) -> str:
-        return t.astimezone(UTC).replace(tzinfo=None).strftime("%Y-%m-%d %H:%M:%S.%f")
-
-    return json.dumps([[str(w), *(stored(t) for t in w.bounds())] for w in weeks])
 
 
 def weekly_series(db: Database, last: Week, count: int) -> pd.DataFrame:

@@ -9,6 +9,7 @@ computed per week through the zone's rules, so a zone with daylight saving gets 
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
@@ -99,3 +100,21 @@ def week_range(last: Week, count: int) -> list[Week]:
     if count < 1:
         raise ValidationError.one("error.weeks", "weeks", count)
     return [last.shift(i - count + 1) for i in range(count)]
+
+
+def periods_param(periods: list[tuple[str, datetime, datetime]]) -> str:
+    """The `:weeks` JSON of the weekly_kpis query for any (label, start, end) periods.
+
+    Bounds are aware datetimes, written as naive UTC text in the form the tables store
+    ('YYYY-MM-DD HH:MM:SS.ffffff'), so SQLite compares them as text and PostgreSQL casts.
+    """
+
+    def stored(t: datetime) -> str:
+        return t.astimezone(UTC).replace(tzinfo=None).strftime("%Y-%m-%d %H:%M:%S.%f")
+
+    return json.dumps([[label, stored(start), stored(end)] for label, start, end in periods])
+
+
+def weeks_param(weeks: list[Week], zone: ZoneInfo | None = None) -> str:
+    """The `:weeks` JSON of weekly_kpis for these ISO weeks (labels like 2026-W47)."""
+    return periods_param([(str(w), *w.bounds(zone)) for w in weeks])

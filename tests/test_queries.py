@@ -11,8 +11,7 @@ import sqlalchemy as sa
 from salesops import queries
 from salesops import schema as s
 from salesops.demo import DEFAULT_ANCHOR
-from salesops.exporter import weeks_param
-from salesops.weeks import week_of
+from salesops.weeks import week_of, weeks_param
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
