@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from . import config
+from . import config, messages
 from .errors import PermissionDenied
 
 STAFF = frozenset(
@@ -23,6 +23,36 @@ STAFF = frozenset(
 MANAGER = STAFF | {"followups.all", "orders.cancel", "import.write", "weekly.view", "audit.view"}
 ADMIN = MANAGER | {"users.manage"}
 PERMISSIONS = {"staff": STAFF, "manager": MANAGER, "admin": ADMIN}
+
+# What each permission lets a person do, in the words a refusal uses.
+messages.add(
+    {
+        "en": {
+            "perm.customers.edit": "create or edit customers",
+            "perm.orders.edit": "create or edit orders",
+            "perm.followups.own": "work on follow-ups",
+            "perm.followups.all": "see or change other people's follow-ups",
+            "perm.orders.cancel": "cancel, refund or delete orders",
+            "perm.import.dry_run": "check an import",
+            "perm.import.write": "import data into the database",
+            "perm.weekly.view": "open the weekly sheet",
+            "perm.audit.view": "see the change log",
+            "perm.users.manage": "manage staff accounts",
+        },
+        "zh_CN": {
+            "perm.customers.edit": "新建或修改客户",
+            "perm.orders.edit": "新建或修改订单",
+            "perm.followups.own": "处理跟进",
+            "perm.followups.all": "查看或修改他人的跟进",
+            "perm.orders.cancel": "取消、退款或删除订单",
+            "perm.import.dry_run": "检查导入文件",
+            "perm.import.write": "导入数据",
+            "perm.weekly.view": "查看周报",
+            "perm.audit.view": "查看修改记录",
+            "perm.users.manage": "管理员工账号",
+        },
+    }
+)
 
 
 @dataclass(frozen=True)

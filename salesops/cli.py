@@ -15,6 +15,7 @@ from . import demo as demodata
 from . import migrate
 from .cli_export import export
 from .db import Database
+from .users_cli import user
 
 
 class Context:
@@ -171,3 +172,4 @@ def serve(ctx: click.Context, port, host, token, apps_dir, user, secret_file) ->
 
 
 main.add_command(export)
+main.add_command(user)

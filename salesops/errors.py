@@ -76,7 +76,9 @@ class PermissionDenied(SalesopsError):
 
     def __init__(self, who: str, role: str, action: str):
         self.who, self.role, self.action = who, role, action
-        super().__init__(t("error.permission", who=who, role=role, action=action))
+        words = t(f"perm.{action}")  # the permission in plain words, when the catalog has it
+        words = action if words == f"perm.{action}" else words
+        super().__init__(t("error.permission", who=who, role=role, action=words))
 
 
 def _local(when) -> str:

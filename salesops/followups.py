@@ -139,6 +139,7 @@ def due(
 ) -> list[dict]:
     """Open follow-ups due by `until` (default now), oldest first; staff see only their own."""
     actor = actor or system_actor()
+    actor.require("followups.own")
     staff = staff if actor.can("followups.all") else actor.name
     f, c = followups.c, customers.c
     q = (

@@ -36,7 +36,7 @@ CATALOG: dict[str, dict[str, str]] = {
         "error.conflict": "{what} {ident} was changed by {who} at {when}; reload it and "
         "make your change again (nothing was saved)",
         "error.deleted": "{what} {ident} was deleted by {who} at {when}",
-        "error.permission": "{who} ({role}) may not {action}",
+        "error.permission": "{who} ({role}) may not {action}; nothing was changed",
         "error.text": "{field}: {value!r} contains control characters",
     },
     "zh_CN": {
@@ -59,7 +59,7 @@ CATALOG: dict[str, dict[str, str]] = {
         "error.reason": "{field}：{what}需要填写原因",
         "error.conflict": "{what} {ident} 已被 {who} 于 {when} 修改；请重新加载后再改（未保存）",
         "error.deleted": "{what} {ident} 已被 {who} 于 {when} 删除",
-        "error.permission": "{who}（{role}）无权{action}",
+        "error.permission": "{who}（{role}）无权{action}，未做任何修改",
         "error.text": "{field}：{value!r} 含有控制字符",
     },
 }

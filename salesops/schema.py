@@ -92,7 +92,26 @@ staff_users = sa.Table(
     sa.Column("failed_logins", sa.Integer, nullable=False, server_default="0"),
     sa.Column("locked_until", UTCDateTime),
     sa.Column("created_at", UTCDateTime, nullable=False),
+    sa.Column("password_changed_at", UTCDateTime),
+    sa.Column("last_login_at", UTCDateTime),
     sa.CheckConstraint("role in ('staff', 'manager', 'admin')", name="role"),
+)
+
+# A signed-in browser: the cookie holds a random token, the table only its SHA-256, so a
+# copy of the database cannot be replayed as a login. Rows past `expires_at` are dead.
+staff_sessions = sa.Table(
+    "staff_sessions",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("token_hash", sa.String(64), nullable=False, unique=True),
+    sa.Column(
+        "user_id", sa.ForeignKey("staff_users.id", ondelete="CASCADE"), nullable=False
+    ),
+    sa.Column("created_at", UTCDateTime, nullable=False),
+    sa.Column("expires_at", UTCDateTime, nullable=False),
+    sa.Column("remote_ip", sa.String(64), nullable=False, server_default=""),
+    sa.Index("ix_staff_sessions_user_id", "user_id"),
+    sa.Index("ix_staff_sessions_expires_at", "expires_at"),
 )
 
 customers = sa.Table(
