@@ -2,6 +2,7 @@
 
     python -m bench.pages                                  # index.ipynb vs the empty page
     python -m bench.pages "customers.ipynb=.so-picker-term input" --demo
+    python -m bench.pages --pool 0 1       # without and with salesops' warm kernel pool
 
 A page is `name` or `name=selector` (usable = the selector is visible; default: Voila has
 shown the rendered cells). Every view is cold: a fresh browser context (no cache) and a new
@@ -82,11 +83,17 @@ def view(context, server: LiveServer, name: str, selector: str) -> dict[str, flo
     return {"total": total, **phases}
 
 
-def measure(server, browser, pages, runs: int) -> dict[str, list[dict[str, float]]]:
-    """`runs` cold views of the floor and of each page, alternating, after one warm-up."""
+def measure(server, browser, pages, runs: int, pool: int = 0) -> dict[str, list[dict]]:
+    """`runs` cold views of the floor and of each page, alternating, after one warm-up.
+
+    With a kernel pool, each view starts once the pool is full again, as it is when a
+    person opens a page (pages are opened seconds apart, not milliseconds).
+    """
     results: dict[str, list[dict[str, float]]] = {name: [] for name, _ in pages}
     for i in range(runs + 1):
         for name, selector in pages:
+            if pool:
+                server.wait_for_pool(pool, timeout=120)
             context = offline_context(browser)
             try:
                 sample = view(context, server, name, selector)
@@ -123,22 +130,27 @@ def main(argv=None) -> None:
     ap.add_argument("pages", nargs="*", default=["index.ipynb=h1"])
     ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--demo", action="store_true", help="serve a demo database")
+    ap.add_argument("--pool", type=int, nargs="+", default=[0, 1],
+                    help="kernel pool sizes to measure (0: every kernel starts cold)")
     ap.add_argument("--imports", default="ipywidgets, pandas, sqlalchemy, salesops.db",
                     help="modules whose fresh import time to report")
     args = ap.parse_args(argv)
     pages = [(FLOOR, READY_SELECTOR), *map(parse_page, args.pages)]
-    with tempfile.TemporaryDirectory() as tmp, sync_playwright() as p:
-        root = Path(tmp)
-        init = ("init", "--demo") if args.demo else ("init",)
-        server = LiveServer(root, apps_copy(root), init_args=init).start()
-        browser = launch_chromium(p)
-        try:
-            results = measure(server, browser, pages, args.runs)
-        finally:
-            browser.close()
-            server.stop()
-    print(f"{args.runs} cold views each, median; floor = {FLOOR}\n")
-    print("\n".join(report(results, FLOOR)))
+    for pool in args.pool:
+        with tempfile.TemporaryDirectory() as tmp, sync_playwright() as p:
+            root = Path(tmp)
+            init = ("init", "--demo") if args.demo else ("init",)
+            server = LiveServer(root, apps_copy(root), init_args=init,
+                                voila_args=[f"--PageKernelManager.pool_size={pool}"]).start()
+            browser = launch_chromium(p)
+            try:
+                results = measure(server, browser, pages, args.runs, pool)
+            finally:
+                browser.close()
+                server.stop()
+        how = "every kernel started cold" if not pool else f"kernel pool of {pool}"
+        print(f"{args.runs} views each ({how}), median; floor = {FLOOR}\n")
+        print("\n".join(report(results, FLOOR)) + "\n")
     print(f"\nfresh import of {args.imports}: {import_seconds(args.imports):.2f} s")
 
 

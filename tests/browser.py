@@ -138,6 +138,22 @@ class LiveServer:
             raise RuntimeError(f"/api/kernels answered {status}: {body}")
         return json.loads(body)
 
+    def pool(self) -> list[str]:
+        """Ids of the warm kernels waiting in the server's pool."""
+        status, _, body = self.get("/api/kernels?pool=1",
+                                   {"Authorization": f"token {self.token}"})
+        if status != 200:
+            raise RuntimeError(f"/api/kernels?pool=1 answered {status}: {body}")
+        return json.loads(body)
+
+    def wait_for_pool(self, size: int = 1, timeout: float = 60) -> list[str]:
+        """Poll until the pool holds `size` warm kernels; their ids."""
+        def ready():
+            ids = self.pool()
+            return ids if len(ids) >= size else None
+
+        return wait_until(ready, timeout, f"{size} warm kernel(s) in the pool")
+
     def wait_for_connection(self, kernel_id: str, timeout: float = 30) -> None:
         """Poll until a browser holds a websocket to `kernel_id` (the page is live)."""
         def connected():

@@ -30,6 +30,10 @@ def pages(live_server):
                "HTML(f\"<p id='who'>{os.environ['SALESOPS_USER']}</p>"
                "<p id='db'>{os.environ['SALESOPS_DB_URL']}</p>"
                "<p id='token'>{os.environ.get('SALESOPS_TOKEN', 'none')}</p>\")")
+    write_page(apps, "_warm.ipynb",
+               "import os, sys\nfrom IPython.display import HTML\n"
+               "HTML(f\"<p id='who'>{os.environ['SALESOPS_USER']}</p>"
+               "<p id='preloaded'>{'sqlalchemy' in sys.modules}</p>\")")
     analysis = apps.parent / "analysis"
     analysis.mkdir(exist_ok=True)
     write_page(analysis, "01_secret.ipynb", "print('analysis-only')")
@@ -72,6 +76,18 @@ def test_kernel_acts_for_the_server_side_user_and_database(open_page, live_serve
     assert page.locator("#who").inner_text() == "tester"
     assert page.locator("#db").inner_text() == live_server.db_url
     assert page.locator("#token").inner_text() == "none"  # the kernel never sees the token
+
+
+def test_a_page_takes_a_warm_kernel_that_then_acts_for_the_request(open_page, live_server,
+                                                                   pages):
+    warm = live_server.wait_for_pool(1)[0]
+    assert warm not in live_server.kernels()  # waiting in the pool is not being a page
+    page = open_page("_warm.ipynb", "#who")
+    assert page_kernel_id(page) == warm
+    assert page.locator("#who").inner_text() == "tester"  # written in by the server
+    assert page.locator("#preloaded").inner_text() == "True"  # imports done before the view
+    assert warm in live_server.kernels()
+    assert live_server.wait_for_pool(1)[0] != warm  # the pool refilled with a new kernel
 
 
 @pytest.mark.parametrize("path", [
@@ -129,10 +145,12 @@ def test_culler_shuts_down_kernels_of_tabs_that_never_said_goodbye(browser, tmp_
         server.wait_for_connection(kept_kernel)  # under load the socket can lag the render
         crashed = goto(context.new_page(), server.url("_empty.ipynb"))
         server.wait_for_kernels(2)
+        pooled = server.wait_for_pool(1)  # idle and unconnected, as culled kernels are
         crashed.close(run_before_unload=False)  # no beforeunload, so no beacon
         # Both kernels sat idle past the timeout; only the connected one may survive.
         assert server.wait_for_kernels({kept_kernel}, timeout=30) == [kept_kernel]
         assert "Culling 'idle' kernel" in server.log()
+        assert set(pooled) <= set(server.pool())  # the warm kernel is not culled
         close_page(kept)
         server.wait_for_kernels(0)
     finally:

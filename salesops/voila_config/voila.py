@@ -13,6 +13,12 @@ c.VoilaConfiguration.show_tracebacks = False
 # culler has shut down a pooled kernel. Measured in BENCHMARKS.md ("Voila page time-to-usable").
 c.VoilaConfiguration.preheat_kernel = False
 
+# Instead, salesops keeps warm kernels that have run nothing but imports and belong to
+# nobody until a page request takes one and the server writes the signed-in user into it
+# (salesops.serve.PageKernelManager). One is enough for a shop: a page view takes it and
+# the next is warm again a couple of seconds later. Each costs about 150 MB while it waits.
+c.PageKernelManager.pool_size = 1
+
 # Kernel hygiene. Every page view starts a kernel. A closed tab sends a shutdown beacon
 # (which salesops.serve makes pass the XSRF check, voila#1458); the culler is the safety net
 # for tabs whose beacon never arrives (browser crash, laptop lid closed, mobile tab killed).
@@ -26,3 +32,12 @@ c.MappingKernelManager.cull_busy = False
 
 # A cell that runs for more than a minute is broken: show the error instead of hanging.
 c.VoilaExecutor.timeout = 60
+
+# Pages load every JupyterLab extension installed in the environment unless told otherwise.
+# Staff pages need only the widget manager (and pygments' styles); the plotly renderer
+# (4.7 MB of JavaScript) and JupyterLab's Voila preview button are for analysts in
+# JupyterLab. Charts on pages are drawn as SVG/PNG, so no page needs them.
+c.VoilaConfiguration.extension_denylist = [
+    "jupyterlab-plotly",
+    "@voila-dashboards/jupyterlab-preview",
+]
