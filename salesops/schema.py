@@ -294,4 +294,47 @@ audit_log = sa.Table(
     sa.Index("ix_audit_log_at", "at"),
 )
 
+imports = sa.Table(
+    "imports",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("kind", sa.String(16), nullable=False),
+    sa.Column("file_name", sa.String(255), nullable=False),
+    sa.Column("sha256", sa.String(64), nullable=False),
+    sa.Column("at", UTCDateTime, nullable=False),
+    sa.Column("actor", sa.String(64), nullable=False),
+    sa.Column("summary", sa.Text, nullable=False, server_default=""),
+    sa.CheckConstraint("kind in ('orders', 'customers')", name="kind"),
+)
+
+customer_merges = sa.Table(
+    "customer_merges",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("kept_id", sa.ForeignKey("customers.id"), nullable=False),
+    sa.Column("merged_id", sa.ForeignKey("customers.id"), nullable=False),
+    sa.Column("at", UTCDateTime, nullable=False),
+    sa.Column("actor", sa.String(64), nullable=False),
+    sa.Column("evidence", sa.Text, nullable=False, server_default=""),
+    sa.Column("moved", sa.Text, nullable=False),
+    sa.Column("undone_at", UTCDateTime),
+    sa.Column("undone_by", sa.String(64)),
+    sa.Index("ix_customer_merges_kept_id", "kept_id"),
+    sa.Index("ix_customer_merges_merged_id", "merged_id"),
+)
+
+customer_identifiers = sa.Table(
+    "customer_identifiers",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("customer_id", sa.ForeignKey("customers.id"), nullable=False),
+    sa.Column("kind", sa.String(16), nullable=False),
+    sa.Column("value", sa.String(64), nullable=False),
+    sa.Column("merge_id", sa.ForeignKey("customer_merges.id")),
+    sa.Column("created_at", UTCDateTime, nullable=False),
+    sa.UniqueConstraint("kind", "value"),
+    sa.CheckConstraint("kind in ('code', 'mobile', 'wechat')", name="kind"),
+    sa.Index("ix_customer_identifiers_customer_id", "customer_id"),
+)
+
 ZERO = Decimal("0.00")

@@ -1,0 +1,19 @@
+"""Importing customers and orders from CSV and Excel files (see README, "Importing").
+
+`import_orders(db, path, ...)` and `import_customers(db, path, ...)` return an
+`ImportReport`; a file that cannot be read at all raises `ImportFileError`.
+"""
+
+from .customers import import_customers
+from .orders import import_orders
+from .reading import ImportFileError, load_mapping
+from .report import ImportReport, RowProblem
+
+__all__ = [
+    "ImportFileError",
+    "ImportReport",
+    "RowProblem",
+    "import_customers",
+    "import_orders",
+    "load_mapping",
+]
