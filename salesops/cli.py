@@ -14,8 +14,8 @@ from . import backup as backups
 from . import demo as demodata
 from . import migrate
 from .cli_export import export
-from .importer.cli import import_group
 from .db import Database
+from .importer.cli import import_group
 from .users_cli import user
 
 

@@ -6,7 +6,7 @@ kept as secondary identifiers of the customer they were merged into, so later im
 still match them (`customer_identifiers`).
 
 Revision ID: 0002_import
-Revises: 0001
+Revises: 0003_accounts
 Create Date: 2026-11-25 10:47:36.371827
 """
 
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 
 
 revision = '0002_import'
-down_revision = '0001'
+down_revision = '0003_accounts'
 branch_labels = None
 depends_on = None
 
