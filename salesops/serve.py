@@ -247,6 +247,11 @@ class SalesopsVoila(Voila):
         """The address Voila logs: without the token, which `run` prints itself."""
         return self.connection_url
 
+    def setup_template_dirs(self):
+        """Voila's lab template, with salesops' override of it searched first."""
+        super().setup_template_dirs()
+        self.template_paths.insert(0, str(CONFIG_DIR / "templates"))
+
     def init_settings(self):
         """Voila's settings plus the name page kernels act for; starts the kernel pool."""
         settings = super().init_settings()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from browser import (
     LiveServer,
@@ -69,6 +71,16 @@ def test_page_with_token_renders(open_page):
     page = open_page("index.ipynb", "h1")
     assert page.locator("h1").first.inner_text().strip() != ""
     screenshot(page, "serve-index")
+
+
+def test_pages_load_nothing_from_outside_the_server(live_server):
+    status, _, html = live_server.get(
+        "/voila/render/_empty.ipynb", {"Authorization": f"token {live_server.token}"})
+    assert status == 200
+    live_server.shutdown_kernel(kernel_id_of(html))  # no browser, so no beacon
+    outside = re.findall(r'(?:href|src)="(https?://[^"]*)"', html)
+    assert outside == []  # Voila's lab template links Font Awesome from a CDN
+    assert "rendered_cells" in html  # still Voila's page
 
 
 def test_kernel_acts_for_the_server_side_user_and_database(open_page, live_server, pages):
