@@ -151,6 +151,23 @@ class PageData:
             "followups_due": len(self.followups_due(end)),
         }
 
+    def weekly_figures(self, week: str | None = None, weeks: int = 12):
+        """The weekly sheet's figures for ISO week `week` (YYYY-Www; default: the last
+        complete week) and the `weeks` weeks ending with it; managers only (weekly.view)."""
+        from .exporter import collect
+        from .weeks import parse_week
+
+        self.actor.require("weekly.view")
+        return collect(self.db, parse_week(week) if week else None, weeks)
+
+    def weekly_workbook(self, figures) -> tuple[str, bytes]:
+        """The workbook of `figures` as (file name, bytes): the file `salesops export
+        weekly` writes, for the page's download; managers only (weekly.view)."""
+        from .exporter import workbook_bytes
+
+        self.actor.require("weekly.view")
+        return workbook_bytes(figures)
+
     # -- writing (each in one transaction with its audit rows, by the service) ----------
 
     def create_customer(self, data: Mapping) -> dict:

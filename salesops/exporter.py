@@ -152,13 +152,12 @@ def export_weekly(
     return target
 
 
-def workbook_bytes(db: Database, week: Week | None = None, weeks: int = 12) -> tuple[str, bytes]:
-    """The workbook as (file name, bytes), for a browser download."""
+def workbook_bytes(figures: WeeklyFigures) -> tuple[str, bytes]:
+    """The workbook of `figures` as (file name, bytes), for a browser download."""
     import io
 
     from . import xlsx
 
-    figures = collect(db, week, weeks)
     buffer = io.BytesIO()
     xlsx.write_workbook(figures, buffer)
     return default_path(figures.week).name, buffer.getvalue()
