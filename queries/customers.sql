@@ -1,6 +1,8 @@
--- name: search_customers
--- Live customers whose name, mobile, WeChat ID (any case) or code starts with :term,
--- best match first (exact, then name, then the rest; shorter names first); at most :limit.
+-- name: search_customers_by_code
+-- Live customers whose code starts with :prefix (:prefix_end is the first string after
+-- every such value, bytewise), in that order from the keyset position after
+-- (:after_key, :after_id) ('' and 0 for the first page); at most :limit. Called by
+-- salesops.search.search_customers, which builds these parameters from what was typed.
 -- bool: is_agent
 select c.id,
        c.code,
@@ -10,21 +12,197 @@ select c.id,
        c.region,
        c.is_agent
   from customers as c
- where c.deleted_at is null
-   and (c.name like :term || '%'
-        or c.mobile like :term || '%'
-        or c.wechat_key like lower(:term) || '%'
-        or c.code like upper(:term) || '%')
- order by case
-            when c.name = :term
-              or c.mobile = :term
-              or c.wechat_key = lower(:term)
-              or c.code = upper(:term) then 0
-            when c.name like :term || '%' then 1
-            else 2
-          end,
-          length(c.name),
-          c.code
+ where c.code >= :prefix
+   and c.code < :prefix_end
+   and (c.code, c.id) > (:after_key, :after_id)
+   and c.deleted_at is null
+ order by c.code,
+          c.id
+ limit :limit;
+
+-- name: search_customers_by_code
+-- dialect: postgresql
+-- The same in C collation, where a range of strings is a prefix (migration 0004_search).
+-- bool: is_agent
+select c.id,
+       c.code,
+       c.name,
+       c.mobile,
+       c.wechat_id,
+       c.region,
+       c.is_agent
+  from customers as c
+ where c.code collate "C" >= :prefix
+   and c.code collate "C" < :prefix_end
+   and (c.code collate "C", c.id) > (:after_key, :after_id)
+   and c.deleted_at is null
+ order by c.code collate "C",
+          c.id
+ limit :limit;
+
+-- name: search_customers_by_wechat
+-- Live customers whose WeChat key (lower-cased WeChat ID) starts with :prefix (:prefix_end is the first string after
+-- every such value, bytewise), in that order from the keyset position after
+-- (:after_key, :after_id) ('' and 0 for the first page); at most :limit. Called by
+-- salesops.search.search_customers, which builds these parameters from what was typed.
+-- bool: is_agent
+select c.id,
+       c.code,
+       c.name,
+       c.mobile,
+       c.wechat_id,
+       c.region,
+       c.is_agent
+  from customers as c
+ where c.wechat_key >= :prefix
+   and c.wechat_key < :prefix_end
+   and (c.wechat_key, c.id) > (:after_key, :after_id)
+   and c.deleted_at is null
+ order by c.wechat_key,
+          c.id
+ limit :limit;
+
+-- name: search_customers_by_wechat
+-- dialect: postgresql
+-- The same in C collation, where a range of strings is a prefix (migration 0004_search).
+-- bool: is_agent
+select c.id,
+       c.code,
+       c.name,
+       c.mobile,
+       c.wechat_id,
+       c.region,
+       c.is_agent
+  from customers as c
+ where c.wechat_key collate "C" >= :prefix
+   and c.wechat_key collate "C" < :prefix_end
+   and (c.wechat_key collate "C", c.id) > (:after_key, :after_id)
+   and c.deleted_at is null
+ order by c.wechat_key collate "C",
+          c.id
+ limit :limit;
+
+-- name: search_customers_by_name
+-- Live customers whose name starts with :prefix (:prefix_end is the first string after
+-- every such value, bytewise), in that order from the keyset position after
+-- (:after_key, :after_id) ('' and 0 for the first page); at most :limit. Called by
+-- salesops.search.search_customers, which builds these parameters from what was typed.
+-- bool: is_agent
+select c.id,
+       c.code,
+       c.name,
+       c.mobile,
+       c.wechat_id,
+       c.region,
+       c.is_agent
+  from customers as c
+ where c.name >= :prefix
+   and c.name < :prefix_end
+   and (c.name, c.id) > (:after_key, :after_id)
+   and c.deleted_at is null
+ order by c.name,
+          c.id
+ limit :limit;
+
+-- name: search_customers_by_name
+-- dialect: postgresql
+-- The same in C collation, where a range of strings is a prefix (migration 0004_search).
+-- bool: is_agent
+select c.id,
+       c.code,
+       c.name,
+       c.mobile,
+       c.wechat_id,
+       c.region,
+       c.is_agent
+  from customers as c
+ where c.name collate "C" >= :prefix
+   and c.name collate "C" < :prefix_end
+   and (c.name collate "C", c.id) > (:after_key, :after_id)
+   and c.deleted_at is null
+ order by c.name collate "C",
+          c.id
+ limit :limit;
+
+-- name: search_customers_by_mobile_start
+-- Live customers whose mobile starts with :prefix (:prefix_end is the first string after
+-- every such value, bytewise), in that order from the keyset position after
+-- (:after_key, :after_id) ('' and 0 for the first page); at most :limit. Called by
+-- salesops.search.search_customers, which builds these parameters from what was typed.
+-- bool: is_agent
+select c.id,
+       c.code,
+       c.name,
+       c.mobile,
+       c.wechat_id,
+       c.region,
+       c.is_agent
+  from customers as c
+ where c.mobile >= :prefix
+   and c.mobile < :prefix_end
+   and (c.mobile, c.id) > (:after_key, :after_id)
+   and c.deleted_at is null
+ order by c.mobile,
+          c.id
+ limit :limit;
+
+-- name: search_customers_by_mobile_start
+-- dialect: postgresql
+-- The same in C collation, where a range of strings is a prefix (migration 0004_search).
+-- bool: is_agent
+select c.id,
+       c.code,
+       c.name,
+       c.mobile,
+       c.wechat_id,
+       c.region,
+       c.is_agent
+  from customers as c
+ where c.mobile collate "C" >= :prefix
+   and c.mobile collate "C" < :prefix_end
+   and (c.mobile collate "C", c.id) > (:after_key, :after_id)
+   and c.deleted_at is null
+ order by c.mobile collate "C",
+          c.id
+ limit :limit;
+
+-- name: search_customers_by_mobile_fragment
+-- Live customers whose mobile contains :fragment (3 characters or more) anywhere, in id
+-- order after :after_id (0 for the first page); at most :limit. SQLite finds them in the
+-- FTS5 trigram table customers_search (migration 0004_search).
+-- bool: is_agent
+select c.id,
+       c.code,
+       c.name,
+       c.mobile,
+       c.wechat_id,
+       c.region,
+       c.is_agent
+  from customers_search
+  join customers as c
+    on c.id = customers_search.rowid
+ where customers_search match '"' || :fragment || '"'
+   and customers_search.rowid > :after_id
+   and c.deleted_at is null
+ order by customers_search.rowid
+ limit :limit;
+
+-- name: search_customers_by_mobile_fragment
+-- dialect: postgresql
+-- PostgreSQL finds them with the pg_trgm GIN index on mobile (migration 0004_search).
+-- bool: is_agent
+select c.id,
+       c.code,
+       c.name,
+       c.mobile,
+       c.wechat_id,
+       c.region,
+       c.is_agent
+  from customers as c
+ where c.mobile like '%' || :fragment || '%'
+   and c.id > :after_id
+   and c.deleted_at is null
+ order by c.id
  limit :limit;
 
 -- name: customer_profile

@@ -15,7 +15,7 @@ from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 
 from .db import Database
-from .schema import metadata
+from .schema import include_name, metadata
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
@@ -60,7 +60,7 @@ def head_revision(db: Database) -> str:
 def pending_changes(db: Database) -> list:
     """Differences between salesops/schema.py and the migrated database (empty when in sync)."""
     with db.read() as conn:
-        ctx = MigrationContext.configure(conn, opts={"compare_type": True})
+        ctx = MigrationContext.configure(conn, opts={"compare_type": True, "include_name": include_name})
         return compare_metadata(ctx, metadata)
 
 

@@ -25,7 +25,11 @@ def week_bounds(monday: date) -> tuple[datetime, datetime]:
 LAST_WEEK = week_bounds(DEFAULT_ANCHOR - timedelta(days=DEFAULT_ANCHOR.weekday()))
 # A sample value for every parameter name used in queries/*.sql.
 SAMPLES = {
-    "term": "王",
+    "prefix": "王",
+    "prefix_end": "玌",
+    "after_key": "",
+    "after_id": 0,
+    "fragment": "138",
     "limit": 20,
     "customer_id": 1,
     "order_id": 1,
@@ -44,7 +48,8 @@ def test_every_query_file_loads_with_unique_names():
     assert set(listed["file"]) == files
     assert listed["name"].is_unique
     for name in [
-        "search_customers",
+        "search_customers_by_name",
+        "search_customers_by_mobile_fragment",
         "customer_profile",
         "customer_orders",
         "customer_referrals",
@@ -79,9 +84,11 @@ def test_every_query_runs_on_the_demo_data(demo_db):
 
 def test_a_call_with_missing_or_unknown_parameters_names_them(demo_db):
     with pytest.raises(queries.QueryError, match="missing: limit; unknown: lmit"):
-        queries.fetch_df(demo_db, "search_customers", term="王", lmit=3)
-    with pytest.raises(queries.QueryError, match="did you mean search_customers"):
-        queries.fetch_df(demo_db, "search_customer", term="王", limit=3)
+        queries.fetch_df(
+            demo_db, "search_customers_by_mobile_fragment", fragment="138", after_id=0, lmit=3
+        )
+    with pytest.raises(queries.QueryError, match="did you mean search_customers_by_name"):
+        queries.fetch_df(demo_db, "search_customers_by_nme", prefix="王", limit=3)
 
 
 def test_a_new_sql_file_is_a_new_query_and_duplicates_are_refused(tmp_path):
@@ -108,28 +115,6 @@ def test_a_dialect_block_replaces_the_portable_sql_on_that_database(tmp_path):
     (tmp_path / "a.sql").write_text("-- name: today\n-- dialect: postgresql\nselect 1;\n")
     with pytest.raises(queries.QueryError, match="portable version or one per database"):
         queries.load(tmp_path)
-
-
-def test_search_finds_a_known_customer_by_name_mobile_and_wechat_prefix(demo_db):
-    with demo_db.read() as conn:
-        known = conn.execute(
-            sa.select(s.customers)
-            .where(s.customers.c.wechat_id.isnot(None))
-            .order_by(s.customers.c.id)
-            .offset(100)
-            .limit(1)
-        ).one()
-    by_mobile = queries.fetch_df(demo_db, "search_customers", term=known.mobile, limit=5)
-    assert by_mobile["id"].iloc[0] == known.id
-    by_name = queries.fetch_df(demo_db, "search_customers", term=known.name, limit=100)
-    assert known.id in set(by_name["id"])
-    assert by_name["name"].iloc[0] == known.name  # exact matches first
-    prefix = known.wechat_id[:7].upper()  # WeChat IDs match in any case
-    by_wechat = queries.fetch_df(demo_db, "search_customers", term=prefix, limit=2000)
-    assert known.id in set(by_wechat["id"])
-    assert queries.fetch_df(demo_db, "search_customers", term=known.code.lower(), limit=1)[
-        "id"
-    ].tolist() == [known.id]
 
 
 def _independent_kpis(db, start: datetime, end: datetime) -> dict:

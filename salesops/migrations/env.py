@@ -3,7 +3,7 @@
 from alembic import context
 
 from salesops import config as settings
-from salesops.schema import metadata
+from salesops.schema import include_name, metadata
 
 cfg = context.config
 
@@ -33,7 +33,11 @@ def run_online() -> None:
 def _run(conn) -> None:
     """Run the pending migrations on one connection, batch mode so SQLite can alter tables."""
     context.configure(
-        connection=conn, target_metadata=metadata, render_as_batch=True, compare_type=True
+        connection=conn,
+        target_metadata=metadata,
+        render_as_batch=True,
+        compare_type=True,
+        include_name=include_name,
     )
     with context.begin_transaction():
         context.run_migrations()
