@@ -60,7 +60,9 @@ def head_revision(db: Database) -> str:
 def pending_changes(db: Database) -> list:
     """Differences between salesops/schema.py and the migrated database (empty when in sync)."""
     with db.read() as conn:
-        ctx = MigrationContext.configure(conn, opts={"compare_type": True, "include_name": include_name})
+        ctx = MigrationContext.configure(
+            conn, opts={"compare_type": True, "include_name": include_name}
+        )
         return compare_metadata(ctx, metadata)
 
 
