@@ -1,0 +1,245 @@
+"""The benchmark databases: demo data at 10k, 100k and 1M customers, built once and cached.
+
+SQLite files live in bench/cache/ (git-ignored). PostgreSQL databases live in a cluster of
+their own under bench/cache/pg (initdb'd on first use, started for a run and stopped after
+it), unless BENCH_PG_URL names a server to use instead (a URL ending in a database name
+the benchmarks may replace, e.g. postgresql+psycopg://me@localhost/postgres).
+
+A database is reused while its marker file matches the size, the seed and a digest of the
+code that shapes the data (generator, schema, migrations); otherwise it is rebuilt. The
+benchmark cluster runs with fsync on and synchronous_commit off: a crash loses at most the
+last moments of commits, never consistency, which is what SQLite in WAL mode with
+synchronous=NORMAL (salesops.db) promises too, so the two are compared like for like.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import shutil
+import subprocess
+import time
+from pathlib import Path
+
+from salesops import migrate
+from salesops.db import Database
+from salesops.pgtemp import TempPostgres, _free_port
+
+ROOT = Path(__file__).resolve().parent
+CACHE = ROOT / "cache"
+ORDERS_PER_CUSTOMER = 3  # the issue's 1M customers / 3M orders
+SEED = 20151122
+SHAPING = [
+    "salesops/demo.py",
+    "salesops/demo_orders.py",
+    "salesops/demo_vocab.py",
+    "salesops/bulk.py",
+    "salesops/schema.py",
+    "salesops/migrations/versions",
+]
+
+
+def parse_size(text: str) -> int:
+    """'10k' -> 10_000, '1M' -> 1_000_000, '2500' -> 2500."""
+    m = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*([kKmM]?)\s*", text)
+    if not m:
+        raise ValueError(f"not a size: {text!r} (use e.g. 10k, 100k, 1M)")
+    factor = {"": 1, "k": 1_000, "m": 1_000_000}[m[2].lower()]
+    return int(float(m[1]) * factor)
+
+
+def label(n: int) -> str:
+    """10_000 -> '10k', 1_000_000 -> '1M'."""
+    if n >= 1_000_000 and n % 1_000_000 == 0:
+        return f"{n // 1_000_000}M"
+    if n >= 1_000 and n % 1_000 == 0:
+        return f"{n // 1_000}k"
+    return str(n)
+
+
+def shaping_digest() -> str:
+    """A digest of the code that decides what a generated database holds."""
+    h = hashlib.sha256()
+    top = ROOT.parent
+    for rel in SHAPING:
+        path = top / rel
+        for f in sorted(path.rglob("*.py")) if path.is_dir() else [path]:
+            h.update(f.read_bytes())
+    return h.hexdigest()[:16]
+
+
+class BenchPostgres(TempPostgres):
+    """A PostgreSQL cluster kept in bench/cache/pg between runs (data survives stop)."""
+
+    def __init__(self, root: Path = CACHE / "pg"):
+        super().__init__()
+        shutil.rmtree(self.root, ignore_errors=True)  # the temp dir TempPostgres made
+        self.root, self.datadir, self.port = root, root / "data", _free_port()
+
+    def start(self) -> BenchPostgres:
+        """initdb on first use, then start with benchmark settings."""
+        self.root.mkdir(parents=True, exist_ok=True)
+        if self._as_root:
+            shutil.chown(self.root, "postgres", "postgres")
+        if not (self.datadir / "PG_VERSION").exists():
+            self._run(
+                str(self.bindir / "initdb"),
+                "-D",
+                str(self.datadir),
+                "--auth-local=trust",
+                "--auth-host=trust",
+                "-U",
+                "postgres",
+                "-E",
+                "UTF8",
+                "--locale=C.UTF-8",
+            )
+        opts = (
+            f"-p {self.port} -k {self.root} -c listen_addresses=127.0.0.1 "
+            "-c synchronous_commit=off -c max_connections=100 -c shared_buffers=512MB "
+            "-c work_mem=16MB -c maintenance_work_mem=256MB -c max_wal_size=4GB"
+        )
+        self._run(
+            str(self.bindir / "pg_ctl"),
+            "-D",
+            str(self.datadir),
+            "-o",
+            opts,
+            "-l",
+            str(self.root / "server.log"),
+            "-w",
+            "start",
+        )
+        return self
+
+    def stop(self) -> None:
+        """Stop the server, keeping its data for the next run."""
+        try:
+            self._run(str(self.bindir / "pg_ctl"), "-D", str(self.datadir), "-m", "fast", "stop")
+        except subprocess.CalledProcessError:
+            pass
+
+    def exists(self, dbname: str) -> bool:
+        """Whether database `dbname` exists."""
+        import psycopg
+
+        with psycopg.connect(self._dsn("postgres"), autocommit=True) as conn:
+            return bool(
+                conn.execute("select 1 from pg_database where datname = %s", (dbname,)).fetchone()
+            )
+
+    def _dsn(self, dbname: str) -> str:
+        return f"host=127.0.0.1 port={self.port} user=postgres dbname={dbname}"
+
+
+class Server:
+    """Where PostgreSQL benchmark databases go: our cluster, or BENCH_PG_URL's server."""
+
+    def __init__(self):
+        self.external = os.environ.get("BENCH_PG_URL")
+        self.cluster: BenchPostgres | None = None
+
+    def __enter__(self) -> Server:
+        if not self.external:
+            self.cluster = BenchPostgres().start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self.cluster:
+            self.cluster.stop()
+
+    def url(self, dbname: str) -> str:
+        """The URL of database `dbname` on this server."""
+        if self.external:
+            return self.external.rsplit("/", 1)[0] + "/" + dbname
+        return self.cluster.url(dbname)
+
+    def recreate(self, dbname: str) -> str:
+        """Drop and create database `dbname`; its URL."""
+        import psycopg
+
+        admin = self.url("postgres").replace("postgresql+psycopg", "postgresql")
+        with psycopg.connect(admin, autocommit=True) as conn:
+            conn.execute(f'drop database if exists "{dbname}" with (force)')
+            conn.execute(f'create database "{dbname}"')
+        return self.url(dbname)
+
+
+def _marker(backend: str, n: int) -> Path:
+    return CACHE / f"{backend}-{label(n)}.json"
+
+
+def _wanted(n: int) -> dict:
+    return {
+        "customers": n,
+        "orders": n * ORDERS_PER_CUSTOMER,
+        "seed": SEED,
+        "code": shaping_digest(),
+    }
+
+
+def database(backend: str, n: int, server: Server | None, log=print) -> str:
+    """The URL of the cached benchmark database of `n` customers, built if missing or stale."""
+    CACHE.mkdir(parents=True, exist_ok=True)
+    marker, wanted = _marker(backend, n), _wanted(n)
+    name = f"bench_{label(n).lower()}"
+    if backend == "sqlite":
+        path = CACHE / f"{name}.db"
+        url = f"sqlite:///{path}"
+    else:
+        url = server.url(name)
+    fresh = marker.exists() and json.loads(marker.read_text()).get("want") == wanted
+    if fresh and (backend == "sqlite" and path.exists() or backend != "sqlite"):
+        if backend == "sqlite" or _pg_exists(server, name):
+            return url
+    log(f"building {backend} database with {label(n)} customers ...")
+    if backend == "sqlite":
+        for f in CACHE.glob(f"{name}.db*"):
+            f.unlink()
+    else:
+        url = server.recreate(name)
+    stats = build(url, n)
+    marker.write_text(json.dumps({"want": wanted, "built": stats}, indent=1))
+    return url
+
+
+def _pg_exists(server: Server, name: str) -> bool:
+    if server.cluster:
+        return server.cluster.exists(name)
+    return True
+
+
+def build(url: str, n: int) -> dict:
+    """Migrate and generate `n` customers; returns seconds taken and row counts."""
+    from salesops import demo
+
+    db = Database(url)
+    try:
+        migrate.upgrade(db)
+        started = time.perf_counter()
+        summary = demo.generate(db, customers=n, orders=n * ORDERS_PER_CUSTOMER, seed=SEED)
+        seconds = time.perf_counter() - started
+        analyse(db)
+        return {"seconds": round(seconds, 1), "counts": summary.counts}
+    finally:
+        db.dispose()
+
+
+def analyse(db: Database) -> None:
+    """Refresh the planner's statistics (what any DBA does after a bulk load)."""
+    if db.is_sqlite:
+        with db.write() as conn:
+            conn.exec_driver_sql("analyze")
+        with db.engine.connect() as conn:
+            conn.exec_driver_sql("pragma wal_checkpoint(truncate)")
+    else:
+        with db.engine.connect() as conn:
+            conn.execution_options(isolation_level="AUTOCOMMIT").exec_driver_sql("vacuum analyze")
+
+
+def built_stats(backend: str, n: int) -> dict:
+    """What the marker recorded when the database was built (seconds, counts)."""
+    marker = _marker(backend, n)
+    return json.loads(marker.read_text()).get("built", {}) if marker.exists() else {}
