@@ -10,8 +10,8 @@ count as ASCII):
   mobiles containing those digits anywhere (3 digits or more; 1-2 digits: mobiles starting
   with them);
 - anything else: codes starting with it (any case; only for letters then digits, like
-  C000123), then WeChat IDs starting with it (any case), then names starting with it (as written: Latin names are case-sensitive); only
-  ASCII text can be a code or a WeChat ID.
+  C000123), then WeChat IDs starting with it (any case; ASCII text only), then names
+  starting with it (as written: Latin names are case-sensitive).
 
 Every part is one indexed query walked in index order with a keyset (never OFFSET), so a
 page costs the same on page 1 and page 500, and at 2,000 or 1,000,000 customers: name, code
