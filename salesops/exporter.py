@@ -82,9 +82,28 @@ class WeeklyFigures:
         return row
 
 
-def weekly_series(db: Database, last: Week, count: int) -> pd.DataFrame:
-    """The weekly_kpis rows of the `count` weeks ending with `last`, oldest first."""
-    return queries.fetch_df(db, "weekly_kpis", weeks=weeks_param(week_range(last, count)))
+def query_plan(week: Week, weeks: int = 12) -> list[tuple[str, str, dict]]:
+    """(field, query name, params) of every query `collect` runs, in order.
+
+    The benchmark replays this list as bare SQL to measure the floor the export stands on.
+    """
+    week_range(week, weeks)  # refuses weeks < 1 in plain words
+    start, end = week.bounds()
+    prev_start, _ = week.shift(-1).bounds()
+    span = {"start": start, "end": end}
+    return [
+        ("series", "weekly_kpis", {"weeks": weeks_param(week_range(week, max(weeks, 2)))}),
+        ("referral_totals", "week_referral_totals", span),
+        ("channels", "week_channels", {"prev_start": prev_start, **span}),
+        ("products", "week_products", span),
+        ("new_customers", "week_new_customers", span),
+        ("top_customers", "week_top_customers", {"limit": TOP_CUSTOMERS, **span}),
+        ("referrers", "week_referrers", {"limit": TOP_REFERRERS, **span}),
+        ("agents", "week_agents", span),
+        ("communities", "week_communities", span),
+        ("staff", "week_staff", span),
+        ("prev_staff", "week_staff", {"start": prev_start, "end": start}),
+    ]
 
 
 def collect(
@@ -92,36 +111,19 @@ def collect(
 ) -> WeeklyFigures:
     """Run every weekly query for `week` (default: the last complete one) and `weeks` weeks."""
     week = week or last_complete_week()
-    start, end = week.bounds()
-    prev_start, _ = week.shift(-1).bounds()
-    step = progress or (lambda _name: None)
-    span = {"start": start, "end": end}
-
-    def run(name: str, **params) -> pd.DataFrame:
-        df = queries.fetch_df(db, name, **params)
-        step(name)
-        return df
-
-    series = weekly_series(db, week, max(weeks, 2))
-    step("weekly_kpis")
-    totals = queries.fetch_one(db, "week_referral_totals", **span)
-    step("week_referral_totals")
+    found = {}
+    for field_name, name, params in query_plan(week, weeks):
+        found[field_name] = queries.fetch_df(db, name, **params)
+        if progress:
+            progress(name)
+    totals = found.pop("referral_totals")
     return WeeklyFigures(
         week=week,
-        series=series,
         count=weeks,
-        channels=run("week_channels", prev_start=prev_start, **span),
-        products=run("week_products", **span),
-        new_customers=run("week_new_customers", **span),
-        top_customers=run("week_top_customers", limit=TOP_CUSTOMERS, **span),
-        referral_totals=totals,
-        referrers=run("week_referrers", limit=TOP_REFERRERS, **span),
-        agents=run("week_agents", **span),
-        communities=run("week_communities", **span),
-        staff=run("week_staff", **span),
-        prev_staff=run("week_staff", start=prev_start, end=start),
+        referral_totals=totals.iloc[0].to_dict() if len(totals) else {},
         database=_safe_url(db),
         zone=str(config.business_zone()),
+        **found,
     )
 
 
