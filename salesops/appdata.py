@@ -121,6 +121,24 @@ class PageData:
         """Follow-ups planned and done with this customer, newest first."""
         return self._all("customer_followups", customer_id=customer_id)
 
+    def customer_360(self, customer_id: int) -> dict | None:
+        """Everything the 360 view shows, read in one transaction (one consistent snapshot):
+        profile, totals, orders, follow-ups, referrals; None for no such live customer."""
+        from .queries import fetch_all
+
+        with self.db.read() as conn:
+            profile = fetch_all(conn, "customer_profile", customer_id=customer_id)
+            if not profile or profile[0]["deleted_at"] is not None:
+                return None
+            return {
+                "profile": profile[0],
+                **{
+                    part: fetch_all(conn, f"customer_{part}", customer_id=customer_id)
+                    for part in ("orders", "followups", "referrals")
+                },
+                "totals": fetch_all(conn, "customer_totals", customer_id=customer_id)[0],
+            }
+
     def order(self, order_id: int) -> dict:
         """One order with its lines and status history."""
         from .orders import get_order

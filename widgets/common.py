@@ -26,7 +26,19 @@ from salesops import messages
 from salesops.errors import ConflictError, PermissionDenied, SalesopsError, ValidationError
 from salesops.messages import money, t
 
-__all__ = ["FieldErrors", "MessageArea", "guard", "hook", "label", "money", "page_style"]
+__all__ = [
+    "FieldErrors",
+    "MessageArea",
+    "guard",
+    "hook",
+    "label",
+    "local_time",
+    "money",
+    "page_style",
+    "styled",
+]
+
+LABEL_WIDTH = "110px"
 
 messages.add(
     {
@@ -39,6 +51,9 @@ messages.add(
             "page.reload": "Reload",
             "page.reloaded": "Reloaded the latest copy; make your change again.",
             "page.refused": "Not allowed: {message}",
+            "record.customer": "customer",
+            "record.order": "order",
+            "record.follow-up": "follow-up",
         },
         "zh_CN": {
             "page.saved": "已保存。",
@@ -48,6 +63,9 @@ messages.add(
             "page.reload": "重新加载",
             "page.reloaded": "已加载最新内容，请重新修改。",
             "page.refused": "无权操作：{message}",
+            "record.customer": "客户",
+            "record.order": "订单",
+            "record.follow-up": "跟进记录",
         },
     }
 )
@@ -67,13 +85,24 @@ STYLE = """
 .so-message { min-height: 1.6em; padding: 2px 6px; border-radius: 3px; }
 .so-message-success { color: #1b5e20; background: #e8f5e9; }
 .so-message-error { color: #b71c1c; background: #ffebee; }
-.so-field-error { color: #b71c1c; font-size: 12px; min-height: 0; margin-left: 130px; }
+.so-field-error { color: #b71c1c; font-size: 12px; padding-left: 118px; box-sizing: border-box; }
+.so-field-error .widget-html-content { white-space: normal; line-height: 1.35; }
 .so-field-error:empty { display: none; }
 .so-invalid input, .so-invalid textarea, .so-invalid select { border-color: #d32f2f !important; }
-.widget-label { min-width: 120px; }
-.so-numbers .so-number { padding: 8px 16px; margin-right: 12px; background: #f5f5f5;
-  border-radius: 4px; text-align: center; }
-.so-number-value { font-size: 22px; font-weight: 600; }
+.so-numbers { display: flex; flex-wrap: wrap; gap: 10px; margin: 6px 0 10px 0; }
+.so-number { padding: 8px 16px; min-width: 110px; background: #f5f7fa;
+  border: 1px solid #e3e7ed; border-radius: 4px; text-align: center; }
+.so-number-value { font-size: 20px; font-weight: 600; white-space: nowrap; }
+.so-number-label { color: #666; font-size: 12px; }
+.so-profile { display: grid; grid-template-columns: repeat(3, minmax(180px, 1fr));
+  gap: 4px 16px; }
+.so-kv { display: flex; gap: 8px; }
+.so-k { color: #666; min-width: 64px; }
+.so-table { border-collapse: collapse; width: 100%; font-size: 13px; }
+.so-table th { background: #f5f7fa; border-bottom: 1px solid #ccd; padding: 4px 8px; }
+.so-table td { border-bottom: 1px solid #eee; padding: 4px 8px; }
+.so-empty { color: #888; }
+.so-section { border-top: 1px solid #e3e7ed; margin-top: 12px; padding-top: 4px; }
 </style>
 """
 
@@ -81,6 +110,24 @@ STYLE = """
 def label(key: str, **params) -> str:
     """The label `key` from the message catalog, in the page language."""
     return t(key, **params)
+
+
+def local_time(when, with_time: bool = True) -> str:
+    """An aware UTC time as staff read it, in the business zone ("2026-11-25 10:30")."""
+    if when is None or when != when:  # None or NaT
+        return ""
+    from salesops.config import business_zone
+
+    local = when.astimezone(business_zone())
+    return local.strftime("%Y-%m-%d %H:%M" if with_time else "%Y-%m-%d")
+
+
+def styled(widget: ipw.DOMWidget, form: str, field: str, width: str = "420px"):
+    """An input with the shared label width and width, hooked as `so-<form>-<field>`."""
+    if "description_width" in widget.style.keys:
+        widget.style.description_width = LABEL_WIDTH
+    widget.layout.width = width
+    return hook(widget, form, field)
 
 
 def hook(widget: ipw.DOMWidget, form: str, field: str) -> ipw.DOMWidget:
@@ -98,7 +145,7 @@ class MessageArea(ipw.VBox):
     """A form's one line of feedback (`so-<form>-message`), plus a reload offer on conflicts."""
 
     def __init__(self, form: str, **kwargs):
-        self.text = hook(ipw.HTML(""), form, "message")
+        self.text = hook(ipw.HTML("", layout=ipw.Layout(display="none")), form, "message")
         self.text.add_class("so-message")
         self.reload = hook(
             ipw.Button(description=label("page.reload"), layout=ipw.Layout(display="none")),
@@ -143,6 +190,7 @@ class MessageArea(ipw.VBox):
         if kind:
             self.text.add_class(f"so-message-{kind}")
         self.text.value = html.escape(text)
+        self.text.layout.display = "" if text else "none"  # an empty line takes no room
         self._reload_action = None
         self.reload.layout.display = "none"
 
@@ -163,7 +211,7 @@ class FieldErrors:
         self.inputs = inputs
         self.labels = {}
         for field in inputs:
-            error = hook(ipw.HTML(""), form, f"{field}-error")
+            error = hook(ipw.HTML("", layout=ipw.Layout(width="420px")), form, f"{field}-error")
             error.add_class("so-field-error")
             self.labels[field] = error
 
@@ -172,19 +220,35 @@ class FieldErrors:
         return ipw.VBox([self.inputs[field], self.labels[field]])
 
     def show(self, error: ValidationError, aliases: dict[str, str] | None = None) -> list[str]:
-        """Put each problem next to its field; returns the messages no field could take."""
+        """Put each problem next to its field; returns the messages no field could take.
+
+        Services name fields as the code does (`mobile: ...`); on the page the message
+        starts with the field's own label instead (`手机号：...`).
+        """
         self.clear()
         aliases = aliases or {}
         leftover = []
         for problem in error.problems:
             field = aliases.get(problem.field, problem.field)
             if field in self.labels:
-                joined = filter(None, [self.labels[field].value, html.escape(problem.message)])
+                text = html.escape(self._relabel(problem.field, problem.message, field))
+                joined = filter(None, [self.labels[field].value, text])
                 self.labels[field].value = "<br>".join(joined)
                 self.inputs[field].add_class("so-invalid")
             else:
                 leftover.append(problem.message)
         return leftover
+
+    def _relabel(self, name: str, message: str, field: str) -> str:
+        """`message` with its leading code name of the field replaced by the field's label."""
+        widget = self.inputs[field]
+        shown = getattr(widget, "description", "") or getattr(
+            getattr(widget, "term", None), "description", ""
+        )
+        for colon in (": ", "："):
+            if shown and message.startswith(name + colon):
+                return shown + colon + message[len(name) + len(colon) :]
+        return message
 
     def clear(self) -> None:
         """Remove every field message."""
@@ -222,7 +286,9 @@ def guard(
             leftover = errors.show(e, aliases) if errors is not None else [str(e)]
             message.error(" ".join([label("page.fix_fields"), *leftover]))
         except ConflictError as e:
-            message.error(str(e), reload=on_reload)
+            what = getattr(e, "what", "")  # services name the record in English; translate
+            text = str(e).replace(what, label(f"record.{what}"), 1) if what else str(e)
+            message.error(text, reload=on_reload)
         except PermissionDenied as e:
             log.warning("refused: %s", e)
             message.error(label("page.refused", message=str(e)))

@@ -1,0 +1,76 @@
+"""Landing: today's numbers and the apps as tabs built when first opened."""
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from salesops.appdata import PageData
+from widgets.landing import Landing
+
+
+@pytest.fixture
+def data(db, basics, monkeypatch):
+    monkeypatch.setenv("SALESOPS_USER", "wang.fang")
+    monkeypatch.setenv("SALESOPS_LANG", "zh_CN")
+    return PageData(db)
+
+
+def test_todays_numbers_and_refresh(data):
+    landing = Landing(data.today)
+    assert "¥0.00" in landing.numbers["revenue"].value
+    buyer = data.create_customer({"name": "张伟"})
+    data.create_order(buyer["id"], [{"sku": "TEA-01", "quantity": 2}], channel="micro_store")
+    data.schedule_followup(buyer["id"], datetime.now(UTC) - timedelta(hours=2))
+    landing.refresh_button.click()
+    assert "¥256.00" in landing.numbers["revenue"].value
+    assert ">1<" in landing.numbers["orders"].value
+    assert ">1<" in landing.numbers["followups"].value
+    assert "今日订单" in landing.numbers["orders"].value
+
+
+def test_an_app_is_built_only_when_its_tab_is_opened():
+    import ipywidgets as ipw
+
+    built = []
+
+    def app():
+        built.append(True)
+        return ipw.Label("the app")
+
+    landing = Landing(
+        lambda: {"orders": 0, "revenue": 0, "followups_due": 0},
+        apps={"客户": app},
+        pages={"客户": "customers.ipynb"},
+    )
+    assert built == [] and landing.tabs.titles == ("今日概况", "客户")
+    landing.tabs.selected_index = 1
+    assert built == [True] and landing.tabs.children[1].value == "the app"
+    landing.tabs.selected_index = 0
+    landing.tabs.selected_index = 1
+    assert built == [True]  # built once, kept
+    assert "customers.ipynb" in landing.tabs.children[0].children[1].value
+
+
+def test_an_app_that_fails_to_build_shows_a_message():
+    def broken():
+        raise RuntimeError("no")
+
+    landing = Landing(
+        lambda: {"orders": 0, "revenue": 0, "followups_due": 0}, apps={"客户": broken}
+    )
+    landing.tabs.selected_index = 1
+    assert landing.message.kind == "error" and "RuntimeError" not in landing.message.value
+
+
+def test_the_customers_app_links_search_form_and_history(data):
+    from widgets.customers_app import CustomersApp
+
+    made = data.create_customer({"name": "张伟", "mobile": "13800138000"})
+    app = CustomersApp(data)
+    app.picker.term.value = "138 0013"
+    app.picker.results.value = made["id"]
+    assert app.form.inputs["name"].value == "张伟" and app.value == made["id"]
+    assert "13800138000" in app.history.profile.value
+    app.form.inputs["region"].value = "杭州"
+    app.form.save.click()
+    assert "杭州" in app.history.profile.value  # the save refreshed the history

@@ -1,0 +1,51 @@
+"""The customers page as one component: search, the create/edit form and the 360 view."""
+
+from __future__ import annotations
+
+import ipywidgets as ipw
+import traitlets
+
+from salesops import messages
+
+from .common import label
+from .customer_360 import Customer360
+from .customer_form import CustomerForm
+from .customer_picker import CustomerPicker
+
+messages.add(
+    {
+        "en": {"customers.title": "Customers", "customers.history": "History"},
+        "zh_CN": {"customers.title": "客户", "customers.history": "客户记录"},
+    }
+)
+
+
+class CustomersApp(ipw.VBox):
+    """Find a customer, edit or create one, and see their history; `value` is the customer.
+
+    `data` is a salesops.appdata.PageData (or anything with the same methods). The parts
+    talk only through links: the picked customer goes into the form, the form's customer
+    (new ones included) into the 360 view, and every save refreshes the 360 view.
+    """
+
+    value = traitlets.Int(None, allow_none=True)
+
+    def __init__(self, data, title: bool = True, **kwargs):
+        self.picker = CustomerPicker(data.search, form="customers", field="search", rows=8)
+        self.form = CustomerForm(
+            load=data.customer,
+            create=data.create_customer,
+            update=data.update_customer,
+            search=data.search,
+            channels=data.channels(),
+        )
+        self.history = Customer360(data.customer_360)
+        traitlets.dlink((self.picker, "value"), (self.form, "value"))
+        traitlets.dlink((self.form, "value"), (self.history, "value"))
+        traitlets.dlink((self.form, "saved"), (self.history, "stamp"))
+        traitlets.dlink((self.form, "value"), (self, "value"))
+        heading = ipw.HTML(f"<h4>{label('customers.history')}</h4>")
+        heading.add_class("so-section")
+        top = [ipw.HTML(f"<h2>{label('customers.title')}</h2>")] if title else []
+        super().__init__(children=[*top, self.picker, self.form, heading, self.history], **kwargs)
+        self.add_class("so-customers-app")

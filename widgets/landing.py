@@ -1,0 +1,126 @@
+"""The landing page: today's numbers, links to every page, and the apps as tabs."""
+
+from __future__ import annotations
+
+from html import escape
+
+import ipywidgets as ipw
+
+from salesops import messages
+
+from .common import MessageArea, guard, hook, label, money
+
+FORM = "landing"
+
+messages.add(
+    {
+        "en": {
+            "landing.title": "Today",
+            "landing.orders": "Orders today",
+            "landing.revenue": "Revenue today",
+            "landing.followups": "Follow-ups due",
+            "landing.refresh": "Refresh",
+            "landing.pages": "Pages (each opens on its own):",
+            "landing.loading": "Opening…",
+            "customers.title": "Customers",
+            "orders.title": "Orders",
+            "followups.title": "Follow-ups",
+        },
+        "zh_CN": {
+            "landing.title": "今日概况",
+            "landing.orders": "今日订单",
+            "landing.revenue": "今日销售额",
+            "landing.followups": "待跟进",
+            "landing.refresh": "刷新",
+            "landing.pages": "单独打开页面：",
+            "landing.loading": "正在打开…",
+            "customers.title": "客户",
+            "orders.title": "订单",
+            "followups.title": "跟进",
+        },
+    }
+)
+
+
+class Landing(ipw.VBox):
+    """Today's numbers and the apps as tabs, each app built the first time its tab opens.
+
+    `today()` returns {orders, revenue, followups_due}; `apps` maps a tab title to a
+    function building that app (so one page load and one kernel serve a person all day,
+    and an app nobody opens costs nothing); `pages` maps a title to its own page's file,
+    for the links. Hooks: so-landing-orders, so-landing-revenue, so-landing-followups,
+    so-landing-refresh, so-landing-tabs, so-landing-message.
+    """
+
+    def __init__(self, today, apps: dict | None = None, pages: dict | None = None, **kwargs):
+        self._today = today
+        self._factories = list((apps or {}).values())
+        self.numbers = {k: hook(ipw.HTML(), FORM, k) for k in ("orders", "revenue", "followups")}
+        for widget in self.numbers.values():
+            widget.add_class("so-number")
+        self.refresh_button = hook(
+            ipw.Button(description=label("landing.refresh"), layout=ipw.Layout(width="auto")),
+            FORM,
+            "refresh",
+        )
+        self.message = MessageArea(FORM)
+        self.refresh_button.on_click(guard(lambda _b: self.refresh(), self.message))
+        links = " · ".join(
+            f"<a href='{escape(f)}' target='_blank'>{escape(t)}</a>"
+            for t, f in (pages or {}).items()
+        )
+        overview = ipw.VBox(
+            [
+                ipw.HBox(
+                    [*self.numbers.values(), self.refresh_button],
+                    layout=ipw.Layout(align_items="center"),
+                ),
+                ipw.HTML(f"<p>{escape(label('landing.pages'))} {links}</p>" if links else ""),
+                self.message,
+            ]
+        )
+        overview.add_class("so-numbers")
+        self.tabs = hook(ipw.Tab(), FORM, "tabs")
+        self.tabs.children = [overview, *(self._placeholder() for _ in self._factories)]
+        self.tabs.titles = [label("landing.title"), *(apps or {}).keys()]
+        self.tabs.observe(self._on_tab, names="selected_index")
+        super().__init__(children=[self.tabs], **kwargs)
+        self.refresh()
+
+    @staticmethod
+    def _placeholder() -> ipw.HTML:
+        """What an app's tab holds until it is first opened."""
+        return ipw.HTML(escape(label("landing.loading")))
+
+    def refresh(self) -> None:
+        """Read today's numbers again."""
+        guard(self._show_numbers, self.message)()
+
+    def _show_numbers(self) -> None:
+        """Fill the number tiles."""
+        today = self._today()
+        for key, value in (
+            ("orders", str(today["orders"])),
+            ("revenue", money(today["revenue"])),
+            ("followups", str(today["followups_due"])),
+        ):
+            self.numbers[key].value = (
+                f"<div class='so-number-value'>{escape(value)}</div>"
+                f"<div class='so-number-label'>{escape(label(f'landing.{key}'))}</div>"
+            )
+
+    def _on_tab(self, change):
+        """Build an app the first time its tab is opened; show today's numbers afresh."""
+        index = change["new"]
+        if not index:
+            self.refresh()
+            return
+        if self._factories[index - 1] is not None:
+            guard(lambda: self._build(index), self.message)()
+
+    def _build(self, index: int) -> None:
+        """Put the app into tab `index` (kept for a retry when building it fails)."""
+        children = list(self.tabs.children)
+        children[index] = self._factories[index - 1]()
+        self._factories[index - 1] = None
+        self.tabs.children = children
