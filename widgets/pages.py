@@ -1,0 +1,10 @@
+"""Every module the staff pages import, so the server's warm kernels load them in advance.
+
+salesops.serve's kernel pool imports `widgets.pages` while a kernel waits for a page; a
+page then finds these modules already imported and spends its time only on building its
+widgets. Add a page's component modules here when a page starts using them.
+"""
+
+from . import common, customer_360, customer_form, customer_picker, customers_app, landing
+
+__all__ = ["common", "customer_360", "customer_form", "customer_picker", "customers_app", "landing"]
