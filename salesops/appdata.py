@@ -13,8 +13,6 @@ import time on every page load, BENCHMARKS.md).
 from __future__ import annotations
 
 import os
-import re
-import unicodedata
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime, time, timedelta
 
@@ -23,8 +21,6 @@ from .actors import Actor
 
 DEFAULT_ROLE = "staff"
 SEARCH_LIMIT = 20
-PHONE_LIKE = re.compile(r"[+\d\s\-().\u3000]+")
-PHONE_NOISE = re.compile(r"[\s\-().\u3000]")
 
 
 def page_actor() -> Actor:
@@ -34,19 +30,6 @@ def page_actor() -> Actor:
     do) until staff accounts exist; then this becomes a database lookup, here and only here.
     """
     return Actor(config.current_user(), os.environ.get("SALESOPS_ROLE") or DEFAULT_ROLE)
-
-
-def search_term(text: str) -> str:
-    """What people type, as the search compares it: trimmed, full-width folded; a phone
-    number fragment in any format ('+86 138-0013', '１３８') as bare digits."""
-    term = unicodedata.normalize("NFKC", text or "").strip()
-    if term and PHONE_LIKE.fullmatch(term) and any(ch.isdigit() for ch in term):
-        term = PHONE_NOISE.sub("", term)
-        if term.startswith("+86"):
-            term = term[3:]
-        elif term.startswith("0086"):
-            term = term[4:]
-    return term
 
 
 def business_day(day=None) -> tuple[datetime, datetime]:
@@ -84,13 +67,13 @@ class PageData:
 
         return fetch_all(self.db, name, **params)
 
-    def search(self, text: str, limit: int = SEARCH_LIMIT, after=None) -> list[dict]:
+    def search(self, text: str, limit: int = SEARCH_LIMIT, after: int | None = None) -> list[dict]:
         """Customers matching what was typed (name, mobile in any format, WeChat ID, code),
-        best match first: dicts of id, code, name, mobile, wechat_id, region, is_agent."""
-        term = search_term(text)
-        if not term:
-            return []
-        return self._all("search_customers", term=term, limit=limit)
+        best match first: dicts of id, code, name, mobile, wechat_id, region, is_agent;
+        `after` (the id of the last row shown) gives the next page (salesops.search)."""
+        from .search import search_customers
+
+        return search_customers(self.db, text, limit=limit, after=after)
 
     def channels(self) -> list[dict]:
         """The channels to choose from: id, code, name, name_en."""

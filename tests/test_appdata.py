@@ -8,7 +8,7 @@ import sqlalchemy as sa
 
 from salesops import appdata
 from salesops.actors import Actor
-from salesops.appdata import PageData, page_actor, search_term
+from salesops.appdata import PageData, page_actor
 from salesops.errors import ConflictError, PermissionDenied
 from salesops.schema import audit_log, customers
 
@@ -26,21 +26,6 @@ def test_page_actor_is_the_kernel_user_with_the_least_role_by_default(monkeypatc
     assert page_actor() == Actor("li.lei", "staff")
     monkeypatch.setenv("SALESOPS_ROLE", "manager")
     assert page_actor() == Actor("li.lei", "manager")
-
-
-@pytest.mark.parametrize(
-    "typed, term",
-    [
-        ("+86 138-0013", "1380013"),
-        ("１３８ ００１３", "1380013"),
-        ("0086 13800138000", "13800138000"),
-        ("  张伟 ", "张伟"),
-        ("Tea-Lover", "Tea-Lover"),
-        ("c000001", "c000001"),
-    ],
-)
-def test_search_term_folds_phone_fragments_in_any_format(typed, term):
-    assert search_term(typed) == term
 
 
 def test_search_finds_by_name_mobile_in_any_format_wechat_and_code(data, basics):
