@@ -42,3 +42,27 @@ select l.id,
   from order_lines as l
  where l.order_id = :order_id
  order by l.line_no;
+
+-- name: find_orders
+-- Live orders whose number is :term or ends with it (so "123" finds SO00000123), exact
+-- match first, then newest; at most :limit, with the customer's code and name.
+-- money: total
+-- utc: ordered_at
+select o.id,
+       o.order_no,
+       o.ordered_at,
+       o.status,
+       o.customer_id,
+       c.code as customer_code,
+       c.name as customer_name,
+       o.total
+  from orders as o
+  join customers as c
+    on c.id = o.customer_id
+ where o.deleted_at is null
+   and (o.order_no = upper(:term)
+        or o.order_no like '%' || :term)
+ order by case when o.order_no = upper(:term) then 0 else 1 end,
+          o.ordered_at desc,
+          o.id desc
+ limit :limit;

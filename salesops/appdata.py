@@ -134,11 +134,19 @@ class PageData:
 
         return allowed_next(status)
 
-    def followups_due(self, until: datetime | None = None) -> list[dict]:
-        """Open follow-ups due by `until` (default: end of today) that this person may see."""
+    def followups_due(self, until: datetime | None = None, everyone: bool = True) -> list[dict]:
+        """Open follow-ups due by `until` (default: end of today) that this person may see;
+        with `everyone` False, only their own (staff only ever see their own)."""
         from .followups import due
 
-        return due(self.db, until=until or business_day()[1], actor=self.actor)
+        actor = self.actor
+        staff = None if everyone else actor.name
+        return due(self.db, staff=staff, until=until or business_day()[1], actor=actor)
+
+    def find_orders(self, text: str, limit: int = SEARCH_LIMIT) -> list[dict]:
+        """Orders whose number is what was typed or ends with it ("123" finds SO00000123)."""
+        term = unicodedata.normalize("NFKC", text or "").strip().upper()
+        return self._all("find_orders", term=term, limit=limit) if term else []
 
     def today(self) -> dict:
         """Today's numbers for the landing page: orders, revenue, follow-ups due."""

@@ -1,0 +1,128 @@
+"""The order status form without a browser: find, move along, cancel with a reason, conflicts."""
+
+import pytest
+import sqlalchemy as sa
+
+from salesops import customers, orders
+from salesops.actors import Actor
+from salesops.appdata import PageData
+from salesops.schema import order_status_history
+from widgets.order_status import OrderStatus
+
+WANG = Actor("wang.fang", "staff")
+LI = Actor("li.lei", "manager")
+
+
+@pytest.fixture
+def buyer(db, basics):
+    return customers.create_customer(
+        db, {"name": "张伟", "mobile": "13800138000", "channel_id": basics["wechat_moments"]}, WANG
+    )
+
+
+@pytest.fixture
+def order(db, basics, buyer):
+    return orders.create_order(db, buyer["id"], [{"sku": "TEA-01", "quantity": 2}], actor=WANG)
+
+
+def make_form(db, actor) -> OrderStatus:
+    data = PageData(db, actor=lambda: actor)
+    return OrderStatus(
+        find_orders=data.find_orders,
+        search=data.search,
+        customer_orders=data.customer_orders,
+        order=data.order,
+        customer=data.customer,
+        change_status=data.change_status,
+        can_cancel=data.actor.can("orders.cancel"),
+    )
+
+
+def shown(button) -> bool:
+    return button.layout.display != "none"
+
+
+def history(db, order_id) -> list[tuple]:
+    with db.read() as conn:
+        return [
+            tuple(r)
+            for r in conn.execute(
+                sa.select(order_status_history.c.to_status, order_status_history.c.reason)
+                .where(order_status_history.c.order_id == order_id)
+                .order_by(order_status_history.c.id)
+            )
+        ]
+
+
+def test_finding_by_the_last_digits_opens_the_order(db, order):
+    form = make_form(db, WANG)
+    form.number.value = order["order_no"][-3:].lstrip("0") or order["order_no"]
+    form.find.click()
+    assert form.order_id == order["id"] and form.status == "new"
+    assert order["order_no"] in form.card.value and "¥256.00" in form.card.value
+
+
+def test_an_unknown_number_says_so(db, order):
+    form = make_form(db, WANG)
+    form.number.value = "SO99999999"
+    form.find.click()
+    assert form.message.kind == "error" and "SO99999999" in form.message.value
+    assert form.order_id is None
+
+
+def test_staff_move_an_order_to_paid_then_shipped_but_see_no_cancel(db, order):
+    form = make_form(db, WANG)
+    form.show(order["id"])
+    assert shown(form.buttons["paid"]) and not shown(form.buttons["shipped"])
+    assert not shown(form.buttons["cancelled"]) and not shown(form.reason)
+    form.buttons["paid"].click()
+    assert form.message.kind == "success" and form.status == "paid"
+    assert shown(form.buttons["shipped"]) and not shown(form.buttons["paid"])
+    form.buttons["shipped"].click()
+    assert form.status == "shipped"
+    assert [s for s, _ in history(db, order["id"])] == ["new", "paid", "shipped"]
+
+
+def test_staff_cannot_cancel_even_by_calling_the_handler(db, order):
+    form = make_form(db, WANG)
+    form.show(order["id"])
+    form.reason.value = "客户不要了"
+    form.buttons["cancelled"].click()  # hidden, but the service refuses too
+    assert form.message.kind == "error" and form.status == "new"
+    assert history(db, order["id"]) == [("new", "")]
+
+
+def test_a_manager_cancels_only_with_a_reason(db, order):
+    form = make_form(db, LI)
+    form.show(order["id"])
+    assert shown(form.buttons["cancelled"]) and shown(form.reason)
+    form.buttons["cancelled"].click()
+    assert form.errors.text("reason") != "" and form.status == "new"
+    assert history(db, order["id"]) == [("new", "")]
+    form.reason.value = "客户取消"
+    form.buttons["cancelled"].click()
+    assert form.status == "cancelled" and form.reason.value == ""
+    assert history(db, order["id"])[-1] == ("cancelled", "客户取消")
+    assert not any(shown(b) for b in form.buttons.values())
+
+
+def test_a_stale_move_names_who_changed_it_and_reload_shows_the_new_state(db, order):
+    form = make_form(db, WANG)
+    form.show(order["id"])
+    orders.change_status(db, order["id"], "paid", 1, actor=LI)
+    form.buttons["paid"].click()
+    assert form.message.kind == "error" and "li.lei" in form.message.value
+    assert form.message.reload.layout.display != "none"
+    form.message.reload.click()
+    assert form.status == "paid" and shown(form.buttons["shipped"])
+    assert [s for s, _ in history(db, order["id"])] == ["new", "paid"]
+
+
+def test_the_customers_orders_are_listed_when_the_customer_is_picked(db, basics, buyer, order):
+    orders.create_order(db, buyer["id"], [{"sku": "GIFT-03", "quantity": 1}], actor=WANG)
+    form = make_form(db, WANG)
+    form.picker.term.value = "张伟"
+    form.picker.results.value = buyer["id"]
+    assert len(form.results.options) == 2 and form.order_id is None
+    form.results.value = order["id"]
+    assert form.order_id == order["id"]

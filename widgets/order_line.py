@@ -1,0 +1,118 @@
+"""One line of an order being entered: product, quantity, unit price, amount, remove."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import ipywidgets as ipw
+import traitlets
+
+from salesops.errors import Problem, ValidationError
+from salesops.messages import add
+
+from .common import FieldErrors, hook, label, money
+
+add(
+    {
+        "en": {
+            "line.product": "Product",
+            "line.pick": "— pick a product —",
+            "line.quantity": "Qty",
+            "line.price": "Unit price",
+            "line.remove": "Remove",
+            "line.amount": "Amount",
+        },
+        "zh_CN": {
+            "line.product": "商品",
+            "line.pick": "— 选择商品 —",
+            "line.quantity": "数量",
+            "line.price": "单价",
+            "line.remove": "删除",
+            "line.amount": "金额",
+        },
+    }
+)
+# The order service names line fields `lines[N].<name>`; here they are shown by column.
+COLUMNS = {"product": "sku", "quantity": "qty", "unit_price": "price", "discount": "price"}
+LABELS = {"sku": "line.product", "qty": "line.quantity", "price": "line.price"}
+WIDTHS = {"sku": "320px", "qty": "80px", "price": "110px", "amount": "120px", "remove": "90px"}
+
+
+class OrderLine(ipw.VBox):
+    """A product picked from a list, its quantity and unit price (defaulting to the
+    product's price, editable). `line` is what the order service takes; `removed` turns
+    True when the person removes the line."""
+
+    product_id = traitlets.Int(None, allow_none=True)
+    quantity = traitlets.Unicode("1")
+    unit_price = traitlets.Unicode("")
+    removed = traitlets.Bool(False)
+
+    def __init__(self, products: list[dict], **kwargs):
+        self._prices = {p["id"]: p["price"] for p in products}
+        choices = [(f"{p['sku']} {p['name']}", p["id"]) for p in products]
+        self.product = hook(
+            ipw.Dropdown(options=[(label("line.pick"), None), *choices], index=0),
+            "order-line",
+            "sku",
+        )
+        self.qty = hook(ipw.Text("1", placeholder=label("line.quantity")), "order-line", "qty")
+        self.price = hook(ipw.Text(placeholder=label("line.price")), "order-line", "price")
+        self.amount = hook(ipw.HTML(""), "order-line", "amount")
+        self.remove = hook(
+            ipw.Button(description=label("line.remove"), icon="trash"), "order-line", "remove"
+        )
+        for name in WIDTHS:
+            getattr(self, {"sku": "product"}.get(name, name)).layout.width = WIDTHS[name]
+        self.errors = FieldErrors("order-line", {"sku": self.product, "qty": self.qty,
+                                                 "price": self.price})
+        traitlets.link((self.product, "value"), (self, "product_id"))
+        traitlets.link((self.qty, "value"), (self, "quantity"))
+        traitlets.link((self.price, "value"), (self, "unit_price"))
+        self.observe(self._on_product, names="product_id")
+        self.remove.on_click(self._on_remove)
+        row = [self.errors.row(f) for f in ("sku", "qty", "price")]
+        super().__init__([ipw.HBox([*row, self.amount, self.remove])], **kwargs)
+        self.add_class("so-order-line")
+
+    @staticmethod
+    def header() -> ipw.HBox:
+        """Column titles to put above the lines, in the lines' widths."""
+        keys = {"sku": "line.product", "qty": "line.quantity", "price": "line.price",
+                "amount": "line.amount"}
+        titles = [ipw.HTML(f"<b>{label(key)}</b>", layout=ipw.Layout(width=WIDTHS[name]))
+                  for name, key in keys.items()]
+        box = ipw.HBox(titles)
+        box.add_class("so-order-line-header")
+        return box
+
+    def _on_product(self, change):
+        """A newly picked product brings its list price (the person may then change it)."""
+        price = self._prices.get(change["new"])
+        self.unit_price = "" if price is None else f"{Decimal(price):.2f}"
+
+    def _on_remove(self, _button):
+        """Ask the form to drop this line."""
+        self.removed = True
+
+    @property
+    def line(self) -> dict:
+        """The line as the order service takes it: product_id, quantity, unit_price."""
+        return {
+            "product_id": self.product_id,
+            "quantity": self.quantity,
+            "unit_price": self.unit_price,
+        }
+
+    def show_amount(self, amount: Decimal | None) -> None:
+        """Show the line's amount after discounts (blank while it cannot be worked out)."""
+        self.amount.value = "" if amount is None else money(amount)
+
+    def show_problems(self, problems: list[Problem]) -> None:
+        """Show this line's problems (fields `lines[N].<name>`) next to its inputs."""
+        shown = []
+        for p in problems:
+            column = COLUMNS.get(p.field.rpartition(".")[2], "price")
+            message = p.message.replace(p.field, label(LABELS[column]), 1)
+            shown.append(Problem(column, p.value, message))
+        self.errors.show(ValidationError(shown))

@@ -1,0 +1,271 @@
+"""Find an order and move it along its allowed statuses; cancel or refund with a reason."""
+
+from __future__ import annotations
+
+import html
+
+import ipywidgets as ipw
+import traitlets
+
+from salesops.config import business_zone
+from salesops.errors import Problem, ValidationError
+from salesops.messages import add
+from salesops.orders import NEEDS_REASON, TRANSITIONS
+
+from .common import FieldErrors, MessageArea, guard, hook, label, money
+from .customer_picker import CustomerPicker
+
+add(
+    {
+        "en": {
+            "status.find": "Order number",
+            "status.sku": "SKU",
+            "status.find_button": "Find",
+            "status.or_customer": "or the customer's orders:",
+            "status.results": "Orders",
+            "status.none_found": "No order found for {term!r}.",
+            "status.pick": "Pick an order above.",
+            "status.reason": "Reason",
+            "status.reason_hint": "required to cancel or refund",
+            "status.reason_needed": "Reason: required to {action}",
+            "status.changed": "Order {number} is now {status}.",
+            "status.order": "Order {number} · {customer} · {when}",
+            "status.is": "Status: {status}",
+            "status.totals": "goods {goods} − discount {discount} + shipping {shipping} "
+            "= <b>{total}</b>",
+            "status.history": "{when} {who}: {old} → {new} {reason}",
+            "status.final": "This order is {status}; it cannot change any more.",
+            "order.status.new": "new",
+            "order.status.paid": "paid",
+            "order.status.shipped": "shipped",
+            "order.status.completed": "completed",
+            "order.status.cancelled": "cancelled",
+            "order.status.refunded": "refunded",
+            "status.to.paid": "Mark paid",
+            "status.to.shipped": "Mark shipped",
+            "status.to.completed": "Mark completed",
+            "status.to.cancelled": "Cancel order",
+            "status.to.refunded": "Refund",
+        },
+        "zh_CN": {
+            "status.find": "订单号",
+            "status.sku": "货号",
+            "status.find_button": "查找",
+            "status.or_customer": "或按客户查订单：",
+            "status.results": "订单",
+            "status.none_found": "找不到订单 {term!r}。",
+            "status.pick": "请在上方选择订单。",
+            "status.reason": "原因",
+            "status.reason_hint": "取消或退款时必填",
+            "status.reason_needed": "原因：{action}需要填写原因",
+            "status.changed": "订单 {number} 已改为{status}。",
+            "status.order": "订单 {number} · {customer} · {when}",
+            "status.is": "状态：{status}",
+            "status.totals": "商品 {goods} − 优惠 {discount} + 运费 {shipping} = <b>{total}</b>",
+            "status.history": "{when} {who}：{old} → {new} {reason}",
+            "status.final": "此订单已{status}，不能再更改。",
+            "order.status.new": "新建",
+            "order.status.paid": "已付款",
+            "order.status.shipped": "已发货",
+            "order.status.completed": "已完成",
+            "order.status.cancelled": "已取消",
+            "order.status.refunded": "已退款",
+            "status.to.paid": "标记已付款",
+            "status.to.shipped": "标记已发货",
+            "status.to.completed": "标记已完成",
+            "status.to.cancelled": "取消订单",
+            "status.to.refunded": "退款",
+        },
+    }
+)
+STATUSES = tuple(TRANSITIONS)
+STYLE = """<style>
+.so-status-order { max-width: 760px; }
+.so-status-current { font-weight: 600; font-size: 15px; }
+.so-status-order ul { margin: 6px 0; padding-left: 20px; color: #555; }
+</style>"""
+
+
+def status_label(status: str | None) -> str:
+    """An order status in the page language."""
+    return label(f"order.status.{status}") if status else "-"
+
+
+def _local(when) -> str:
+    """A stored UTC time in the business zone, to the minute."""
+    return when.astimezone(business_zone()).strftime("%Y-%m-%d %H:%M") if when else ""
+
+
+class OrderStatus(ipw.VBox):
+    """Find an order by number or from its customer, then move it on.
+
+    Data functions: `find_orders(text)`, `search(text)` (customers), `customer_orders(id)`,
+    `order(id)` (with lines and history), `customer(id)`, `change_status(id, to, version,
+    reason)`. `can_cancel` shows the cancel and refund buttons (managers); the service
+    refuses them for anyone else anyway. `order_id` and `status` follow the shown order.
+    """
+
+    order_id = traitlets.Int(None, allow_none=True)
+    status = traitlets.Unicode("")
+
+    def __init__(self, *, find_orders, search, customer_orders, order, customer,
+                 change_status, can_cancel: bool, **kwargs):
+        self._find, self._customer_orders = find_orders, customer_orders
+        self._order, self._customer, self._change = order, customer, change_status
+        self._can_cancel = can_cancel
+        self._version, self._number = None, ""
+        self.message = MessageArea("status")
+        self.number = hook(ipw.Text(description=label("status.find")), "status", "number")
+        self.find = hook(ipw.Button(description=label("status.find_button"), icon="search"),
+                         "status", "find")
+        self.picker = CustomerPicker(search, form="status", field="customer-search")
+        self.results = hook(ipw.Select(options=[], rows=5, description=label("status.results")),
+                            "status", "results")
+        self.results.layout.width = "520px"
+        self.results.layout.display = "none"  # shown when there is something to pick
+        self.card = hook(ipw.HTML(label("status.pick")), "status", "order")
+        self.reason = hook(ipw.Text(description=label("status.reason"),
+                                    placeholder=label("status.reason_hint")), "status", "reason")
+        self.errors = FieldErrors("status", {"reason": self.reason})
+        self.buttons = {s: self._button(s) for s in STATUSES if s != "new"}
+        self.find.on_click(guard(self._on_find, self.message))
+        self.number.continuous_update = False  # Enter (or leaving the box) searches too
+        self.number.observe(guard(self._on_find, self.message), names="value")
+        self.picker.observe(guard(self._on_customer, self.message), names="value")
+        self.results.observe(guard(self._on_pick, self.message), names="value")
+        self.observe(guard(self._on_order_id, self.message), names="order_id")
+        self._show_actions()
+        super().__init__(self._layout(), **kwargs)
+        self.add_class("so-status-form")
+
+    def _button(self, status: str) -> ipw.Button:
+        """The button that moves the order to `status`."""
+        style = "danger" if status in NEEDS_REASON else "primary"
+        button = hook(ipw.Button(description=label(f"status.to.{status}"), button_style=style),
+                      "status", f"to-{status}")
+        button.on_click(
+            guard(lambda _b: self._on_move(status), self.message, self.errors,
+                  on_reload=self.reload)
+        )
+        return button
+
+    def _layout(self) -> list[ipw.Widget]:
+        """Search on top, the order in the middle, the actions under it."""
+        return [
+            ipw.HTML(STYLE, layout=ipw.Layout(display="none")),
+            ipw.HBox([self.number, self.find]),
+            ipw.HTML(label("status.or_customer")),
+            self.picker,
+            self.results,
+            self.card,
+            ipw.HBox(list(self.buttons.values())),
+            self.errors.row("reason"),
+            self.message,
+        ]
+
+    def _on_find(self, _widget=None):
+        """List the orders whose number matches; open it straight away when only one does."""
+        if not self.number.value.strip():
+            return
+        rows = self._find(self.number.value)
+        self._list(rows)
+        if not rows:
+            self.message.error(label("status.none_found", term=self.number.value))
+
+    def _on_customer(self, change):
+        """List the chosen customer's orders."""
+        if change["new"] is not None:
+            self._list(self._customer_orders(change["new"]))
+
+    def _list(self, rows: list[dict]) -> None:
+        """Offer `rows` (orders) to pick from; open the order if there is only one."""
+        self.message.clear()
+        self.results.options = [
+            (f"{r['order_no']}  {_local(r['ordered_at'])}  {status_label(r['status'])}  "
+             f"{money(r['total'])}", r["id"])
+            for r in rows
+        ]
+        self.results.layout.display = "" if rows else "none"
+        self.results.value = rows[0]["id"] if len(rows) == 1 else None
+        if len(rows) != 1:
+            self.show(None)
+
+    def _on_pick(self, change):
+        """Open the picked order."""
+        self.show(change["new"])
+
+    def show(self, order_id: int | None) -> None:
+        """Show order `order_id` (read afresh) with the moves it allows."""
+        if order_id == self.order_id:
+            self.reload()
+        self.order_id = order_id  # `_on_order_id` reads and shows it
+
+    def _on_order_id(self, change):
+        """Another order is to be shown (picked here, or linked from elsewhere)."""
+        self.reload()
+
+    def reload(self) -> None:
+        """Read the current order afresh and show it (also after a conflict)."""
+        self.errors.clear()
+        order = self._order(self.order_id) if self.order_id is not None else None
+        self._version = order["version"] if order else None
+        self._number = order["order_no"] if order else ""
+        self.status = order["status"] if order else ""
+        self.card.value = self._card(order) if order else label("status.pick")
+        self._show_actions()
+
+    def _card(self, order: dict) -> str:
+        """The order as HTML: head, status, lines, totals and status history."""
+        who = self._customer(order["customer_id"]) or {"code": "", "name": ""}
+        esc = html.escape
+        head = label("status.order", number=order["order_no"],
+                     customer=f"{who['code']} {who['name']}", when=_local(order["ordered_at"]))
+        titles = "".join(f"<th>{esc(label(k))}</th>" for k in
+                         ("status.sku", "line.product", "line.quantity", "line.price",
+                          "line.amount"))
+        lines = f"<tr>{titles}</tr>" + "".join(
+            f"<tr><td>{esc(ln['sku'])}</td><td>{esc(ln['product_name'])}</td>"
+            f"<td>{ln['quantity']}</td><td>{money(ln['unit_price'])}</td>"
+            f"<td>{money(ln['amount'])}</td></tr>"
+            for ln in order["lines"]
+        )
+        history = "".join(
+            "<li>" + esc(label("status.history", when=_local(h["changed_at"]),
+                                who=h["changed_by"], old=status_label(h["from_status"]),
+                                new=status_label(h["to_status"]), reason=h["reason"] or ""))
+            + "</li>"
+            for h in order["history"]
+        )
+        totals = label("status.totals", goods=money(order["goods_amount"]),
+                       discount=money(order["discount"]), shipping=money(order["shipping"]),
+                       total=money(order["total"]))
+        status = (f"<span class='so-status-current'>"
+                  f"{esc(label('status.is', status=status_label(order['status'])))}</span>")
+        return (f"<div><b>{esc(head)}</b><br>{status}<table class='so-table so-status-lines'>"
+                f"{lines}</table><div>{totals}</div><ul>{history}</ul></div>")
+
+    def _show_actions(self) -> None:
+        """Show the buttons for the moves the order allows (cancel/refund: managers only)."""
+        allowed = TRANSITIONS.get(self.status, ())
+        for status, button in self.buttons.items():
+            shown = status in allowed and (self._can_cancel or status not in NEEDS_REASON)
+            button.layout.display = "" if shown else "none"
+        needs = any(s in NEEDS_REASON for s in allowed) and self._can_cancel
+        self.reason.layout.display = "" if needs else "none"
+        if self.order_id is not None and not allowed:
+            self.message.success(label("status.final", status=status_label(self.status)))
+
+    def _on_move(self, to_status: str) -> None:
+        """Move the shown order to `to_status` (the version read guards against stale moves)."""
+        if self.order_id is None:
+            raise ValidationError([Problem("order", None, label("status.pick"))])
+        if to_status in NEEDS_REASON and not self.reason.value.strip():
+            action = label(f"status.to.{to_status}")
+            raise ValidationError([Problem("reason", "", label("status.reason_needed",
+                                                               action=action))])
+        self._change(self.order_id, to_status, self._version, self.reason.value)
+        number = self._number
+        self.reason.value = ""
+        self.show(self.order_id)
+        self.message.success(label("status.changed", number=number,
+                                   status=status_label(to_status)))
