@@ -105,7 +105,7 @@ def test_problems_show_by_their_fields_keep_the_values_and_write_nothing(db, dat
     form = make_form(data)
     fill(form.lines[0], basics["TEA-01"], "0")
     form.add_line.click()
-    form.lines[1].qty.value = "2"
+    form.lines[1].price.value = "5"  # a price but no product: not a blank line
     form.discount.value = "abc"
     form.save.click()
     assert form.message.kind == "error"
@@ -179,3 +179,14 @@ def test_the_orders_page_opens_a_saved_order_in_the_status_form(data, basics, bu
     assert app.form.order_no in app.status.card.value
     app.status.buttons["paid"].click()
     assert app.status.status == "paid" and app.status.message.kind == "success"
+
+
+def test_a_blank_extra_line_is_left_out(db, data, basics, buyer):
+    form = make_form(data)
+    form.picker.choose(buyer["id"])
+    fill(form.lines[0], basics["TEA-01"])
+    form.add_line.click()  # added, never filled
+    form.save.click()
+    assert form.message.kind == "success", form.message.value
+    with db.read() as conn:
+        assert conn.execute(sa.select(sa.func.count()).select_from(order_lines)).scalar() == 1

@@ -59,7 +59,7 @@ add(
     }
 )
 STYLE = """<style>
-.so-order-line .so-field-error { margin-left: 0; max-width: 300px; }
+.so-order-line .so-field-error { margin-left: 0; white-space: normal; line-height: 1.3; }
 .so-order-totals > * { margin-right: 12px; }
 .so-order-total { font-size: 20px; font-weight: 600; }
 .so-order-breakdown { color: #666; }
@@ -285,14 +285,20 @@ class OrderForm(ipw.VBox):
 
     # -- save --------------------------------------------------------------------------
 
-    def _problems(self) -> list[Problem]:
+    def _filled(self) -> list[OrderLine]:
+        """The lines to save: blank ones (no product, no price) are left out, unless every
+        line is blank, when the first one is kept so its missing product is pointed out."""
+        filled = [ln for ln in self._lines if ln.product_id is not None or ln.unit_price.strip()]
+        return filled or self._lines[:1]
+
+    def _problems(self, lines: list[OrderLine]) -> list[Problem]:
         """What is wrong before asking the service: every field at once."""
         problems = []
         if self.customer_id is None:
             problems.append(Problem("customer", None, t("error.required", field="customer")))
-        if not self._lines:
+        if not lines:
             problems.append(Problem("lines", None, t("error.no_lines", field="lines")))
-        for number, line in enumerate(self._lines, 1):
+        for number, line in enumerate(lines, 1):
             problems += self._line_problems(number, line)
         for field in ("discount", "shipping"):
             try:
@@ -324,25 +330,27 @@ class OrderForm(ipw.VBox):
         """Save the order; on any problem show it by its field and keep what was typed."""
         for line in self._lines:
             line.errors.clear()
+        lines = self._filled()
         try:
-            problems = self._problems()
+            problems = self._problems(lines)
             if problems:
                 raise ValidationError(problems)
             order = self._create_order(
                 self.customer_id,
-                [ln.line for ln in self._lines],
+                [ln.line for ln in lines],
                 channel=self.channel.value,
                 discount=self.discount.value or "0",
                 shipping=self.shipping.value or "0",
                 note=self.note.value,
             )
         except ValidationError as e:
-            raise ValidationError(self._show_line_problems(e.problems)) from None
+            raise ValidationError(self._show_line_problems(lines, e.problems)) from None
         self._saved(order)
 
-    def _show_line_problems(self, problems: list[Problem]) -> list[Problem]:
+    @staticmethod
+    def _show_line_problems(lines: list[OrderLine], problems: list[Problem]) -> list[Problem]:
         """Put `lines[N].x` problems next to line N; return the others, relabelled."""
-        for number, line in enumerate(self._lines, 1):
+        for number, line in enumerate(lines, 1):
             mine = [p for p in problems if p.field.startswith(f"lines[{number}].")]
             if mine:
                 line.show_problems(mine)

@@ -72,6 +72,8 @@ class OrderLine(ipw.VBox):
         self.observe(self._on_product, names="product_id")
         self.remove.on_click(self._on_remove)
         row = [self.errors.row(f) for f in ("sku", "qty", "price")]
+        for box, name in zip(row, ("sku", "qty", "price"), strict=True):
+            box.layout.width = WIDTHS[name]  # a long message wraps under its own column
         super().__init__([ipw.HBox([*row, self.amount, self.remove])], **kwargs)
         self.add_class("so-order-line")
 
