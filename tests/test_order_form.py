@@ -153,6 +153,10 @@ def test_inline_customer_with_a_taken_mobile_names_the_owner(db, data, buyer):
     assert "张伟" in form.new_errors.text("mobile")
     assert form.customer_id is None and form.new_name.value == "王五"
     assert count(db, customers.customers) == 1
+    assert "张伟" in form.use_existing.description
+    form.use_existing.click()  # the offer: take the customer who has that mobile
+    assert form.customer_id == buyer["id"] and form.new_errors.text("mobile") == ""
+    assert form.use_existing.layout.display == "none"
 
 
 def test_typing_in_the_customer_search_chooses_the_customer(data, buyer):

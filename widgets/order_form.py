@@ -8,7 +8,7 @@ import ipywidgets as ipw
 import traitlets
 
 from salesops import validate
-from salesops.errors import Problem, ValidationError
+from salesops.errors import DuplicateError, Problem, ValidationError
 from salesops.messages import add, t
 from salesops.orders import price_lines
 
@@ -25,6 +25,7 @@ add(
             "order.new_mobile": "Mobile",
             "order.create_customer": "Create and choose",
             "order.customer_created": "Customer {code} {name} created and chosen.",
+            "order.use_existing": "Use {code} {name}",
             "order.channel": "Channel",
             "order.channel_default": "(the customer's own channel)",
             "order.lines": "Items",
@@ -44,6 +45,7 @@ add(
             "order.new_mobile": "手机号",
             "order.create_customer": "新建并选用",
             "order.customer_created": "已新建并选用客户 {code} {name}。",
+            "order.use_existing": "选用 {code} {name}",
             "order.channel": "渠道",
             "order.channel_default": "（客户的来源渠道）",
             "order.lines": "商品",
@@ -172,15 +174,20 @@ class OrderForm(ipw.VBox):
         self.new_create = hook(
             ipw.Button(description=label("order.create_customer")), "order", "new-create"
         )
+        self.use_existing = hook(ipw.Button(layout=ipw.Layout(width="auto", display="none")),
+                                 "order", "use-existing")
+        self._existing = None
         self.new_errors = FieldErrors("order", {"name": self.new_name, "mobile": self.new_mobile})
         self.new_box = ipw.VBox(
-            [self.new_errors.row("name"), self.new_errors.row("mobile"), self.new_create],
+            [self.new_errors.row("name"), self.new_errors.row("mobile"),
+             ipw.HBox([self.new_create, self.use_existing])],
             layout=ipw.Layout(display="none"),
         )
         self.new_toggle.observe(self._on_new_toggle, names="value")
         self.new_create.on_click(
             guard(self._on_create_customer, self.message, self.new_errors)
         )
+        self.use_existing.on_click(guard(self._on_use_existing, self.message))
 
     def _layout(self) -> list[ipw.Widget]:
         """The form top to bottom."""
@@ -272,16 +279,43 @@ class OrderForm(ipw.VBox):
 
     def _on_create_customer(self, _button=None):
         """Create the customer from name and mobile, and choose them for this order."""
+        self._offer_existing(None)
         try:
             row = self._create_customer(
                 {"name": self.new_name.value, "mobile": self.new_mobile.value}
             )
+        except DuplicateError as e:
+            self._offer_existing(e.existing)
+            raise ValidationError(_relabel(e.problems)) from None
         except ValidationError as e:
             raise ValidationError(_relabel(e.problems)) from None
+        self._use(row)
+
+    def _offer_existing(self, existing: dict | None) -> None:
+        """Offer (or stop offering) the customer who already has that mobile."""
+        self._existing = existing
+        if existing:
+            self.use_existing.description = label(
+                "order.use_existing", code=existing["code"], name=existing["name"])
+        self.use_existing.layout.display = "" if existing else "none"
+
+    def _on_use_existing(self, _button=None):
+        """Choose the customer who already has the mobile typed, instead of a new one."""
+        if self._existing:
+            self._use(self._existing, created=False)
+
+    def _use(self, row: dict, created: bool = True) -> None:
+        """Choose `row` for this order and close the new-customer box."""
         self.picker.choose(row["id"], option_label(row))
+        self._offer_existing(None)
+        self.new_errors.clear()
         self.new_name.value = self.new_mobile.value = ""
         self.new_toggle.value = False
-        self.message.success(label("order.customer_created", code=row["code"], name=row["name"]))
+        if created:
+            self.message.success(
+                label("order.customer_created", code=row["code"], name=row["name"]))
+        else:
+            self.message.clear()
 
     # -- save --------------------------------------------------------------------------
 
