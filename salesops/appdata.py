@@ -145,6 +145,8 @@ class PageData:
 
     def find_orders(self, text: str, limit: int = SEARCH_LIMIT) -> list[dict]:
         """Orders whose number is what was typed or ends with it ("123" finds SO00000123)."""
+        import unicodedata
+
         term = unicodedata.normalize("NFKC", text or "").strip().upper()
         return self._all("find_orders", term=term, limit=limit) if term else []
 

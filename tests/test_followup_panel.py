@@ -60,8 +60,7 @@ def test_a_manager_may_switch_to_everyones(db, buyer):
 
 
 def test_logging_a_planned_contact_closes_it_and_plans_the_next(db, basics, buyer):
-    plan = followups.schedule(db, buyer["id"], ago(hours=1), kind="call", note="问回购",
-                              actor=WANG)
+    plan = followups.schedule(db, buyer["id"], ago(hours=1), kind="call", note="问回购", actor=WANG)
     orders.create_order(db, buyer["id"], [{"sku": "TEA-01", "quantity": 1}], actor=WANG)
     panel = make_panel(db, WANG)
     panel.due_list.value = plan["id"]

@@ -94,8 +94,10 @@ def test_save_writes_the_order_with_two_lines_and_shows_its_number(db, data, bas
         ).all()
     assert row["total"] == Decimal("290.00") and row["created_by"] == "wang.fang"
     assert row["channel_id"] == basics["wechat_moments"]  # the customer's own channel
-    assert [tuple(r) for r in lines] == [("TEA-01", 2, Decimal("128.00")),
-                                         ("GIFT-03", 3, Decimal("8.00"))]
+    assert [tuple(r) for r in lines] == [
+        ("TEA-01", 2, Decimal("128.00")),
+        ("GIFT-03", 3, Decimal("8.00")),
+    ]
     assert form.customer_id is None and len(form.lines) == 1  # ready for the next order
     assert form.channel.label == label("order.channel_default")
     assert form.total_text.value == "¥0.00"

@@ -31,10 +31,27 @@ def server(tmp_path_factory):
     """A server of its own over a small demo shop (reference data and eight customers)."""
     root = tmp_path_factory.mktemp("orders-pages")
     server = LiveServer(root, apps_copy(root))
-    subprocess.run([sys.executable, "-m", "salesops", "--db", server.db_url, "init"],
-                   check=True, capture_output=True)
-    subprocess.run([sys.executable, "-m", "salesops", "--db", server.db_url, "demo",
-                    "--customers", "8", "--orders", "0"], check=True, capture_output=True)
+    subprocess.run(
+        [sys.executable, "-m", "salesops", "--db", server.db_url, "init"],
+        check=True,
+        capture_output=True,
+    )
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "salesops",
+            "--db",
+            server.db_url,
+            "demo",
+            "--customers",
+            "8",
+            "--orders",
+            "0",
+        ],
+        check=True,
+        capture_output=True,
+    )
     server.start()
     yield server
     server.stop()
@@ -73,23 +90,31 @@ def pick_customer(page, form: str, text: str) -> None:
 
 def test_an_order_with_two_lines_is_saved_then_paid_then_shipped(page_of, db):
     with db.read() as conn:
-        buyer = conn.execute(sa.select(customers.customers).order_by(
-            customers.customers.c.id)).mappings().first()
+        buyer = (
+            conn.execute(sa.select(customers.customers).order_by(customers.customers.c.id))
+            .mappings()
+            .first()
+        )
         first, second = conn.execute(
             sa.select(products.c.sku, products.c.name, products.c.price)
-            .where(products.c.active).order_by(products.c.sku).limit(2)).all()
+            .where(products.c.active)
+            .order_by(products.c.sku)
+            .limit(2)
+        ).all()
     expected = first.price * 2 + second.price + Decimal("10.00")
     page = page_of("orders.ipynb", ".so-order-save")
     pick_customer(page, "order", buyer["mobile"])
     lines = page.locator(".so-order-line")
     lines.nth(0).locator(".so-order-line-sku select").select_option(
-        label=f"{first.sku} {first.name}")
+        label=f"{first.sku} {first.name}"
+    )
     expect(lines.nth(0).locator(".so-order-line-price input")).to_have_value(f"{first.price:.2f}")
     lines.nth(0).locator(".so-order-line-qty input").fill("2")
     page.locator(".so-order-add-line").click()
     expect(lines).to_have_count(2)
     lines.nth(1).locator(".so-order-line-sku select").select_option(
-        label=f"{second.sku} {second.name}")
+        label=f"{second.sku} {second.name}"
+    )
     page.locator(".so-order-shipping input").fill("10")
     expect(page.locator(".so-order-total")).to_have_text(money(expected))
     screenshot(page, "orders-new-order")
@@ -99,9 +124,11 @@ def test_an_order_with_two_lines_is_saved_then_paid_then_shipped(page_of, db):
     expect(message).to_contain_text("SO")
     with db.read() as conn:
         order = conn.execute(sa.select(orders).order_by(orders.c.id.desc())).mappings().first()
-        skus = conn.execute(sa.select(order_lines.c.sku, order_lines.c.quantity)
-                            .where(order_lines.c.order_id == order["id"])
-                            .order_by(order_lines.c.line_no)).all()
+        skus = conn.execute(
+            sa.select(order_lines.c.sku, order_lines.c.quantity)
+            .where(order_lines.c.order_id == order["id"])
+            .order_by(order_lines.c.line_no)
+        ).all()
     assert order["total"] == expected and order["customer_id"] == buyer["id"]
     assert order["created_by"] == "tester"
     assert [tuple(r) for r in skus] == [(first.sku, 2), (second.sku, 1)]
@@ -118,12 +145,16 @@ def test_an_order_with_two_lines_is_saved_then_paid_then_shipped(page_of, db):
     expect(page.locator(".so-status-current")).to_contain_text(status_label("shipped"))
     screenshot(page, "orders-shipped")
     with db.read() as conn:
-        moves = conn.execute(sa.select(order_status_history.c.to_status,
-                                       order_status_history.c.changed_by)
-                             .where(order_status_history.c.order_id == order["id"])
-                             .order_by(order_status_history.c.id)).all()
-    assert [tuple(m) for m in moves] == [("new", "tester"), ("paid", "tester"),
-                                         ("shipped", "tester")]
+        moves = conn.execute(
+            sa.select(order_status_history.c.to_status, order_status_history.c.changed_by)
+            .where(order_status_history.c.order_id == order["id"])
+            .order_by(order_status_history.c.id)
+        ).all()
+    assert [tuple(m) for m in moves] == [
+        ("new", "tester"),
+        ("paid", "tester"),
+        ("shipped", "tester"),
+    ]
     assert "Traceback" not in page.locator("body").inner_text()
 
 
@@ -144,10 +175,19 @@ def test_a_bad_order_shows_its_problems_and_writes_nothing(page_of, db):
 
 def test_logging_a_follow_up_plans_the_next_one(page_of, db):
     with db.read() as conn:
-        buyer = conn.execute(sa.select(customers.customers).order_by(
-            customers.customers.c.id.desc())).mappings().first()
-    plan = followups.schedule(db, buyer["id"], datetime.now(UTC) - timedelta(days=1),
-                              kind="call", note="问问用得怎么样", actor=TESTER)
+        buyer = (
+            conn.execute(sa.select(customers.customers).order_by(customers.customers.c.id.desc()))
+            .mappings()
+            .first()
+        )
+    plan = followups.schedule(
+        db,
+        buyer["id"],
+        datetime.now(UTC) - timedelta(days=1),
+        kind="call",
+        note="问问用得怎么样",
+        actor=TESTER,
+    )
     page = page_of("followups.ipynb", ".so-followup-save")
     due = page.locator(".so-followup-due select")
     expect(due.locator("option")).to_have_count(1)
@@ -165,10 +205,18 @@ def test_logging_a_follow_up_plans_the_next_one(page_of, db):
     expect(due.locator("option")).to_have_count(0)
     screenshot(page, "followups-logged")
     with db.read() as conn:
-        rows = conn.execute(sa.select(followups_table)
-                            .where(followups_table.c.customer_id == buyer["id"],
-                                   followups_table.c.staff == "tester")
-                            .order_by(followups_table.c.id)).mappings().all()
+        rows = (
+            conn.execute(
+                sa.select(followups_table)
+                .where(
+                    followups_table.c.customer_id == buyer["id"],
+                    followups_table.c.staff == "tester",
+                )
+                .order_by(followups_table.c.id)
+            )
+            .mappings()
+            .all()
+        )
     assert rows[0]["id"] == plan["id"] and rows[0]["done_at"] is not None
     assert rows[0]["outcome"] == "很满意，想再买一盒"
     assert rows[1]["done_at"] is None and rows[1]["kind"] == "visit"

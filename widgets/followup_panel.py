@@ -13,7 +13,7 @@ from salesops.errors import Problem, ValidationError
 from salesops.messages import add
 from salesops.schema import FOLLOWUP_KINDS
 
-from .common import FieldErrors, MessageArea, guard, hook, label, money
+from .common import FieldErrors, MessageArea, guard, hook, label, local_time, money, styled
 from .customer_picker import CustomerPicker
 from .order_status import status_label
 
@@ -96,11 +96,6 @@ def kind_label(kind: str) -> str:
     return label(f"fu.kind.{kind}")
 
 
-def _local(when, fmt: str = "%Y-%m-%d %H:%M") -> str:
-    """A stored UTC time in the business zone."""
-    return when.astimezone(business_zone()).strftime(fmt) if when else ""
-
-
 class FollowupPanel(ipw.VBox):
     """My follow-ups due by tonight (everyone's for managers who ask), a form to log a
     contact and plan the next, and the chosen customer's recent history beside it.
@@ -113,14 +108,27 @@ class FollowupPanel(ipw.VBox):
     customer_id = traitlets.Int(None, allow_none=True)
     followup_id = traitlets.Int(None, allow_none=True)
 
-    def __init__(self, *, due, search, customer, followups, customer_orders, log_contact,
-                 can_see_all: bool, **kwargs):
+    def __init__(
+        self,
+        *,
+        due,
+        search,
+        customer,
+        followups,
+        customer_orders,
+        log_contact,
+        can_see_all: bool,
+        **kwargs,
+    ):
         self._due, self._customer, self._followups = due, customer, followups
         self._orders, self._log = customer_orders, log_contact
         self._rows: dict[int, dict] = {}
         self.message = MessageArea("followup")
-        self.everyone = hook(ipw.Checkbox(False, description=label("fu.everyone"), indent=False),
-                             "followup", "everyone")
+        self.everyone = hook(
+            ipw.Checkbox(False, description=label("fu.everyone"), indent=False),
+            "followup",
+            "everyone",
+        )
         self.everyone.layout.display = "" if can_see_all else "none"
         self.due_list = hook(ipw.Select(options=[], rows=10), "followup", "due")
         self.due_list.layout.width = "95%"
@@ -131,8 +139,9 @@ class FollowupPanel(ipw.VBox):
         self.everyone.observe(guard(self.refresh, self.message), names="value")
         self.due_list.observe(guard(self._on_pick_due, self.message), names="value")
         self.picker.observe(guard(self._on_pick_customer, self.message), names="value")
-        self.save.on_click(guard(self._on_save, self.message, self.errors,
-                                 on_reload=self.refresh, aliases=ALIASES))
+        self.save.on_click(
+            guard(self._on_save, self.message, self.errors, on_reload=self.refresh, aliases=ALIASES)
+        )
         super().__init__(self._layout(), **kwargs)
         self.add_class("so-followup-panel")
         self.refresh()
@@ -155,41 +164,74 @@ class FollowupPanel(ipw.VBox):
         """The log form: kind, what happened, and the next contact's day, kind and note."""
         kinds = [(kind_label(k), k) for k in FOLLOWUP_KINDS]
         self.chosen = hook(ipw.HTML(label("fu.choose")), "followup", "customer")
-        self.kind = hook(ipw.Dropdown(options=kinds, value="wechat",
-                                      description=label("fu.kind")), "followup", "kind")
-        self.note = hook(ipw.Textarea(description=label("fu.note"), rows=3), "followup", "note")
-        self.next_date = hook(ipw.DatePicker(description=label("fu.next_date")),
-                              "followup", "next-date")
-        self.next_kind = hook(ipw.Dropdown(options=kinds, value="wechat",
-                                           description=label("fu.next_kind")),
-                              "followup", "next-kind")
-        self.next_note = hook(ipw.Text(description=label("fu.next_note")),
-                              "followup", "next-note")
-        self.save = hook(ipw.Button(description=label("fu.save"), button_style="primary",
-                                    icon="check"), "followup", "save")
-        self.errors = FieldErrors("followup", {
-            "customer": self.chosen, "kind": self.kind, "note": self.note,
-            "next_date": self.next_date, "next_kind": self.next_kind,
-            "next_note": self.next_note,
-        })
+        self.kind = styled(
+            ipw.Dropdown(options=kinds, value="wechat", description=label("fu.kind")),
+            "followup",
+            "kind",
+        )
+        self.note = styled(ipw.Textarea(description=label("fu.note"), rows=3), "followup", "note")
+        self.next_date = styled(
+            ipw.DatePicker(description=label("fu.next_date")),
+            "followup",
+            "next-date",
+            width="300px",
+        )
+        self.next_kind = styled(
+            ipw.Dropdown(options=kinds, value="wechat", description=label("fu.next_kind")),
+            "followup",
+            "next-kind",
+            width="300px",
+        )
+        self.next_note = styled(
+            ipw.Text(description=label("fu.next_note")), "followup", "next-note"
+        )
+        self.save = hook(
+            ipw.Button(description=label("fu.save"), button_style="primary", icon="check"),
+            "followup",
+            "save",
+        )
+        self.errors = FieldErrors(
+            "followup",
+            {
+                "customer": self.chosen,
+                "kind": self.kind,
+                "note": self.note,
+                "next_date": self.next_date,
+                "next_kind": self.next_kind,
+                "next_note": self.next_note,
+            },
+        )
 
     def _layout(self) -> list[ipw.Widget]:
         """Two rows of two: what is due | any customer; the log form | their history."""
         row = self.errors.row
         half = {"width": "50%", "padding": "0 16px 0 0"}
-        due = ipw.VBox([ipw.HTML(f"<b>{label('fu.due')}</b>"), self.everyone, self.due_list,
-                        self.nothing], layout=ipw.Layout(**half))
-        other = ipw.VBox([ipw.HTML(f"<b>{label('fu.other')}</b>"), self.picker],
-                         layout=ipw.Layout(**half))
-        form = ipw.VBox([row("customer"), row("kind"), row("note"), row("next_date"),
-                         row("next_kind"), row("next_note"), self.save, self.message],
-                        layout=ipw.Layout(**half))
-        history = ipw.VBox([ipw.HTML(f"<b>{label('fu.history')}</b>"), self.history],
-                           layout=ipw.Layout(**half))
+        due = ipw.VBox(
+            [ipw.HTML(f"<b>{label('fu.due')}</b>"), self.everyone, self.due_list, self.nothing],
+            layout=ipw.Layout(**half),
+        )
+        other = ipw.VBox(
+            [ipw.HTML(f"<b>{label('fu.other')}</b>"), self.picker], layout=ipw.Layout(**half)
+        )
+        form = ipw.VBox(
+            [
+                row("customer"),
+                row("kind"),
+                row("note"),
+                row("next_date"),
+                row("next_kind"),
+                row("next_note"),
+                self.save,
+                self.message,
+            ],
+            layout=ipw.Layout(**half),
+        )
+        history = ipw.VBox(
+            [ipw.HTML(f"<b>{label('fu.history')}</b>"), self.history], layout=ipw.Layout(**half)
+        )
         lower = ipw.HBox([form, history])
         lower.add_class("so-section")
-        return [ipw.HTML(STYLE, layout=ipw.Layout(display="none")), ipw.HBox([due, other]),
-                lower]
+        return [ipw.HTML(STYLE, layout=ipw.Layout(display="none")), ipw.HBox([due, other]), lower]
 
     # -- what is due -------------------------------------------------------------------
 
@@ -209,8 +251,10 @@ class FollowupPanel(ipw.VBox):
         overdue = row["due_at"].astimezone(business_zone()).date() < today
         flag = f"⚠ {label('fu.overdue')} " if overdue else ""
         staff = f" [{row['staff']}]" if self.everyone.value else ""
-        return (f"{flag}{_local(row['due_at'], '%m-%d %H:%M')} {row['name']} "
-                f"{kind_label(row['kind'])} {row['note'] or ''}{staff}").strip()
+        return (
+            f"{flag}{local_time(row['due_at'])} {row['name']} "
+            f"{kind_label(row['kind'])} {row['note'] or ''}{staff}"
+        ).strip()
 
     def _on_pick_due(self, change):
         """Work on the picked follow-up: its customer, its plan."""
@@ -242,9 +286,18 @@ class FollowupPanel(ipw.VBox):
         text = f"<b>{html.escape(row['name'])}</b> {html.escape(contacts)}"
         plan = self._rows.get(self.followup_id)
         if plan:
-            text += "<br><span class='so-plan'>" + html.escape(
-                label("fu.plan", kind=kind_label(plan["kind"]), when=_local(plan["due_at"]),
-                      note=plan["note"] or "")) + "</span>"
+            text += (
+                "<br><span class='so-plan'>"
+                + html.escape(
+                    label(
+                        "fu.plan",
+                        kind=kind_label(plan["kind"]),
+                        when=local_time(plan["due_at"]),
+                        note=plan["note"] or "",
+                    )
+                )
+                + "</span>"
+            )
         self.chosen.value = text
         self.history.value = self._history_html(self.customer_id)
 
@@ -252,7 +305,7 @@ class FollowupPanel(ipw.VBox):
         """Recent follow-ups (planned and done) and orders of a customer, as HTML tables."""
         esc = html.escape
         contacts = "".join(
-            f"<tr><td>{_local(f['done_at'] or f['due_at'], '%Y-%m-%d')}</td>"
+            f"<tr><td>{local_time(f['done_at'] or f['due_at'], with_time=False)}</td>"
             f"<td>{esc(label('fu.done') if f['done_at'] else label('fu.planned'))}</td>"
             f"<td>{esc(kind_label(f['kind']))}</td><td>{esc(f['staff'])}</td>"
             f"<td class='so-wrap'>{esc(' → '.join(x for x in (f['note'], f['outcome']) if x))}"
@@ -260,15 +313,22 @@ class FollowupPanel(ipw.VBox):
             for f in self._followups(customer_id)[:HISTORY_ROWS]
         )
         orders = "".join(
-            f"<tr><td>{_local(o['ordered_at'], '%Y-%m-%d')}</td><td>{esc(o['order_no'])}</td>"
+            f"<tr><td>{local_time(o['ordered_at'], with_time=False)}</td>"
+            f"<td>{esc(o['order_no'])}</td>"
             f"<td>{esc(status_label(o['status']))}</td><td>{money(o['total'])}</td></tr>"
             for o in self._orders(customer_id)[:ORDER_ROWS]
         )
         empty = f"<p class='so-empty'>{esc(label('fu.no_history'))}</p>"
-        return (f"<table class='so-table so-followup-contacts'>{contacts}</table>"
-                if contacts else empty) + (
+        return (
+            f"<table class='so-table so-followup-contacts'>{contacts}</table>"
+            if contacts
+            else empty
+        ) + (
             f"<p><b>{esc(label('fu.orders'))}</b></p>"
-            f"<table class='so-table so-followup-orders'>{orders}</table>" if orders else "")
+            f"<table class='so-table so-followup-orders'>{orders}</table>"
+            if orders
+            else ""
+        )
 
     # -- logging -----------------------------------------------------------------------
 
@@ -278,8 +338,15 @@ class FollowupPanel(ipw.VBox):
         if day is None:
             return None
         if day < datetime.now(business_zone()).date():
-            raise ValidationError([Problem("next_date", day, label(
-                "fu.past", field=label("fu.next_date"), value=day.isoformat()))])
+            raise ValidationError(
+                [
+                    Problem(
+                        "next_date",
+                        day,
+                        label("fu.past", field=label("fu.next_date"), value=day.isoformat()),
+                    )
+                ]
+            )
         return datetime.combine(day, NEXT_HOUR, business_zone()).astimezone(UTC)
 
     def _on_save(self, _button=None):
@@ -304,9 +371,16 @@ class FollowupPanel(ipw.VBox):
     def _after_save(self, next_due: datetime | None) -> None:
         """Say what was logged and planned, clear the form, refresh the list and history."""
         name = (self._customer(self.customer_id) or {"name": ""})["name"]
-        text = (label("fu.logged_next", name=name, day=_local(next_due, "%Y-%m-%d"),
-                      kind=kind_label(self.next_kind.value))
-                if next_due else label("fu.logged", name=name))
+        text = (
+            label(
+                "fu.logged_next",
+                name=name,
+                day=local_time(next_due, with_time=False),
+                kind=kind_label(self.next_kind.value),
+            )
+            if next_due
+            else label("fu.logged", name=name)
+        )
         self.note.value = self.next_note.value = ""
         self.next_date.value = None
         self.followup_id = None

@@ -12,7 +12,7 @@ from salesops.errors import DuplicateError, Problem, ValidationError
 from salesops.messages import add, t
 from salesops.orders import price_lines
 
-from .common import FieldErrors, MessageArea, guard, hook, label, money
+from .common import FieldErrors, MessageArea, guard, hook, label, money, styled
 from .customer_picker import CustomerPicker, option_label
 from .order_line import OrderLine
 
@@ -102,15 +102,15 @@ class OrderForm(ipw.VBox):
     order_no = traitlets.Unicode("")
     order_id = traitlets.Int(None, allow_none=True)
 
-    def __init__(self, *, search, create_customer, create_order, products, channels,
-                 **kwargs):
+    def __init__(self, *, search, create_customer, create_order, products, channels, **kwargs):
         self._create_customer = create_customer
         self._create_order, self._products = create_order, products
         self.message = MessageArea("order")
-        self.picker = CustomerPicker(search, form="order", field="customer-search",
-                                     description=label("order.customer"))
+        self.picker = CustomerPicker(
+            search, form="order", field="customer-search", description=label("order.customer")
+        )
         self._build_new_customer()
-        self.channel = hook(
+        self.channel = styled(
             ipw.Dropdown(
                 options=[(label("order.channel_default"), None)]
                 + [(c["name"], c["id"]) for c in channels],
@@ -119,6 +119,7 @@ class OrderForm(ipw.VBox):
             ),
             "order",
             "channel",
+            width="300px",
         )
         self.lines_box = ipw.VBox()
         self.add_line = hook(
@@ -158,7 +159,8 @@ class OrderForm(ipw.VBox):
 
     def _text(self, field: str, key: str, placeholder: str) -> ipw.Text:
         """A labelled text input with its automation hook."""
-        return hook(ipw.Text("", placeholder=placeholder, description=label(key)), "order", field)
+        box = ipw.Text("", placeholder=placeholder, description=label(key))
+        return styled(box, "order", field, width="300px")
 
     def _build_new_customer(self) -> None:
         """The inline "new customer" box: name, mobile, create (hidden until asked for)."""
@@ -167,33 +169,38 @@ class OrderForm(ipw.VBox):
             "order",
             "new-customer",
         )
-        self.new_name = hook(ipw.Text(description=label("order.new_name")), "order", "new-name")
-        self.new_mobile = hook(
-            ipw.Text(description=label("order.new_mobile")), "order", "new-mobile"
+        self.new_name = styled(
+            ipw.Text(description=label("order.new_name")), "order", "new-name", width="300px"
+        )
+        self.new_mobile = styled(
+            ipw.Text(description=label("order.new_mobile")), "order", "new-mobile", width="300px"
         )
         self.new_create = hook(
             ipw.Button(description=label("order.create_customer")), "order", "new-create"
         )
-        self.use_existing = hook(ipw.Button(layout=ipw.Layout(width="auto", display="none")),
-                                 "order", "use-existing")
+        self.use_existing = hook(
+            ipw.Button(layout=ipw.Layout(width="auto", display="none")), "order", "use-existing"
+        )
         self._existing = None
         self.new_errors = FieldErrors("order", {"name": self.new_name, "mobile": self.new_mobile})
         self.new_box = ipw.VBox(
-            [self.new_errors.row("name"), self.new_errors.row("mobile"),
-             ipw.HBox([self.new_create, self.use_existing])],
+            [
+                self.new_errors.row("name"),
+                self.new_errors.row("mobile"),
+                ipw.HBox([self.new_create, self.use_existing]),
+            ],
             layout=ipw.Layout(display="none"),
         )
         self.new_toggle.observe(self._on_new_toggle, names="value")
-        self.new_create.on_click(
-            guard(self._on_create_customer, self.message, self.new_errors)
-        )
+        self.new_create.on_click(guard(self._on_create_customer, self.message, self.new_errors))
         self.use_existing.on_click(guard(self._on_use_existing, self.message))
 
     def _layout(self) -> list[ipw.Widget]:
         """The form top to bottom."""
         row = self.errors.row
-        total = ipw.HBox([ipw.HTML(f"<b>{label('order.total')}</b>"), self.total_text,
-                          self.breakdown])
+        total = ipw.HBox(
+            [ipw.HTML(f"<b>{label('order.total')}</b>"), self.total_text, self.breakdown]
+        )
         total.add_class("so-order-totals")
         return [
             ipw.HTML(STYLE, layout=ipw.Layout(display="none")),
@@ -244,8 +251,9 @@ class OrderForm(ipw.VBox):
         """Recount the total from the lines that have a product (blank while any is bad)."""
         picked = [ln for ln in self._lines if ln.product_id is not None]
         try:
-            priced = price_lines([ln.line for ln in picked], self.discount.value,
-                                 self.shipping.value)
+            priced = price_lines(
+                [ln.line for ln in picked], self.discount.value, self.shipping.value
+            )
         except ValidationError:
             priced = None
         amounts = [ln["amount"] for ln in priced["lines"]] if priced else [None] * len(picked)
@@ -296,7 +304,8 @@ class OrderForm(ipw.VBox):
         self._existing = existing
         if existing:
             self.use_existing.description = label(
-                "order.use_existing", code=existing["code"], name=existing["name"])
+                "order.use_existing", code=existing["code"], name=existing["name"]
+            )
         self.use_existing.layout.display = "" if existing else "none"
 
     def _on_use_existing(self, _button=None):
@@ -313,7 +322,8 @@ class OrderForm(ipw.VBox):
         self.new_toggle.value = False
         if created:
             self.message.success(
-                label("order.customer_created", code=row["code"], name=row["name"]))
+                label("order.customer_created", code=row["code"], name=row["name"])
+            )
         else:
             self.message.clear()
 
@@ -395,8 +405,9 @@ class OrderForm(ipw.VBox):
         who = self.picker.chosen
         self.order_id, self.order_no = order["id"], order["order_no"]
         self.message.success(
-            label("order.saved", number=order["order_no"], customer=who,
-                  total=money(order["total"]))
+            label(
+                "order.saved", number=order["order_no"], customer=who, total=money(order["total"])
+            )
         )
         self.reset()
 

@@ -62,10 +62,10 @@ class OrderLine(ipw.VBox):
         self.remove = hook(
             ipw.Button(description=label("line.remove"), icon="trash"), "order-line", "remove"
         )
-        for name in WIDTHS:
-            getattr(self, {"sku": "product"}.get(name, name)).layout.width = WIDTHS[name]
-        self.errors = FieldErrors("order-line", {"sku": self.product, "qty": self.qty,
-                                                 "price": self.price})
+        self.amount.layout.width, self.remove.layout.width = WIDTHS["amount"], WIDTHS["remove"]
+        self.errors = FieldErrors(
+            "order-line", {"sku": self.product, "qty": self.qty, "price": self.price}
+        )
         traitlets.link((self.product, "value"), (self, "product_id"))
         traitlets.link((self.qty, "value"), (self, "quantity"))
         traitlets.link((self.price, "value"), (self, "unit_price"))
@@ -74,16 +74,23 @@ class OrderLine(ipw.VBox):
         row = [self.errors.row(f) for f in ("sku", "qty", "price")]
         for box, name in zip(row, ("sku", "qty", "price"), strict=True):
             box.layout.width = WIDTHS[name]  # a long message wraps under its own column
+            box.children[0].layout.width = "96%"  # the input, inside its column's margins
         super().__init__([ipw.HBox([*row, self.amount, self.remove])], **kwargs)
         self.add_class("so-order-line")
 
     @staticmethod
     def header() -> ipw.HBox:
         """Column titles to put above the lines, in the lines' widths."""
-        keys = {"sku": "line.product", "qty": "line.quantity", "price": "line.price",
-                "amount": "line.amount"}
-        titles = [ipw.HTML(f"<b>{label(key)}</b>", layout=ipw.Layout(width=WIDTHS[name]))
-                  for name, key in keys.items()]
+        keys = {
+            "sku": "line.product",
+            "qty": "line.quantity",
+            "price": "line.price",
+            "amount": "line.amount",
+        }
+        titles = [
+            ipw.HTML(f"<b>{label(key)}</b>", layout=ipw.Layout(width=WIDTHS[name]))
+            for name, key in keys.items()
+        ]
         box = ipw.HBox(titles)
         box.add_class("so-order-line-header")
         return box

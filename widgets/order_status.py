@@ -7,12 +7,11 @@ import html
 import ipywidgets as ipw
 import traitlets
 
-from salesops.config import business_zone
 from salesops.errors import Problem, ValidationError
 from salesops.messages import add
 from salesops.orders import NEEDS_REASON, TRANSITIONS
 
-from .common import FieldErrors, MessageArea, guard, hook, label, money
+from .common import FieldErrors, MessageArea, guard, hook, label, local_time, money, styled
 from .customer_picker import CustomerPicker
 
 add(
@@ -91,11 +90,6 @@ def status_label(status: str | None) -> str:
     return label(f"order.status.{status}") if status else "-"
 
 
-def _local(when) -> str:
-    """A stored UTC time in the business zone, to the minute."""
-    return when.astimezone(business_zone()).strftime("%Y-%m-%d %H:%M") if when else ""
-
-
 class OrderStatus(ipw.VBox):
     """Find an order by number or from its customer, then move it on.
 
@@ -108,24 +102,41 @@ class OrderStatus(ipw.VBox):
     order_id = traitlets.Int(None, allow_none=True)
     status = traitlets.Unicode("")
 
-    def __init__(self, *, find_orders, search, customer_orders, order, customer,
-                 change_status, can_cancel: bool, **kwargs):
+    def __init__(
+        self,
+        *,
+        find_orders,
+        search,
+        customer_orders,
+        order,
+        customer,
+        change_status,
+        can_cancel: bool,
+        **kwargs,
+    ):
         self._find, self._customer_orders = find_orders, customer_orders
         self._order, self._customer, self._change = order, customer, change_status
         self._can_cancel = can_cancel
         self._version, self._number = None, ""
         self.message = MessageArea("status")
-        self.number = hook(ipw.Text(description=label("status.find")), "status", "number")
-        self.find = hook(ipw.Button(description=label("status.find_button"), icon="search"),
-                         "status", "find")
+        self.number = styled(
+            ipw.Text(description=label("status.find")), "status", "number", width="300px"
+        )
+        self.find = hook(
+            ipw.Button(description=label("status.find_button"), icon="search"), "status", "find"
+        )
         self.picker = CustomerPicker(search, form="status", field="customer-search")
-        self.results = hook(ipw.Select(options=[], rows=5, description=label("status.results")),
-                            "status", "results")
+        self.results = hook(
+            ipw.Select(options=[], rows=5, description=label("status.results")), "status", "results"
+        )
         self.results.layout.width = "520px"
         self.results.layout.display = "none"  # shown when there is something to pick
         self.card = hook(ipw.HTML(label("status.pick")), "status", "order")
-        self.reason = hook(ipw.Text(description=label("status.reason"),
-                                    placeholder=label("status.reason_hint")), "status", "reason")
+        self.reason = styled(
+            ipw.Text(description=label("status.reason"), placeholder=label("status.reason_hint")),
+            "status",
+            "reason",
+        )
         self.errors = FieldErrors("status", {"reason": self.reason})
         self.buttons = {s: self._button(s) for s in STATUSES if s != "new"}
         self.find.on_click(guard(self._on_find, self.message))
@@ -141,11 +152,15 @@ class OrderStatus(ipw.VBox):
     def _button(self, status: str) -> ipw.Button:
         """The button that moves the order to `status`."""
         style = "danger" if status in NEEDS_REASON else "primary"
-        button = hook(ipw.Button(description=label(f"status.to.{status}"), button_style=style),
-                      "status", f"to-{status}")
+        button = hook(
+            ipw.Button(description=label(f"status.to.{status}"), button_style=style),
+            "status",
+            f"to-{status}",
+        )
         button.on_click(
-            guard(lambda _b: self._on_move(status), self.message, self.errors,
-                  on_reload=self.reload)
+            guard(
+                lambda _b: self._on_move(status), self.message, self.errors, on_reload=self.reload
+            )
         )
         return button
 
@@ -181,8 +196,11 @@ class OrderStatus(ipw.VBox):
         """Offer `rows` (orders) to pick from; open the order if there is only one."""
         self.message.clear()
         self.results.options = [
-            (f"{r['order_no']}  {_local(r['ordered_at'])}  {status_label(r['status'])}  "
-             f"{money(r['total'])}", r["id"])
+            (
+                f"{r['order_no']}  {local_time(r['ordered_at'])}  {status_label(r['status'])}  "
+                f"{money(r['total'])}",
+                r["id"],
+            )
             for r in rows
         ]
         self.results.layout.display = "" if rows else "none"
@@ -218,11 +236,16 @@ class OrderStatus(ipw.VBox):
         """The order as HTML: head, status, lines, totals and status history."""
         who = self._customer(order["customer_id"]) or {"code": "", "name": ""}
         esc = html.escape
-        head = label("status.order", number=order["order_no"],
-                     customer=f"{who['code']} {who['name']}", when=_local(order["ordered_at"]))
-        titles = "".join(f"<th>{esc(label(k))}</th>" for k in
-                         ("status.sku", "line.product", "line.quantity", "line.price",
-                          "line.amount"))
+        head = label(
+            "status.order",
+            number=order["order_no"],
+            customer=f"{who['code']} {who['name']}",
+            when=local_time(order["ordered_at"]),
+        )
+        titles = "".join(
+            f"<th>{esc(label(k))}</th>"
+            for k in ("status.sku", "line.product", "line.quantity", "line.price", "line.amount")
+        )
         lines = f"<tr>{titles}</tr>" + "".join(
             f"<tr><td>{esc(ln['sku'])}</td><td>{esc(ln['product_name'])}</td>"
             f"<td>{ln['quantity']}</td><td>{money(ln['unit_price'])}</td>"
@@ -230,19 +253,35 @@ class OrderStatus(ipw.VBox):
             for ln in order["lines"]
         )
         history = "".join(
-            "<li>" + esc(label("status.history", when=_local(h["changed_at"]),
-                                who=h["changed_by"], old=status_label(h["from_status"]),
-                                new=status_label(h["to_status"]), reason=h["reason"] or ""))
+            "<li>"
+            + esc(
+                label(
+                    "status.history",
+                    when=local_time(h["changed_at"]),
+                    who=h["changed_by"],
+                    old=status_label(h["from_status"]),
+                    new=status_label(h["to_status"]),
+                    reason=h["reason"] or "",
+                )
+            )
             + "</li>"
             for h in order["history"]
         )
-        totals = label("status.totals", goods=money(order["goods_amount"]),
-                       discount=money(order["discount"]), shipping=money(order["shipping"]),
-                       total=money(order["total"]))
-        status = (f"<span class='so-status-current'>"
-                  f"{esc(label('status.is', status=status_label(order['status'])))}</span>")
-        return (f"<div><b>{esc(head)}</b><br>{status}<table class='so-table so-status-lines'>"
-                f"{lines}</table><div>{totals}</div><ul>{history}</ul></div>")
+        totals = label(
+            "status.totals",
+            goods=money(order["goods_amount"]),
+            discount=money(order["discount"]),
+            shipping=money(order["shipping"]),
+            total=money(order["total"]),
+        )
+        status = (
+            f"<span class='so-status-current'>"
+            f"{esc(label('status.is', status=status_label(order['status'])))}</span>"
+        )
+        return (
+            f"<div><b>{esc(head)}</b><br>{status}<table class='so-table so-status-lines'>"
+            f"{lines}</table><div>{totals}</div><ul>{history}</ul></div>"
+        )
 
     def _show_actions(self) -> None:
         """Show the buttons for the moves the order allows (cancel/refund: managers only)."""
@@ -261,11 +300,11 @@ class OrderStatus(ipw.VBox):
             raise ValidationError([Problem("order", None, label("status.pick"))])
         if to_status in NEEDS_REASON and not self.reason.value.strip():
             action = label(f"status.to.{to_status}")
-            raise ValidationError([Problem("reason", "", label("status.reason_needed",
-                                                               action=action))])
+            raise ValidationError(
+                [Problem("reason", "", label("status.reason_needed", action=action))]
+            )
         self._change(self.order_id, to_status, self._version, self.reason.value)
         number = self._number
         self.reason.value = ""
         self.show(self.order_id)
-        self.message.success(label("status.changed", number=number,
-                                   status=status_label(to_status)))
+        self.message.success(label("status.changed", number=number, status=status_label(to_status)))

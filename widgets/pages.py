@@ -5,6 +5,30 @@ page then finds these modules already imported and spends its time only on build
 widgets. Add a page's component modules here when a page starts using them.
 """
 
-from . import common, customer_360, customer_form, customer_picker, customers_app, landing
+from . import (
+    common,
+    customer_360,
+    customer_form,
+    customer_picker,
+    customers_app,
+    followup_panel,
+    landing,
+    order_form,
+    order_line,
+    order_status,
+    orders_app,
+)
 
-__all__ = ["common", "customer_360", "customer_form", "customer_picker", "customers_app", "landing"]
+__all__ = [
+    "common",
+    "customer_360",
+    "customer_form",
+    "customer_picker",
+    "customers_app",
+    "landing",
+    "followup_panel",
+    "order_form",
+    "order_line",
+    "order_status",
+    "orders_app",
+]
