@@ -44,8 +44,8 @@ select l.id,
  order by l.line_no;
 
 -- name: find_orders
--- Live orders whose number is :term or ends with it (so "123" finds SO00000123), exact
--- match first, then newest; at most :limit, with the customer's code and name.
+-- Live orders whose number is :number (upper case) or ends with it (so "123" finds
+-- SO00000123), exact match first, then newest; at most :limit, with the customer.
 -- money: total
 -- utc: ordered_at
 select o.id,
@@ -60,9 +60,9 @@ select o.id,
   join customers as c
     on c.id = o.customer_id
  where o.deleted_at is null
-   and (o.order_no = upper(:term)
-        or o.order_no like '%' || :term)
- order by case when o.order_no = upper(:term) then 0 else 1 end,
+   and (o.order_no = :number
+        or o.order_no like '%' || :number)
+ order by case when o.order_no = :number then 0 else 1 end,
           o.ordered_at desc,
           o.id desc
  limit :limit;

@@ -148,7 +148,7 @@ class PageData:
         import unicodedata
 
         term = unicodedata.normalize("NFKC", text or "").strip().upper()
-        return self._all("find_orders", term=term, limit=limit) if term else []
+        return self._all("find_orders", number=term, limit=limit) if term else []
 
     def today(self) -> dict:
         """Today's numbers for the landing page: orders, revenue, follow-ups due."""

@@ -33,6 +33,7 @@ SAMPLES = {
     "limit": 20,
     "customer_id": 1,
     "order_id": 1,
+    "number": "SO00000001",
     "start": LAST_WEEK[0],
     "end": LAST_WEEK[1],
     "until": LAST_WEEK[1],
