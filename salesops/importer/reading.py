@@ -72,9 +72,13 @@ class Table:
         width = len(self.headers)
         source = self._xlsx_rows() if self.kind == "xlsx" else self._csv_rows()
         for number, values in source:
-            if not any(v is not None and str(v).strip() != "" for v in values):
+            if self.kind == "csv":
+                if not "".join(values).strip():
+                    continue
+            elif not any(v is not None and str(v).strip() != "" for v in values):
                 continue
-            values = list(values)
+            else:
+                values = list(values)
             if len(values) < width:
                 values.extend([None] * (width - len(values)))
             yield number, values
