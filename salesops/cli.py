@@ -14,6 +14,7 @@ from . import backup as backups
 from . import demo as demodata
 from . import migrate
 from .cli_export import export
+from .customers_cli import customers_group
 from .db import Database
 from .importer.cli import import_group
 from .users_cli import user
@@ -175,3 +176,4 @@ def serve(ctx: click.Context, port, host, token, apps_dir, user, secret_file) ->
 main.add_command(export)
 main.add_command(user)
 main.add_command(import_group)
+main.add_command(customers_group)

@@ -1,0 +1,73 @@
+"""`salesops customers duplicates | merge KEEP OTHER | unmerge MERGE_ID`."""
+
+from __future__ import annotations
+
+import click
+import sqlalchemy as sa
+
+from .errors import SalesopsError
+
+
+@click.group("customers")
+def customers_group() -> None:
+    """Find and merge customers who are the same person."""
+
+
+@customers_group.command("duplicates")
+@click.pass_obj
+def duplicates_command(obj) -> None:
+    """List pairs of customers who are probably the same person, with the evidence."""
+    from .duplicates import find_duplicates
+
+    found = find_duplicates(obj.db)
+    for pair in found:
+        click.echo(str(pair))
+    click.echo(f"{len(found)} candidate pairs" + (": salesops customers merge KEEP OTHER"
+                                                 if found else ""))
+
+
+@customers_group.command("merge")
+@click.argument("keep", metavar="KEEP")
+@click.argument("other", metavar="OTHER")
+@click.pass_obj
+def merge_command(obj, keep: str, other: str) -> None:
+    """Merge customer OTHER into KEEP (customer codes): OTHER's orders, follow-ups,
+    referrals, memberships and reviews move to KEEP; undo with `unmerge`."""
+    from .merge import merge_customers
+
+    try:
+        keep_id, other_id = _id(obj.db, keep), _id(obj.db, other)
+        merge = merge_customers(obj.db, keep_id, other_id, evidence="salesops customers merge")
+    except SalesopsError as e:
+        raise click.ClickException(str(e)) from None
+    counts = ", ".join(f"{k} {len(v)}" for k, v in merge["moved"].items()
+                       if isinstance(v, list) and v)
+    click.echo(f"merged {other} into {keep} (merge #{merge['id']}; moved: {counts or '-'}); "
+               f"undo with: salesops customers unmerge {merge['id']}")
+
+
+@customers_group.command("unmerge")
+@click.argument("merge_id", type=int)
+@click.pass_obj
+def unmerge_command(obj, merge_id: int) -> None:
+    """Undo merge MERGE_ID exactly: the merged customer and their records come back."""
+    from .merge import unmerge
+
+    try:
+        done = unmerge(obj.db, merge_id)
+    except SalesopsError as e:
+        raise click.ClickException(str(e)) from None
+    click.echo(f"merge #{done['id']} undone")
+
+
+def _id(db, code: str) -> int:
+    """The id of the active customer with this code."""
+    from .errors import NotFoundError
+    from .schema import customers
+
+    with db.read() as conn:
+        found = conn.execute(sa.select(customers.c.id).where(
+            customers.c.code == code, customers.c.deleted_at.is_(None))).scalar()
+    if found is None:
+        raise NotFoundError(f"no active customer with code {code!r}")
+    return found
