@@ -23,12 +23,21 @@ DEFAULT_ROLE = "staff"
 SEARCH_LIMIT = 20
 
 
-def page_actor() -> Actor:
-    """Who the page acts for: SALESOPS_USER (set by the server for this kernel) and role.
+def page_actor(db=None) -> Actor:
+    """Who the page acts for, asked afresh before every action: SALESOPS_USER (set by the
+    server for this kernel) with their role.
 
-    The role comes from SALESOPS_ROLE (default `staff`, the least a signed-in person may
-    do) until staff accounts exist; then this becomes a database lookup, here and only here.
+    Signed in with an account (SALESOPS_AUTH=accounts, set by the server), the role is
+    looked up in the users table each time, so a role change applies to the next action
+    and a disabled account is refused at once (salesops.accounts.AccountRefused), even on
+    a page that was already open. With the shared token, the role is the server's
+    SALESOPS_ROLE (default `staff`, the least a signed-in person may do).
     """
+    if os.environ.get("SALESOPS_AUTH") == "accounts":
+        from .accounts import actor_for
+        from .db import connect
+
+        return actor_for(db or connect(), config.current_user())
     return Actor(config.current_user(), os.environ.get("SALESOPS_ROLE") or DEFAULT_ROLE)
 
 
@@ -43,9 +52,10 @@ def business_day(day=None) -> tuple[datetime, datetime]:
 class PageData:
     """Search, customers, orders, follow-ups and today's numbers for one page kernel."""
 
-    def __init__(self, db, actor=page_actor):
+    def __init__(self, db, actor=None):
         self.db = db
-        self._actor = actor  # a function, so every action asks who is acting now
+        # A function, so every action asks who is acting now (default: page_actor on db).
+        self._actor = actor or (lambda: page_actor(db))
 
     @classmethod
     def from_env(cls) -> PageData:

@@ -1,14 +1,19 @@
 """Who may open the staff pages and who their kernels act for: the one place login lives.
 
-Today there is one shared token (`--token` / SALESOPS_TOKEN, generated when not given):
-a browser that presents it once gets a signed login cookie, signed with a secret kept in a
-file so logins survive restarts. Every page kernel acts for one name, `--as` or the
-operating-system user, which the server (never the browser) puts in SALESOPS_USER.
+Three modes (`choose_mode`):
 
-Staff accounts replace this later: `identity_provider_class` returns a jupyter_server
-IdentityProvider that knows the accounts, and `kernel_user` returns the signed-in
-handler's `current_user.username`. salesops.serve only calls these functions, so nothing
-else changes, and the name still reaches the kernel through the server-side environment.
+- `accounts` (the default once an enabled account with a password exists): each person
+  signs in with their own name and password (salesops.signin, salesops.accounts).
+- `token` (`--token` / SALESOPS_TOKEN given, or no accounts yet): one shared token; a
+  browser that presents it once gets a signed login cookie. Every page kernel acts for one
+  name, `--as` or the operating-system user, with the role `--role` (default manager).
+- `header` (`--trusted-header X-Forwarded-User`): a reverse proxy signs people in and names
+  them in a header; only allowed while listening on loopback.
+
+Login cookies are signed with a secret kept in a file, so logins survive restarts. In
+every mode the server, never the browser, tells the page kernel who it acts for: the
+environment of the kernel it starts (`kernel_env`), which page code cannot be sent to
+change (Voila lets a browser send only widget messages to a kernel, no code).
 """
 
 from __future__ import annotations
@@ -22,6 +27,9 @@ from traitlets import Bool, Unicode
 
 TOKEN_ENV = "SALESOPS_TOKEN"
 SECRET_BYTES = 32
+MODES = ("accounts", "token", "header")
+# Pages only some roles may open; the server refuses the rest before starting a kernel.
+PAGE_PERMISSIONS = {"audit.ipynb": "audit.view", "weekly.ipynb": "weekly.view"}
 
 
 def resolve_token(token: str | None) -> tuple[str, bool]:
@@ -30,6 +38,18 @@ def resolve_token(token: str | None) -> tuple[str, bool]:
     if token:
         return token, False
     return secrets.token_urlsafe(24), True
+
+
+def choose_mode(token: str | None, trusted_header: str | None, db) -> str:
+    """`header` when a trusted header is given; `token` when a token is given (or set in
+    SALESOPS_TOKEN) or no account can sign in yet; otherwise `accounts`."""
+    if trusted_header:
+        return "header"
+    if token or os.environ.get(TOKEN_ENV):
+        return "token"
+    from .accounts import sign_in_accounts_exist
+
+    return "accounts" if sign_in_accounts_exist(db) else "token"
 
 
 def cookie_secret(path: Path) -> bytes:
@@ -52,13 +72,52 @@ class TokenIdentityProvider(PasswordIdentityProvider):
     allow_password_change = Bool(False)
 
 
-def identity_provider_class() -> type[IdentityProvider]:
+def identity_provider_class(mode: str = "token") -> type[IdentityProvider]:
     """The jupyter_server class that decides whether a request is signed in."""
-    return TokenIdentityProvider
+    if mode == "token":
+        return TokenIdentityProvider
+    from . import signin
+
+    if mode == "accounts":
+        return signin.AccountsIdentityProvider
+    return signin.TrustedHeaderIdentityProvider
+
+
+def per_person(handler) -> bool:
+    """True when each request is signed in as its own account (not the shared token)."""
+    return getattr(handler.identity_provider, "per_person", False)
 
 
 def kernel_user(handler, shared_user: str) -> str:
-    """The name a page kernel acts for: with the shared token, everyone is `shared_user`."""
+    """The name a page kernel acts for: the signed-in account, or with the shared token
+    everyone's `shared_user`."""
     if handler.current_user is None:  # authenticated handlers never get here; be explicit
         raise PermissionError("not signed in")
-    return shared_user
+    return handler.current_user.username if per_person(handler) else shared_user
+
+
+def kernel_env(handler, shared_user: str, token_role: str) -> dict[str, str]:
+    """What the server puts in a page kernel's environment about who is acting.
+
+    SALESOPS_AUTH tells salesops.appdata.page_actor where the role comes from: the users
+    table for `accounts`/`header` (looked up afresh before every action), SALESOPS_ROLE
+    for the shared token.
+    """
+    user = kernel_user(handler, shared_user)
+    if per_person(handler):
+        return {"SALESOPS_USER": user, "SALESOPS_AUTH": "accounts"}
+    return {"SALESOPS_USER": user, "SALESOPS_AUTH": "token", "SALESOPS_ROLE": token_role}
+
+
+def page_role(handler, shared_user: str, token_role: str, db) -> str | None:
+    """The role the request's person has now (None: no enabled account)."""
+    if not per_person(handler):
+        return token_role
+    from .accounts import known_role
+
+    return known_role(db, handler.current_user.username)
+
+
+def page_permission(path: str) -> str | None:
+    """The permission a page needs, if any (`weekly.ipynb` -> `weekly.view`)."""
+    return PAGE_PERMISSIONS.get(os.path.normpath(path or "").lstrip("/"))

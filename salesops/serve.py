@@ -7,6 +7,9 @@ what must not be tuned away and wires in what Voila 0.5 lacks:
 
 - the signed-in user reaches the page kernel as SALESOPS_USER, set by the server when it
   starts the kernel (a browser cannot forge it), together with the server's SALESOPS_DB_URL;
+  with accounts, a page a role may not open (salesops.login.PAGE_PERMISSIONS) is refused
+  before any kernel starts, and a kernel answers only the account that opened it (nobody
+  can attach to another person's kernel and act as them);
 - the page response sets the `_xsrf` cookie, so the shutdown beacon a closing tab sends
   passes the XSRF check instead of failing with 403 (voila#1458) and leaking the kernel;
 - GET /api/kernels lists live kernels (signed in only), for tests and monitoring;
@@ -28,15 +31,20 @@ import sqlalchemy as sa
 import tornado.ioloop
 import tornado.web
 from jupyter_server._tz import utcnow
+from jupyter_server.auth.authorizer import Authorizer
 from jupyter_server.base.handlers import APIHandler
 from jupyter_server.services.kernels.kernelmanager import AsyncMappingKernelManager
 from jupyter_server.utils import url_path_join
 from traitlets import Integer, Unicode
 from traitlets.config import Config
 from voila.app import Voila
+from voila.shutdown_kernel_handler import VoilaShutdownKernelHandler
 from voila.tornado.handler import TornadoVoilaHandler
 
-from . import config, login
+from . import config, login, messages
+from .actors import Actor
+from .db import connect
+from .errors import SalesopsError
 
 APPS_DIR = config.PROJECT_ROOT / "notebooks" / "apps"
 CONFIG_DIR = Path(__file__).resolve().parent / "voila_config"
@@ -70,9 +78,24 @@ _so_hand_over(%r)
 del _so_hand_over
 """
 
-# The user of the page request being served; read when that request starts its kernel.
-# A ContextVar, not a global: concurrent requests each see their own value.
-_request_user: ContextVar[str] = ContextVar("salesops_request_user")
+# Who the page request being served acts for (kernel environment); read when that request
+# starts its kernel. A ContextVar, not a global: concurrent requests each see their own.
+_request_env: ContextVar[dict] = ContextVar("salesops_request_env")
+# Never inherited from the server's own environment: set per kernel, or not at all.
+IDENTITY_ENV = ("SALESOPS_USER", "SALESOPS_ROLE", "SALESOPS_AUTH", login.TOKEN_ENV)
+
+messages.add({
+    "en": {"serve.header_not_loopback": "--trusted-header is only allowed while listening "
+           "on 127.0.0.1 (behind the proxy), not on {host}",
+           "serve.page_refused": "{who} ({role}) may not open {page}."},
+    "zh_CN": {"serve.header_not_loopback": "--trusted-header 只能在监听 127.0.0.1（代理之后）时"
+              "使用，不能监听 {host}",
+              "serve.page_refused": "{who}（{role}）无权打开 {page}。"},
+})
+
+
+class ServeRefused(SalesopsError):
+    """A serve configuration that would be unsafe; the server does not start."""
 
 
 @dataclass
@@ -85,6 +108,8 @@ class ServeOptions:
     token: str | None = None
     apps_dir: Path = APPS_DIR
     user: str | None = None
+    role: str = "manager"  # what the shared token may do (token mode only)
+    trusted_header: str | None = None
     secret_file: Path = DEFAULT_SECRET_FILE
     voila_args: list[str] = field(default_factory=list)
 
@@ -116,20 +141,28 @@ class PageKernelManager(AsyncMappingKernelManager):
         self._pool: list[str] = []  # ready kernel ids, oldest first
         self._pool_env: dict[str, str] = {}
         self._warming: set[str] = set()  # kernels being started and warmed for the pool
+        self.owners: dict[str, str] = {}  # kernel id -> the name it acts for
 
     async def start_kernel(self, *args, env=None, **kwargs):
         """Start (or take from the pool) a kernel for the current page request."""
-        env = dict(os.environ if env is None else env)
-        env.pop(login.TOKEN_ENV, None)  # page code has no business with the login token
-        env["SALESOPS_USER"] = _request_user.get()  # LookupError: no request, no kernel
+        identity = _request_env.get()  # LookupError: no request, no kernel
+        env = {k: v for k, v in (os.environ if env is None else env).items()
+               if k not in IDENTITY_ENV}  # page code has no business with the login token
+        env.update(identity)
         kernel_id = await self._take_pooled(env, kwargs)
         if kernel_id is None:
             self.log.info("salesops: no warm kernel for %r, starting one", kwargs)
             kernel_id = await super().start_kernel(*args, env=env, **kwargs)
         else:
             self.log.info("salesops: page kernel %s taken from the pool", kernel_id)
+        self.owners[kernel_id] = identity["SALESOPS_USER"]
         self.fill_pool()
         return kernel_id
+
+    async def shutdown_kernel(self, kernel_id, *args, **kwargs):
+        """Shut a kernel down and forget whose it was."""
+        self.owners.pop(kernel_id, None)
+        return await super().shutdown_kernel(kernel_id, *args, **kwargs)
 
     def pooled_kernel_ids(self) -> list[str]:
         """The warm kernels waiting for a page, oldest first."""
@@ -154,7 +187,7 @@ class PageKernelManager(AsyncMappingKernelManager):
             asyncio.ensure_future(self._add_pooled(kernel_id))
 
     async def _add_pooled(self, kernel_id: str) -> None:
-        env = {k: v for k, v in os.environ.items() if k != login.TOKEN_ENV}
+        env = {k: v for k, v in os.environ.items() if k not in IDENTITY_ENV}
         env["SALESOPS_USER"] = ""  # nobody, until a request takes the kernel
         try:
             await super().start_kernel(kernel_id=kernel_id, kernel_name=POOL_KERNEL, path="",
@@ -205,15 +238,60 @@ class PageKernelManager(AsyncMappingKernelManager):
             raise RuntimeError(f"{reply['content'].get('ename')}: {reply['content'].get('evalue')}")
 
 
+def owns_kernel(handler, kernel_id: str | None) -> bool:
+    """With accounts, only the person a kernel acts for may talk to it or shut it down."""
+    if not kernel_id or not login.per_person(handler) or handler.current_user is None:
+        return True
+    owners = getattr(handler.kernel_manager, "owners", {})
+    return owners.get(kernel_id) == handler.current_user.username
+
+
+class PageAuthorizer(Authorizer):
+    """jupyter_server's authorisation hook: kernels answer only the account they act for."""
+
+    def is_authorized(self, handler, user, action, resource) -> bool:
+        """Kernel requests (websocket, model, delete) only for the kernel's own person."""
+        if resource != "kernels":
+            return True
+        kernel_id = handler.path_kwargs.get("kernel_id") or getattr(handler, "kernel_id", None)
+        return owns_kernel(handler, kernel_id)
+
+
+class ShutdownHandler(VoilaShutdownKernelHandler):
+    """The tab-close beacon, accepted only for the person's own kernel."""
+
+    @tornado.web.authenticated
+    async def post(self, kernel_id):
+        """Shut the kernel down if it is the signed-in person's."""
+        if not owns_kernel(self, kernel_id):
+            raise tornado.web.HTTPError(403)
+        await super().post(kernel_id)
+
+
 class PageHandler(TornadoVoilaHandler):
     """Renders one page for a signed-in user."""
 
     @tornado.web.authenticated
     async def get(self, path=None):
-        """Render the page, its kernel acting for the signed-in user."""
-        _request_user.set(login.kernel_user(self, self.settings["salesops_user"]))
+        """Render the page, its kernel acting for the signed-in user (if their role may)."""
+        shared, token_role = self.settings["salesops_user"], self.settings["salesops_role"]
+        env = login.kernel_env(self, shared, token_role)
+        role = login.page_role(self, shared, token_role, self.settings["salesops_db"])
+        needed = login.page_permission(path)
+        if role is None or (needed and not Actor(env["SALESOPS_USER"], role).can(needed)):
+            return self._refuse(env["SALESOPS_USER"], role or "-", path)
+        _request_env.set(env)
         self.xsrf_token  # noqa: B018 -- sets the _xsrf cookie the tab-close beacon sends back
         await super().get(path)
+
+    def _refuse(self, who: str, role: str, path: str):
+        """403 with a plain sentence and a way back; no kernel was started."""
+        from .signin import page
+
+        text = messages.t("serve.page_refused", who=who, role=role, page=path)
+        self.set_status(403)
+        self.finish(page(text, f"<p class='so-page-refused'>{text}</p>"
+                               f"<p><a href='{self.base_url}'>{messages.t('signin.home')}</a></p>"))
 
 
 class KernelListHandler(APIHandler):
@@ -230,17 +308,25 @@ class KernelListHandler(APIHandler):
         if self.get_argument("pool", ""):
             self.finish(json.dumps(km.pooled_kernel_ids()))
             return
-        ids = km.page_kernel_ids()
+        ids = [k for k in km.page_kernel_ids() if owns_kernel(self, k) or self._is_admin()]
         if self.get_argument("detail", ""):
             self.finish(json.dumps({k: km.kernel_model(k).get("connections", 0) for k in ids}))
         else:
             self.finish(json.dumps(ids))
+
+    def _is_admin(self) -> bool:
+        """Admins see every kernel (monitoring); others only their own."""
+        role = login.page_role(self, self.settings["salesops_user"],
+                               self.settings["salesops_role"], self.settings["salesops_db"])
+        return role == "admin"
 
 
 class SalesopsVoila(Voila):
     """Voila with the salesops page handler, kernel list and server-side identity."""
 
     shared_user = ""
+    token_role = "manager"
+    authorizer_class = PageAuthorizer
 
     @property
     def display_url(self):
@@ -256,6 +342,8 @@ class SalesopsVoila(Voila):
         """Voila's settings plus the name page kernels act for; starts the kernel pool."""
         settings = super().init_settings()
         settings["salesops_user"] = self.shared_user
+        settings["salesops_role"] = self.token_role
+        settings["salesops_db"] = connect()  # the SALESOPS_DB_URL run() set
         # Warm the kernel pool as soon as the event loop runs (the manager exists by now).
         tornado.ioloop.IOLoop.current().add_callback(self.kernel_manager.fill_pool)
         return settings
@@ -266,6 +354,8 @@ class SalesopsVoila(Voila):
         for route in super().init_handlers():
             if route[1] is TornadoVoilaHandler:
                 route = (route[0], PageHandler, *route[2:])
+            elif route[1] is VoilaShutdownKernelHandler:
+                route = (route[0], ShutdownHandler, *route[2:])
             handlers.append(route)
         return handlers
 
@@ -278,28 +368,34 @@ def absolute_db_url(url: str) -> str:
     return parsed.render_as_string(hide_password=False)
 
 
-def landing_url(opts: ServeOptions, token: str) -> str:
-    """The URL staff open first: the index page (or the page list), with the token."""
+def landing_url(opts: ServeOptions, token: str | None) -> str:
+    """The URL staff open first: the index page (or the page list), with the token if any."""
     page = "voila/render/" + LANDING_PAGE if (opts.apps_dir / LANDING_PAGE).exists() else ""
-    return f"http://{opts.host}:{opts.port}/{page}?token={token}"
+    return f"http://{opts.host}:{opts.port}/{page}" + (f"?token={token}" if token else "")
 
 
-def build_app(opts: ServeOptions, token: str) -> SalesopsVoila:
+def build_app(opts: ServeOptions, token: str, mode: str = "token") -> SalesopsVoila:
     """A configured, initialised Voila application for `opts` (not yet listening)."""
     cfg = Config()
     cfg.VoilaConfiguration.multi_kernel_manager_class = PageKernelManager
+    provider = login.identity_provider_class(mode)
+    if mode != "token":
+        cfg[provider.__name__].db_url = os.environ.get("SALESOPS_DB_URL", "")
+    if mode == "header":
+        cfg[provider.__name__].header = opts.trusted_header
     app = SalesopsVoila(
         config=cfg,
         config_file_paths=[str(CONFIG_DIR)],  # ours only: no user config can loosen it
-        token=token,
+        token=token if mode == "token" else "",  # with accounts, no token opens anything
         cookie_secret=login.cookie_secret(opts.secret_file),
-        identity_provider_class=login.identity_provider_class(),
+        identity_provider_class=provider,
         ip=opts.host,
         port=opts.port,
         port_retries=0,  # the printed URL must be the real one: fail if the port is taken
         open_browser=False,
     )
     app.shared_user = opts.user or config.current_user()
+    app.token_role = opts.role
     app.initialize([str(opts.apps_dir), *opts.voila_args])
     app.voila_configuration.strip_sources = True  # not negotiable, whatever the arguments
     app.voila_configuration.show_tracebacks = False
@@ -307,12 +403,23 @@ def build_app(opts: ServeOptions, token: str) -> SalesopsVoila:
 
 
 def run(opts: ServeOptions, echo=print) -> None:
-    """Serve the pages until interrupted, after printing the landing URL with the token."""
-    token, generated = login.resolve_token(opts.token)
+    """Serve the pages until interrupted, after printing the landing URL (and token)."""
+    from .signin import is_loopback
+
     # Kernels inherit the server's environment: this is how pages find the same database.
     os.environ["SALESOPS_DB_URL"] = absolute_db_url(config.db_url(opts.db_url))
-    app = build_app(opts, token)
-    echo(f"salesops pages for {app.shared_user}: {landing_url(opts, token)}")
+    mode = login.choose_mode(opts.token, opts.trusted_header, connect())
+    if mode == "header" and not is_loopback(opts.host):
+        raise ServeRefused(messages.t("serve.header_not_loopback", host=opts.host))
+    token, generated = login.resolve_token(opts.token) if mode == "token" else (None, False)
+    app = build_app(opts, token, mode)
+    if mode == "token":
+        echo(f"salesops pages for {app.shared_user} ({opts.role}): {landing_url(opts, token)}")
+    elif mode == "accounts":
+        echo(f"salesops pages, sign in with your account: {landing_url(opts, None)}")
+    else:
+        echo(f"salesops pages behind the proxy (user from {opts.trusted_header}): "
+             f"{landing_url(opts, None)}")
     if generated:
         echo("(a new token was generated; pass --token or set SALESOPS_TOKEN to keep one)")
     app.start()

@@ -349,3 +349,43 @@ def test_permissions_nest_staff_manager_admin():
     for permission in ("orders.cancel", "import.write", "weekly.view", "audit.view",
                        "followups.all", "users.manage"):
         assert permission not in staff
+
+
+# -- the page side: who a page kernel acts for -----------------------------------------------
+
+
+@pytest.fixture
+def signed_in_page(team, basics, monkeypatch):
+    """PageData of a kernel the server started for wang.fang in accounts mode."""
+    from salesops.appdata import PageData
+
+    monkeypatch.setenv("SALESOPS_AUTH", "accounts")
+    monkeypatch.setenv("SALESOPS_USER", "wang.fang")
+    monkeypatch.setenv("SALESOPS_ROLE", "admin")  # ignored with accounts: the table decides
+    return PageData(team)
+
+
+def test_page_actor_takes_the_role_from_the_users_table(signed_in_page):
+    assert signed_in_page.actor == Actor("wang.fang", "staff")
+    accounts.set_role(signed_in_page.db, "wang.fang", "manager", actor=ADMIN)
+    assert signed_in_page.actor == Actor("wang.fang", "manager")
+
+
+def test_an_open_page_of_a_disabled_account_refuses_the_next_action(signed_in_page):
+    page, db = signed_in_page, signed_in_page.db
+    made = page.create_customer({"name": "张伟"})
+    assert made["created_by"] == "wang.fang"
+    accounts.disable_user(db, "wang.fang", actor=ADMIN)
+    before = audit_rows(db)
+    with pytest.raises(AccountRefused, match="disabled"):
+        page.update_customer(made["id"], {"region": "杭州"}, 1)
+    with pytest.raises(AccountRefused):
+        page.create_customer({"name": "李雷"})
+    assert audit_rows(db) == before
+    assert customers.get_customer(db, made["id"])["region"] is None
+
+
+def test_a_page_kernel_of_an_unknown_name_may_do_nothing(signed_in_page, monkeypatch):
+    monkeypatch.setenv("SALESOPS_USER", "forged.name")
+    with pytest.raises(AccountRefused, match="no account"):
+        signed_in_page.create_customer({"name": "张伟"})
