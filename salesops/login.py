@@ -29,7 +29,7 @@ TOKEN_ENV = "SALESOPS_TOKEN"
 SECRET_BYTES = 32
 MODES = ("accounts", "token", "header")
 # Pages only some roles may open; the server refuses the rest before starting a kernel.
-PAGE_PERMISSIONS = {"audit.ipynb": "audit.view", "weekly.ipynb": "weekly.view"}
+PAGE_PERMISSIONS = {"audit.ipynb": "audit.view", "weekly_sheet.ipynb": "weekly.view"}
 
 
 def resolve_token(token: str | None) -> tuple[str, bool]:
@@ -119,5 +119,5 @@ def page_role(handler, shared_user: str, token_role: str, db) -> str | None:
 
 
 def page_permission(path: str) -> str | None:
-    """The permission a page needs, if any (`weekly.ipynb` -> `weekly.view`)."""
+    """The permission a page needs, if any (`weekly_sheet.ipynb` -> `weekly.view`)."""
     return PAGE_PERMISSIONS.get(os.path.normpath(path or "").lstrip("/"))

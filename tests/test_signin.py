@@ -1,0 +1,451 @@
+"""Signing in with staff accounts, in a real browser against a live `salesops serve`.
+
+One server in accounts mode for the module (a throwaway SQLite database with a staff
+member, a manager and an admin); a second one for the trusted-header mode.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import urllib.error
+import urllib.parse
+import urllib.request
+
+import pytest
+import sqlalchemy as sa
+from browser import (
+    STARTUP_TIMEOUT_S,
+    LiveServer,
+    apps_copy,
+    close_page,
+    goto,
+    page_kernel_id,
+    screenshot,
+    wait_until,
+    write_page,
+)
+
+from salesops import accounts, customers, orders
+from salesops.db import Database
+from salesops.schema import audit_log, staff_users
+
+pytestmark = pytest.mark.browser
+
+PASSWORDS = {"wang.fang": "staff-pass-1", "li.lei": "manager-pass-2", "boss": "admin-pass-3",
+             "zhao.min": "staff-pass-4", "liu.yang": "staff-pass-5"}
+ROLES = {"wang.fang": "staff", "li.lei": "manager", "boss": "admin", "zhao.min": "staff",
+         "liu.yang": "staff"}
+
+WHOAMI = ("import os\nfrom IPython.display import HTML\n"
+          "HTML(f\"<p id='who'>{os.environ['SALESOPS_USER']}</p>\")")
+
+
+def action_page(folder, name: str, call: str) -> None:
+    """A page with one button (`.t-go`) that runs `call` on PageData `data` and shows the
+    outcome in `.t-msg` (class `ok` or `refused`), as a staff form would."""
+    write_page(folder, name, f"""
+import ipywidgets as ipw
+from salesops.appdata import PageData
+from salesops.errors import SalesopsError
+data = PageData.from_env()
+go = ipw.Button(description="go")
+go.add_class("t-go")
+msg = ipw.HTML()
+msg.add_class("t-msg")
+def _on_go(_):
+    try:
+        data_result = {call}
+        msg.value = "<span class='ok'>done</span>"
+    except SalesopsError as e:
+        msg.value = f"<span class='refused'>{{e}}</span>"
+go.on_click(_on_go)
+ipw.VBox([go, msg])
+""")
+
+
+class AccountsServer(LiveServer):
+    """`salesops serve` in accounts mode: no token anywhere, accounts in the database."""
+
+    def start(self, users=ROLES) -> AccountsServer:
+        """Migrate, add the accounts, start serving without a token, wait for /login."""
+        subprocess.run(self._cli("init"), check=True, capture_output=True)
+        for name, role in users.items():
+            subprocess.run(self._cli("user", "add", name, "--role", role, "--password-stdin"),
+                           input=PASSWORDS[name], text=True, check=True, capture_output=True)
+        env = {k: v for k, v in os.environ.items() if k != "SALESOPS_TOKEN"}
+        env["SALESOPS_LANG"] = "en"
+        cmd = self._cli("serve", "--port", str(self.port), "--apps-dir", str(self.apps_dir),
+                        "--secret-file", str(self.secret_file), *self.voila_args)
+        with open(self.log_path, "w") as log:
+            self.proc = subprocess.Popen(cmd, env=env, stdout=log, stderr=subprocess.STDOUT)
+        wait_until(self._ready, STARTUP_TIMEOUT_S, f"salesops serve on port {self.port}")
+        self._admin_cookie = None
+        return self
+
+    def _ready(self) -> bool:
+        if self.proc.poll() is not None:
+            raise RuntimeError(f"salesops serve exited:\n{self.log()}")
+        try:
+            return self.get("/login")[0] in (200, 403)  # 403: trusted-header mode
+        except OSError:
+            return False
+
+    def sign_in(self, name: str, password: str | None = None) -> tuple[int, str, str]:
+        """Sign in over HTTP: (status, Cookie header for later requests, body)."""
+        status, headers, body = self.get("/login")
+        xsrf = re.search(r'name="_xsrf" value="([^"]+)"', body).group(1)
+        cookie = headers["Set-Cookie"].split(";")[0]
+        form = urllib.parse.urlencode({"_xsrf": xsrf, "username": name,
+                                       "password": PASSWORDS.get(name, "")
+                                       if password is None else password}).encode()
+        req = urllib.request.Request(f"http://127.0.0.1:{self.port}/login", data=form,
+                                     headers={"Cookie": cookie})
+        opener = urllib.request.build_opener(NoRedirect)
+        try:
+            with opener.open(req, timeout=60) as resp:
+                status, headers, body = resp.status, resp.headers, resp.read().decode()
+        except urllib.error.HTTPError as e:
+            status, headers, body = e.code, e.headers, e.read().decode()
+        session = [c.split(";")[0] for c in headers.get_all("Set-Cookie") or []
+                   if c.startswith("salesops-session=")]
+        return status, "; ".join([cookie, *session]), body
+
+    def shutdown_kernel_as(self, kernel_id: str, cookie: str) -> int:
+        """DELETE a kernel with a signed-in person's cookie (and its XSRF token)."""
+        xsrf = re.search(r"_xsrf=([^;]+)", cookie).group(1)
+        req = urllib.request.Request(f"http://127.0.0.1:{self.port}/api/kernels/{kernel_id}",
+                                     method="DELETE",
+                                     headers={"Cookie": cookie, "X-XSRFToken": xsrf})
+        try:
+            with urllib.request.urlopen(req, timeout=30) as resp:
+                return resp.status
+        except urllib.error.HTTPError as e:
+            return e.code
+
+    def kernels(self) -> list[str]:
+        """Live page kernels, asked as the admin (who sees everyone's)."""
+        if not self._admin_cookie:
+            self._admin_cookie = self.sign_in("boss")[1]
+        status, _, body = self.get("/api/kernels", {"Cookie": self._admin_cookie})
+        if status != 200:
+            raise RuntimeError(f"/api/kernels answered {status}: {body}")
+        return json.loads(body)
+
+
+class NoRedirect(urllib.request.HTTPRedirectHandler):
+    """Report redirects instead of following them."""
+
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    """One accounts-mode server for the module, with test pages beside the real ones."""
+    root = tmp_path_factory.mktemp("accounts")
+    apps = apps_copy(root)
+    write_page(apps, "_whoami.ipynb", WHOAMI)
+    for page in ("audit.ipynb", "weekly_sheet.ipynb"):  # manager pages (placeholders if absent)
+        if not (apps / page).exists():
+            write_page(apps, page, "from IPython.display import HTML\nHTML('<h1>managers</h1>')")
+    live = AccountsServer(root, apps).start()
+    yield live
+    live.stop()
+
+
+@pytest.fixture(scope="module")
+def db(server):
+    """The live server's database, for setting up data and checking what was written."""
+    handle = Database(server.db_url)
+    yield handle
+    handle.dispose()
+
+
+def sign_in_page(context, server, name, password=None, page_name="_whoami.ipynb"):
+    """Open a page, get the login form, sign in, and return the browser page."""
+    page = context.new_page()
+    page.goto(server.url(page_name, token=False), wait_until="commit")
+    page.locator(".so-login-username").wait_for(state="visible")
+    page.fill(".so-login-username", name)
+    page.fill(".so-login-password", PASSWORDS[name] if password is None else password)
+    page.click(".so-login-submit")
+    return page
+
+
+def test_a_page_without_a_session_is_refused_and_starts_no_kernel(server):
+    before = server.kernels()
+    status, headers, body = server.get("/voila/render/_whoami.ipynb")
+    assert status == 302 and "/login" in headers["Location"]
+    assert server.get("/voila/render/_whoami.ipynb?token=anything")[0] == 302
+    assert server.get("/api/kernels")[0] == 403
+    assert server.kernels() == before
+
+
+def test_staff_and_manager_sign_in_and_their_pages_act_for_them(context, server):
+    page = context.new_page()
+    page.goto(server.url("_whoami.ipynb", token=False), wait_until="commit")
+    page.locator(".so-login-username").wait_for(state="visible")
+    screenshot(page, "signin-login-page")
+    for name in ("wang.fang", "li.lei"):
+        ctx_page = sign_in_page(context.browser.new_context(), server, name)
+        goto(ctx_page, ctx_page.url, "#who")  # the redirect after sign-in lands on the page
+        assert ctx_page.locator("#who").inner_text() == name
+        screenshot(ctx_page, f"signin-page-as-{ROLES[name]}")
+        close_page(ctx_page)
+        ctx_page.context.close()
+    close_page(page)
+
+
+def test_staff_cannot_open_manager_pages_and_managers_can(server):
+    staff, manager = server.sign_in("wang.fang")[1], server.sign_in("li.lei")[1]
+    before = server.kernels()
+    for page in ("audit.ipynb", "weekly_sheet.ipynb"):
+        status, _, body = server.get(f"/voila/render/{page}", {"Cookie": staff})
+        assert status == 403, page
+        assert "wang.fang (staff) may not open" in body and "Traceback" not in body
+    assert server.kernels() == before  # refused before any kernel started
+    status, _, body = server.get("/voila/render/audit.ipynb", {"Cookie": manager})
+    assert status == 200 and "rendered_cells" in body
+    wait_until(lambda: len(server.kernels()) > len(before), 30, "the manager's kernel")
+    for kernel in set(server.kernels()) - set(before):
+        assert server.shutdown_kernel_as(kernel, staff) == 403  # not hers
+        assert server.shutdown_kernel_as(kernel, manager) == 204
+
+
+def test_staff_refused_page_in_the_browser_says_so(context, server):
+    page = sign_in_page(context, server, "wang.fang", page_name="audit.ipynb")
+    page.locator(".so-page-refused").wait_for(state="visible")
+    assert "may not open audit.ipynb" in page.locator(".so-page-refused").inner_text()
+    screenshot(page, "signin-staff-refused-audit")
+    page.close()
+
+
+def test_wrong_password_is_refused_then_the_name_is_locked(context, server, db):
+    page = sign_in_page(context, server, "zhao.min", password="not my password")
+    page.locator(".so-login-message").wait_for(state="visible")
+    assert page.locator(".so-login-message").inner_text() == "Wrong user name or password."
+    assert page.locator(".so-login-username").input_value() == "zhao.min"
+    assert page.locator(".so-login-password").input_value() == ""
+    screenshot(page, "signin-wrong-password")
+    for _ in range(accounts.LOCK_AFTER - 1):
+        assert server.sign_in("zhao.min", "guess again")[0] == 401
+    with db.read() as conn:
+        failed = conn.execute(sa.select(staff_users.c.failed_logins, staff_users.c.locked_until)
+                              .where(staff_users.c.username == "zhao.min")).one()
+    assert failed.failed_logins == accounts.LOCK_AFTER and failed.locked_until is not None
+    status, cookie, body = server.sign_in("zhao.min")  # the right password, but locked
+    assert status == 401 and "salesops-session" not in cookie
+    assert "Too many wrong passwords for zhao.min" in body
+    page.fill(".so-login-password", PASSWORDS["zhao.min"])
+    page.click(".so-login-submit")
+    page.locator(".so-login-message", has_text="Too many").wait_for(state="visible")
+    screenshot(page, "signin-locked")
+    page.close()
+
+
+def test_staff_cannot_cancel_an_order_from_a_page(context, server, db):
+    shop = customers.create_customer(db, {"name": "张伟", "mobile": "13800138001"})
+    db_channel(db)
+    order = orders.create_order(db, shop["id"], [{"sku": "T-1", "quantity": 1}],
+                                channel="wechat_moments", status="paid")
+    call = f"data.change_status({order['id']}, 'cancelled', 1, reason='changed mind')"
+    action_page(server.apps_dir, "_cancel.ipynb", call)
+    page = sign_in_page(context, server, "wang.fang", page_name="_cancel.ipynb")
+    goto(page, page.url, ".t-go")
+    page.click(".t-go")
+    refused = page.locator(".t-msg .refused")
+    refused.wait_for(state="visible")
+    assert "wang.fang (staff) may not cancel, refund or delete orders" in refused.inner_text()
+    screenshot(page, "signin-staff-cancel-refused")
+    assert orders.get_order(db, order["id"])["status"] == "paid"
+    close_page(page)
+
+
+def db_channel(db):
+    """A channel and a product for orders (once)."""
+    from salesops.schema import channels, now_utc, products
+
+    with db.write() as conn:
+        if conn.execute(sa.select(channels.c.id)).first() is None:
+            conn.execute(sa.insert(channels).values(code="wechat_moments", name="朋友圈",
+                                                    name_en="WeChat Moments"))
+            conn.execute(sa.insert(products).values(sku="T-1", name="茶", price=10,
+                                                    created_at=now_utc()))
+
+
+def test_two_people_edit_two_customers_and_the_audit_log_names_each(browser, server, db):
+    made = {name: customers.create_customer(db, {"name": f"客户{i}"})
+            for i, name in enumerate(("wang.fang", "li.lei"))}
+    pages = []
+    for name, customer in made.items():
+        action_page(server.apps_dir, f"_edit_{customer['id']}.ipynb",
+                    f"data.update_customer({customer['id']}, {{'region': 'by {name}'}}, 1)")
+        page = sign_in_page(browser.new_context(), server, name,
+                            page_name=f"_edit_{customer['id']}.ipynb")
+        goto(page, page.url, ".t-go")
+        pages.append(page)
+    for page in pages:
+        page.click(".t-go")
+    for page in pages:
+        page.locator(".t-msg .ok").wait_for(state="visible")
+    with db.read() as conn:
+        rows = conn.execute(sa.select(audit_log.c.row_id, audit_log.c.actor)
+                            .where(audit_log.c.table_name == "customers",
+                                   audit_log.c.action == "update")).all()
+    assert {(r.row_id, r.actor) for r in rows} >= {(c["id"], n) for n, c in made.items()}
+    for name, customer in made.items():
+        assert customers.get_customer(db, customer["id"])["updated_by"] == name
+    for page in pages:
+        close_page(page)
+        page.context.close()
+
+
+def test_a_disabled_account_is_refused_at_once_even_on_an_open_page(browser, server, db):
+    customer = customers.create_customer(db, {"name": "王芳的客户"})
+    action_page(server.apps_dir, "_disable.ipynb",
+                f"data.update_customer({customer['id']}, {{'notes': 'edited'}}, 1)")
+    page = sign_in_page(browser.new_context(), server, "liu.yang", page_name="_disable.ipynb")
+    goto(page, page.url, ".t-go")
+    done = subprocess.run([*server._cli("user", "disable", "liu.yang")], capture_output=True,
+                          text=True)
+    assert done.returncode == 0, done.stderr
+    page.click(".t-go")  # the page was open before; its next action is refused
+    refused = page.locator(".t-msg .refused")
+    refused.wait_for(state="visible")
+    assert "disabled" in refused.inner_text()
+    screenshot(page, "signin-disabled-open-page")
+    assert customers.get_customer(db, customer["id"])["notes"] == ""
+    page.reload(wait_until="commit")  # the session is gone too
+    page.locator(".so-login-username").wait_for(state="visible")
+    status, _, body = server.sign_in("liu.yang")
+    assert status == 401 and "is disabled" in body
+    close_page(page)
+    page.context.close()
+
+
+def test_nobody_can_use_another_persons_kernel(browser, server):
+    manager_page = sign_in_page(browser.new_context(), server, "li.lei")
+    goto(manager_page, manager_page.url, "#who")
+    kernel = page_kernel_id(manager_page)
+    staff = server.sign_in("wang.fang")[1]
+    manager = server.sign_in("li.lei")[1]
+    assert server.get(f"/api/kernels/{kernel}", {"Cookie": staff})[0] == 403
+    assert server.get(f"/api/kernels/{kernel}", {"Cookie": manager})[0] == 200
+    assert kernel not in json.loads(server.get("/api/kernels", {"Cookie": staff})[2])
+    assert websocket_status(server, kernel, staff) == 403
+    assert websocket_status(server, kernel, manager) == 101
+    close_page(manager_page)
+    manager_page.context.close()
+
+
+def websocket_status(server, kernel: str, cookie: str) -> int:
+    """The HTTP status of a websocket handshake to a kernel with `cookie` (101: connected)."""
+    import socket
+
+    request = (f"GET /api/kernels/{kernel}/channels HTTP/1.1\r\n"
+               f"Host: 127.0.0.1:{server.port}\r\nUpgrade: websocket\r\n"
+               "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+               f"Sec-WebSocket-Version: 13\r\nCookie: {cookie}\r\n\r\n")
+    with socket.create_connection(("127.0.0.1", server.port), timeout=30) as sock:
+        sock.sendall(request.encode())
+        status_line = sock.makefile("rb").readline().decode()
+    return int(status_line.split()[1])
+
+
+def test_passwords_and_hashes_never_reach_the_log_or_pages(server, db):
+    log = server.log()
+    for password in PASSWORDS.values():
+        assert password not in log
+    with db.read() as conn:
+        hashes = conn.execute(sa.select(staff_users.c.password_hash)).scalars().all()
+        audit = " ".join(str(v) for r in conn.execute(sa.select(audit_log)) for v in r)
+    for stored in hashes:
+        assert stored[:20] not in log and stored not in audit
+    assert "$argon2" not in log and "$argon2" not in audit
+    assert "sign-in refused for 'zhao.min'" in log  # failures are logged, by name only
+    listing = subprocess.run(server._cli("user", "list"), capture_output=True, text=True)
+    assert "$argon2" not in listing.stdout
+
+
+def test_sign_out_ends_the_session(server):
+    _, cookie, _ = server.sign_in("li.lei")
+    assert server.get("/api/kernels", {"Cookie": cookie})[0] == 200
+    assert server.get("/logout", {"Cookie": cookie})[0] == 200
+    assert server.get("/api/kernels", {"Cookie": cookie})[0] == 403  # the row is gone
+
+
+# -- trusted proxy header --------------------------------------------------------------------
+
+
+def test_trusted_header_refuses_to_start_unless_on_loopback(tmp_path):
+    cli = LiveServer(tmp_path, tmp_path)._cli
+    subprocess.run(cli("init"), check=True, capture_output=True)
+    done = subprocess.run([*cli("serve"), "--trusted-header",
+                           "X-Forwarded-User", "--host", "0.0.0.0", "--port", "1"],
+                          capture_output=True, text=True, timeout=120,
+                          env={**os.environ, "SALESOPS_LANG": "en"})
+    assert done.returncode == 1
+    assert "only allowed while listening on 127.0.0.1" in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+def test_trusted_header_is_believed_only_from_loopback(tmp_path):
+    import asyncio
+    from concurrent.futures import ThreadPoolExecutor
+    from types import SimpleNamespace
+
+    from salesops import migrate
+    from salesops.signin import TrustedHeaderIdentityProvider, is_loopback
+
+    assert is_loopback("127.0.0.1") and is_loopback("::1") and is_loopback("localhost")
+    assert not is_loopback("0.0.0.0") and not is_loopback("10.0.0.5")
+    url = f"sqlite:///{tmp_path / 'h.db'}"
+    handle = Database(url)
+    migrate.upgrade(handle)
+    accounts.add_user(handle, "boss", "admin", None)
+    handle.dispose()
+    provider = TrustedHeaderIdentityProvider(header="X-Forwarded-User", db_url=url)
+
+    def user_from(remote_ip):
+        request = SimpleNamespace(remote_ip=remote_ip, headers={"X-Forwarded-User": "boss"})
+        with ThreadPoolExecutor(1) as pool:  # a thread of its own: Playwright's loop runs here
+            user = pool.submit(asyncio.run, provider.get_user(SimpleNamespace(request=request)))
+            return user.result()
+
+    assert user_from("127.0.0.1").username == "boss"
+    assert user_from("10.0.0.5") is None  # the header from anywhere else is ignored
+
+
+@pytest.fixture(scope="module")
+def proxied(tmp_path_factory):
+    """A server in trusted-header mode (as behind nginx or JupyterHub) with two accounts."""
+    root = tmp_path_factory.mktemp("proxied")
+    apps = apps_copy(root)
+    write_page(apps, "_whoami.ipynb", WHOAMI)
+    live = AccountsServer(root, apps, voila_args=["--trusted-header", "X-Forwarded-User"])
+    live.start(users={"li.lei": "manager", "wang.fang": "staff"})
+    subprocess.run(live._cli("user", "disable", "wang.fang"), check=True, capture_output=True)
+    yield live
+    live.stop()
+
+
+def test_trusted_header_names_the_person_on_loopback(browser, proxied):
+    context = browser.new_context(extra_http_headers={"X-Forwarded-User": "li.lei"})
+    page = goto(context.new_page(), proxied.url("_whoami.ipynb", token=False), "#who")
+    assert page.locator("#who").inner_text() == "li.lei"
+    screenshot(page, "signin-trusted-header")
+    close_page(page)
+    context.close()
+
+
+@pytest.mark.parametrize("headers", [{}, {"X-Forwarded-User": "stranger"},
+                                     {"X-Forwarded-User": "wang.fang"},  # disabled
+                                     {"X-Other-User": "li.lei"}])
+def test_trusted_header_without_an_enabled_account_is_refused(proxied, headers):
+    status, location, _ = proxied.get("/voila/render/_whoami.ipynb", headers)
+    assert status == 302 and "/login" in location["Location"]
+    status, _, body = proxied.get("/login", headers)
+    assert status == 403 and "proxy" in body and "<input" not in body  # no password form
