@@ -17,14 +17,14 @@ None of these are in salesops/schema.py (they exist on one database only);
 downgrade drops them and leaves the pg_trgm extension, which other objects may use.
 
 Revision ID: 0004_search
-Revises: 0002_import
+Revises: 0003_import
 Create Date: 2026-11-25 11:00:00
 """
 
 from alembic import op
 
 revision = "0004_search"
-down_revision = "0002_import"
+down_revision = "0003_import"
 branch_labels = None
 depends_on = None
 

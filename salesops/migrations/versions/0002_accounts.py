@@ -1,6 +1,6 @@
 """staff accounts: sign-in bookkeeping on staff_users and the staff_sessions table
 
-Revision ID: 0003_accounts
+Revision ID: 0002_accounts
 Revises: 0001
 Create Date: 2026-11-25 11:00:00
 
@@ -13,7 +13,7 @@ from alembic import op
 import sqlalchemy as sa
 
 
-revision = "0003_accounts"
+revision = "0002_accounts"
 down_revision = "0001"
 branch_labels = None
 depends_on = None

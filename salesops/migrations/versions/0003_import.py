@@ -5,8 +5,8 @@ be undone (`customer_merges`), and the merged-away customer's code, mobile and W
 kept as secondary identifiers of the customer they were merged into, so later imports
 still match them (`customer_identifiers`).
 
-Revision ID: 0002_import
-Revises: 0003_accounts
+Revision ID: 0003_import
+Revises: 0002_accounts
 Create Date: 2026-11-25 10:47:36.371827
 """
 
@@ -14,8 +14,8 @@ from alembic import op
 import sqlalchemy as sa
 
 
-revision = '0002_import'
-down_revision = '0003_accounts'
+revision = '0003_import'
+down_revision = '0002_accounts'
 branch_labels = None
 depends_on = None
 
