@@ -189,6 +189,30 @@ class PageData:
         self.actor.require("weekly.view")
         return workbook_bytes(figures)
 
+    def audit_changes(self, **filters):
+        """A page of the audit log, newest first, filtered by table/row_id, person and
+        first_day/last_day, `after` the previous page (salesops.audit.changes); managers
+        and admins only (audit.view)."""
+        from .audit import changes
+
+        return changes(self.db, self.actor, **filters)
+
+    def audit_people(self) -> list[str]:
+        """Everyone the audit log names (audit.view)."""
+        from .audit import people
+
+        return people(self.db, self.actor)
+
+    def customer_history(self, customer_id: int, after=None):
+        """A page of the changes to a customer, its orders and follow-ups (audit.view)."""
+        from .audit import customer_history
+
+        return customer_history(self.db, self.actor, customer_id, after=after)
+
+    def order_history(self, order_id: int, after=None):
+        """A page of the changes to one order (audit.view)."""
+        return self.audit_changes(table="orders", row_id=order_id, after=after)
+
     # -- writing (each in one transaction with its audit rows, by the service) ----------
 
     def create_customer(self, data: Mapping) -> dict:

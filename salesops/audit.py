@@ -1,14 +1,20 @@
 """The audit log: one row per create, update, delete or status change, in the same
-transaction as the change itself, so a change is never without its record."""
+transaction as the change itself, so a change is never without its record; and reading
+it back for the audit viewer (by record, person and day, newest first, in keyset pages),
+which only managers and admins may do."""
 
 from __future__ import annotations
 
 import json
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 
 import sqlalchemy as sa
 
+from . import config, messages
+from .actors import Actor
+from .errors import ValidationError
 from .schema import audit_log, now_utc
 
 
@@ -72,3 +78,164 @@ def history(conn, table: str, row_id: int) -> list[dict]:
         }
         for r in rows
     ]
+
+
+# -- reading: the audit viewer (managers and admins: audit.view) ------------------------------
+
+PAGE_SIZE = 50
+MAX_PAGE = 500
+# The tables whose rows the log records, as the viewer offers them.
+RECORD_KINDS = (
+    "customers",
+    "orders",
+    "followups",
+    "channels",
+    "products",
+    "imports",
+    "customer_merges",
+    "staff_users",
+)
+FIELD_TEXT = 120  # longer values are cut in the readable form (the row keeps them whole)
+_PAST = datetime(1900, 1, 1, tzinfo=UTC)
+_FUTURE = datetime(9999, 1, 1, tzinfo=UTC)
+
+messages.add(
+    {
+        "en": {
+            "audit.error.days": "{field}: the first day {value} is after the last day {last}",
+            "audit.error.record": "{field}: choose the kind of record to look up record {value} in",
+            "audit.error.row_id": "{field}: {value!r} is not a record number (a whole number >= 1)",
+        },
+        "zh_CN": {
+            "audit.error.days": "{field}：开始日期 {value} 晚于结束日期 {last}",
+            "audit.error.record": "{field}：请先选择记录类型，再查记录 {value}",
+            "audit.error.row_id": "{field}：{value!r} 不是记录编号（应为不小于 1 的整数）",
+        },
+    }
+)
+
+
+@dataclass(frozen=True)
+class ChangePage:
+    """One page of audit rows, newest first; `after` fetches the next page (None: no more)."""
+
+    rows: list[dict]
+    after: tuple[datetime, int] | None = None
+
+
+def _show(value) -> str:
+    """One stored value as people read it: — for nothing, long text cut short."""
+    if value is None or value == "":
+        return "—"
+    text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+    return text if len(text) <= FIELD_TEXT else text[: FIELD_TEXT - 1] + "…"
+
+
+def change_lines(old: dict | None, new: dict | None) -> list[str]:
+    """`field: old → new` for each field a row changed (`field: value` for a new record)."""
+    old, new = old or {}, new or {}
+    lines = []
+    for key in sorted(set(old) | set(new)):
+        if not old:
+            lines.append(f"{key}: {_show(new.get(key))}")
+        else:
+            lines.append(f"{key}: {_show(old.get(key))} → {_show(new.get(key))}")
+    return lines
+
+
+def _decoded(row: dict) -> dict:
+    """An audit row with its values decoded and its readable `changes` lines."""
+    old = json.loads(row["old_values"] or "null")
+    new = json.loads(row["new_values"] or "null")
+    return {**row, "old_values": old, "new_values": new, "changes": change_lines(old, new)}
+
+
+def _page(db, name: str, limit: int, after, **params) -> ChangePage:
+    """Rows of query `name` after cursor `after`, one more than `limit` to see if more follow."""
+    from .queries import fetch_all
+
+    limit = max(1, min(int(limit), MAX_PAGE))
+    before_at, before_id = after or (_FUTURE, 0)
+    rows = fetch_all(db, name, before_at=before_at, before_id=before_id, limit=limit + 1, **params)
+    more = len(rows) > limit
+    rows = [_decoded(r) for r in rows[:limit]]
+    return ChangePage(rows, (rows[-1]["at"], rows[-1]["id"]) if more else None)
+
+
+def _day_bounds(first_day: date | None, last_day: date | None) -> tuple[datetime, datetime]:
+    """UTC [start, end) of the business days first_day..last_day (open ends when None)."""
+    if first_day and last_day and first_day > last_day:
+        raise ValidationError.one("audit.error.days", "days", first_day, last=last_day)
+    zone = config.business_zone()
+    start = datetime.combine(first_day, time.min, zone).astimezone(UTC) if first_day else _PAST
+    end = (
+        datetime.combine(last_day + timedelta(days=1), time.min, zone).astimezone(UTC)
+        if last_day
+        else _FUTURE
+    )
+    return start, end
+
+
+def _record_filter(table: str | None, row_id) -> tuple[str | None, int | None]:
+    """The (table, id) filter checked: a known kind, an id only with its kind."""
+    table = table or None
+    if table is not None and table not in RECORD_KINDS:
+        raise ValidationError.one("error.choice", "kind", table, accepted=", ".join(RECORD_KINDS))
+    if row_id in (None, ""):
+        return table, None
+    text = str(row_id).strip()
+    if not text.isdigit() or int(text) < 1:
+        raise ValidationError.one("audit.error.row_id", "record", row_id)
+    if table is None:
+        raise ValidationError.one("audit.error.record", "record", int(text))
+    return table, int(text)
+
+
+def changes(
+    db,
+    actor: Actor,
+    *,
+    table: str | None = None,
+    row_id: int | str | None = None,
+    person: str | None = None,
+    first_day: date | None = None,
+    last_day: date | None = None,
+    after: tuple[datetime, int] | None = None,
+    limit: int = PAGE_SIZE,
+) -> ChangePage:
+    """Audit rows newest first, by record (`table` and `row_id`), by `person`, and by
+    business day (`first_day`..`last_day` in the business zone); managers and admins only.
+
+    Each row has `at` (aware UTC), actor, table_name, row_id, action, `record` (the record
+    as people know it), old_values / new_values (dicts) and `changes` (readable lines).
+    """
+    actor.require("audit.view")
+    table, row_id = _record_filter(table, row_id)
+    since, until = _day_bounds(first_day, last_day)
+    person = (person or "").strip() or None
+    return _page(
+        db,
+        "audit_changes",
+        limit,
+        after,
+        table_name=table,
+        row_id=row_id,
+        actor=person,
+        since=since,
+        until=until,
+    )
+
+
+def customer_history(db, actor: Actor, customer_id: int, after=None, limit=PAGE_SIZE):
+    """The changes to one customer, its orders and its follow-ups, newest first (a
+    ChangePage, as `changes` gives); managers and admins only."""
+    actor.require("audit.view")
+    return _page(db, "customer_history", limit, after, customer_id=int(customer_id))
+
+
+def people(db, actor: Actor) -> list[str]:
+    """Everyone the audit log names, alphabetically (for the viewer's person filter)."""
+    from .queries import fetch_all
+
+    actor.require("audit.view")
+    return [r["actor"] for r in fetch_all(db, "audit_actors")]

@@ -40,6 +40,12 @@ SAMPLES = {
     "staff": "wang.fang",
     "prev_start": LAST_WEEK[0] - timedelta(days=7),
     "weeks": weeks_param([week_of(DEFAULT_ANCHOR)]),
+    "table_name": "customers",
+    "row_id": 1,
+    "actor": "wang.fang",
+    "since": LAST_WEEK[0],
+    "before_at": LAST_WEEK[1],
+    "before_id": 10**9,
 }
 
 

@@ -1,0 +1,89 @@
+-- name: audit_changes
+-- Changes in the audit log, newest first: of table :table_name and record :row_id (any
+-- when null), by :actor (anyone when null), at or after :since and before :until; the
+-- page after the row at (:before_at, :before_id), at most :limit rows. Each with the
+-- record as people know it (customer code and name, order number, user name).
+-- utc: at
+select a.id,
+       a.at,
+       a.actor,
+       a.table_name,
+       a.row_id,
+       a.action,
+       a.old_values,
+       a.new_values,
+       coalesce(c.code || ' ' || c.name,
+                o.order_no,
+                fc.code || ' ' || fc.name,
+                u.username) as record
+  from audit_log as a
+  left join customers as c
+    on a.table_name = 'customers'
+   and c.id = a.row_id
+  left join orders as o
+    on a.table_name = 'orders'
+   and o.id = a.row_id
+  left join followups as f
+    on a.table_name = 'followups'
+   and f.id = a.row_id
+  left join customers as fc
+    on fc.id = f.customer_id
+  left join staff_users as u
+    on a.table_name = 'staff_users'
+   and u.id = a.row_id
+ where (cast(:table_name as varchar(64)) is null or a.table_name = :table_name)
+   and (cast(:row_id as integer) is null or a.row_id = :row_id)
+   and (cast(:actor as varchar(64)) is null or a.actor = :actor)
+   and a.at >= :since
+   and a.at < :until
+   and (a.at < :before_at or (a.at = :before_at and a.id < :before_id))
+ order by a.at desc,
+          a.id desc
+ limit :limit;
+
+-- name: customer_history
+-- The changes to customer :customer_id, to its orders and to its follow-ups, newest
+-- first; the page after the row at (:before_at, :before_id), at most :limit rows.
+-- utc: at
+select a.id,
+       a.at,
+       a.actor,
+       a.table_name,
+       a.row_id,
+       a.action,
+       a.old_values,
+       a.new_values,
+       coalesce(c.code || ' ' || c.name,
+                o.order_no,
+                fc.code || ' ' || fc.name) as record
+  from audit_log as a
+  left join customers as c
+    on a.table_name = 'customers'
+   and c.id = a.row_id
+  left join orders as o
+    on a.table_name = 'orders'
+   and o.id = a.row_id
+  left join followups as f
+    on a.table_name = 'followups'
+   and f.id = a.row_id
+  left join customers as fc
+    on fc.id = f.customer_id
+ where ((a.table_name = 'customers' and a.row_id = :customer_id)
+        or (a.table_name = 'orders'
+            and a.row_id in (select oo.id
+                               from orders as oo
+                              where oo.customer_id = :customer_id))
+        or (a.table_name = 'followups'
+            and a.row_id in (select ff.id
+                               from followups as ff
+                              where ff.customer_id = :customer_id)))
+   and (a.at < :before_at or (a.at = :before_at and a.id < :before_id))
+ order by a.at desc,
+          a.id desc
+ limit :limit;
+
+-- name: audit_actors
+-- Everyone the audit log names, alphabetically: the people a change may be looked up by.
+select distinct a.actor
+  from audit_log as a
+ order by a.actor;
