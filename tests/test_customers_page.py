@@ -136,10 +136,15 @@ def test_two_people_editing_one_customer_the_second_sees_the_conflict(browser, l
         context.close()
 
 
-def test_the_landing_page_shows_todays_numbers_and_opens_customers_as_a_tab(open_page):
+def test_the_landing_page_shows_todays_numbers_and_opens_the_apps_as_tabs(open_page):
     page = open_page("index.ipynb", ".so-landing-orders")
     assert "¥" in page.locator(".so-landing-revenue").inner_text()
     screenshot(page, "index")
     page.locator(".so-landing-tabs .lm-TabBar-tab", has_text="客户").click()
     page.locator(SEARCH).wait_for(state="visible")
     screenshot(page, "index-customers-tab")
+    page.locator(".so-landing-tabs .lm-TabBar-tab", has_text="订单").click()
+    page.locator(".so-order-save").wait_for(state="visible")
+    page.locator(".so-landing-tabs .lm-TabBar-tab", has_text="跟进").click()
+    page.locator(".so-followup-save").wait_for(state="visible")
+    assert "Traceback" not in page.content()
