@@ -6,7 +6,9 @@ it), unless BENCH_PG_URL names a server to use instead (a URL ending in a databa
 the benchmarks may replace, e.g. postgresql+psycopg://me@localhost/postgres).
 
 A database is reused while its marker file matches the size, the seed and a digest of the
-code that shapes the data (generator, schema, migrations); otherwise it is rebuilt. The
+generator's code; otherwise it is rebuilt. Schema changes do not force a rebuild: a reused
+database is brought to the head migration (`migrate.upgrade`), as a real one would be, so a
+new index costs one migration run, not a 1M-customer rebuild. The
 benchmark cluster runs with fsync on and synchronous_commit off: a crash loses at most the
 last moments of commits, never consistency, which is what SQLite in WAL mode with
 synchronous=NORMAL (salesops.db) promises too, so the two are compared like for like.
@@ -31,13 +33,11 @@ ROOT = Path(__file__).resolve().parent
 CACHE = ROOT / "cache"
 ORDERS_PER_CUSTOMER = 3  # the issue's 1M customers / 3M orders
 SEED = 20151122
-SHAPING = [
+SHAPING = [  # the code that decides which rows a generated database holds
     "salesops/demo.py",
     "salesops/demo_orders.py",
     "salesops/demo_vocab.py",
     "salesops/bulk.py",
-    "salesops/schema.py",
-    "salesops/migrations/versions",
 ]
 
 
@@ -79,8 +79,14 @@ class BenchPostgres(TempPostgres):
         self.root, self.datadir, self.port = root, root / "data", _free_port()
 
     def start(self) -> BenchPostgres:
-        """initdb on first use, then start with benchmark settings."""
+        """initdb on first use, then start with benchmark settings; if another process of
+        ours already runs this cluster, use it (and leave stopping it to that process)."""
+        self.owned = False
         self.root.mkdir(parents=True, exist_ok=True)
+        running = self._running_port()
+        if running:
+            self.port = running
+            return self
         if self._as_root:
             shutil.chown(self.root, "postgres", "postgres")
         if not (self.datadir / "PG_VERSION").exists():
@@ -112,10 +118,30 @@ class BenchPostgres(TempPostgres):
             "-w",
             "start",
         )
+        self.owned = True
         return self
 
+    def _running_port(self) -> int | None:
+        """The port of this cluster's server if it is up and answering, else None."""
+        pidfile = self.datadir / "postmaster.pid"
+        try:
+            lines = pidfile.read_text().splitlines()
+            pid, port = int(lines[0]), int(lines[3])
+            os.kill(pid, 0)
+        except (OSError, ValueError, IndexError):
+            return None
+        try:
+            import psycopg
+
+            psycopg.connect(self._dsn("postgres", port), connect_timeout=5).close()
+        except Exception:
+            return None
+        return port
+
     def stop(self) -> None:
-        """Stop the server, keeping its data for the next run."""
+        """Stop the server if this process started it, keeping its data for the next run."""
+        if not getattr(self, "owned", False):
+            return
         try:
             self._run(str(self.bindir / "pg_ctl"), "-D", str(self.datadir), "-m", "fast", "stop")
         except subprocess.CalledProcessError:
@@ -130,8 +156,8 @@ class BenchPostgres(TempPostgres):
                 conn.execute("select 1 from pg_database where datname = %s", (dbname,)).fetchone()
             )
 
-    def _dsn(self, dbname: str) -> str:
-        return f"host=127.0.0.1 port={self.port} user=postgres dbname={dbname}"
+    def _dsn(self, dbname: str, port: int | None = None) -> str:
+        return f"host=127.0.0.1 port={port or self.port} user=postgres dbname={dbname}"
 
 
 class Server:
@@ -193,6 +219,7 @@ def database(backend: str, n: int, server: Server | None, log=print) -> str:
     fresh = marker.exists() and json.loads(marker.read_text()).get("want") == wanted
     if fresh and (backend == "sqlite" and path.exists() or backend != "sqlite"):
         if backend == "sqlite" or _pg_exists(server, name):
+            _upgrade(url, log)
             return url
     log(f"building {backend} database with {label(n)} customers ...")
     if backend == "sqlite":
@@ -203,6 +230,18 @@ def database(backend: str, n: int, server: Server | None, log=print) -> str:
     stats = build(url, n)
     marker.write_text(json.dumps({"want": wanted, "built": stats}, indent=1))
     return url
+
+
+def _upgrade(url: str, log=print) -> None:
+    """Bring a reused database to the head migration (and refresh statistics if it moved)."""
+    db = Database(url)
+    try:
+        if migrate.current_revision(db) != migrate.head_revision(db):
+            log(f"migrating {url.rsplit('/', 1)[-1]} to the head revision ...")
+            migrate.upgrade(db)
+            analyse(db)
+    finally:
+        db.dispose()
 
 
 def _pg_exists(server: Server, name: str) -> bool:
@@ -243,3 +282,29 @@ def built_stats(backend: str, n: int) -> dict:
     """What the marker recorded when the database was built (seconds, counts)."""
     marker = _marker(backend, n)
     return json.loads(marker.read_text()).get("built", {}) if marker.exists() else {}
+
+
+def main(argv=None) -> None:
+    """Build (or check) the cached databases: `python -m bench.dbs 10k 100k 1M`."""
+    import argparse
+
+    p = argparse.ArgumentParser(description="Build the cached benchmark databases.")
+    p.add_argument("sizes", nargs="*", default=["10k", "100k", "1M"])
+    p.add_argument("--backends", default="sqlite,postgresql")
+    args = p.parse_args(argv)
+    sizes = [parse_size(s) for s in args.sizes]
+    backends = args.backends.split(",")
+    with Server() as server:
+        for backend in backends:
+            for n in sizes:
+                started = time.perf_counter()
+                url = database(backend, n, server)
+                print(
+                    f"{backend} {label(n)}: {url.split('@')[-1]} ready "
+                    f"({time.perf_counter() - started:.0f} s; built: {built_stats(backend, n)})",
+                    flush=True,
+                )
+
+
+if __name__ == "__main__":
+    main()

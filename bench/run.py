@@ -1,0 +1,575 @@
+"""The benchmark suite in one command (`make bench`): every figure of issue 7, appended to
+BENCHMARKS.md as a dated section.
+
+    python -m bench.run                               # everything, 10k, 100k and 1M customers
+    python -m bench.run --sizes 10k,100k              # quicker
+    python -m bench.run --only search,360 --sizes 10k --no-record   # print, do not append
+
+Benchmarks (names for --only):
+
+  search       1. customer search (name prefix, mobile fragment, WeChat ID) vs the bare
+                  indexed query, per size, SQLite and PostgreSQL (bench/search_bench.py)
+  360          2. customer 360 view's data vs its bare SQL, per size (bench/c360_bench.py)
+  weekly       3. weekly sheet export vs the bare SQL of its plan and the naive pandas way,
+                  per size, SQLite and PostgreSQL (bench/weekly_bench.py)
+  import       4. orders import of --import-lines lines vs a bare bulk insert
+                  (bench/import_bench.py)
+  concurrency  5. concurrent staff: `bench.concurrency.main(argv)`
+  pages        6. Voila page time-to-usable: `bench.pages.main(argv)`
+  generator    the demo generator: build time of each cached database, and one timed
+               `salesops demo` run at the largest size (seconds, peak RSS)
+
+The databases are the cached ones of bench/dbs.py (built on first use, reused after). For
+benchmarks 5 and 6 the contract is `main(argv) -> str | None`: what `main` returns (Markdown)
+or else what it prints goes into the section; `--concurrency-args` / `--pages-args` pass
+argv through. A benchmark that fails is reported as FAILED in the section (with its error)
+and makes the run exit non-zero; nothing is skipped silently.
+
+Every figure is a ratio against a floor measured in the same run, and the absolute time.
+Recorded runs go under `flock /tmp/salesops-bench.lock` on the shared machine; the section
+records the load average before and after each benchmark.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import io
+import json
+import os
+import platform
+import shlex
+import sqlite3
+import subprocess
+import sys
+import time
+import traceback
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+from . import dbs
+
+ROOT = Path(__file__).resolve().parent.parent
+BENCHMARKS_MD = ROOT / "BENCHMARKS.md"
+OUT = ROOT / "bench" / "out"
+NAMES = ["search", "360", "weekly", "import", "concurrency", "pages", "generator"]
+BACKENDS = ["sqlite", "postgresql"]
+BACKEND_TITLE = {"sqlite": "SQLite", "postgresql": "PostgreSQL"}
+
+
+@dataclass
+class Figure:
+    """One table of the report: a title, column heads, rows of cells, notes under it."""
+
+    title: str
+    columns: list[str]
+    rows: list[list] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    def markdown(self) -> str:
+        """The table as Markdown (a bold title line, the table, then the notes)."""
+        out = [f"**{self.title}**", ""]
+        out.append("| " + " | ".join(self.columns) + " |")
+        out.append("|" + "---|" * len(self.columns))
+        out += ["| " + " | ".join(_cell(c) for c in row) + " |" for row in self.rows]
+        if self.notes:
+            out.append("")
+            out += [f"- {n}" for n in self.notes]
+        return "\n".join(out)
+
+
+def _cell(value) -> str:
+    if isinstance(value, float):
+        return f"{value:.2f}" if abs(value) < 100 else f"{value:,.0f}"
+    if isinstance(value, int) and not isinstance(value, bool):
+        return f"{value:,}"
+    return str(value)
+
+
+@dataclass
+class Result:
+    """What one benchmark produced: figures, free Markdown, or the error it failed with."""
+
+    name: str
+    title: str
+    figures: list[Figure] = field(default_factory=list)
+    text: str = ""
+    error: str = ""
+    seconds: float = 0.0
+    load: tuple[float, float] = (0.0, 0.0)
+    raw: object = None
+
+    def markdown(self) -> str:
+        """The benchmark's subsection."""
+        head = (
+            f"### {self.title}\n\n_{self.seconds:.0f} s; load average {self.load[0]:.1f} "
+            f"before, {self.load[1]:.1f} after_"
+        )
+        parts = [head, *(f.markdown() for f in self.figures)]
+        if self.text:
+            parts.append(self.text.strip())
+        if self.error:
+            parts.append(f"**FAILED**: `{self.error}`")
+        return "\n\n".join(parts)
+
+
+class Context:
+    """The sizes and backends of a run, and the cached databases (built on first use)."""
+
+    def __init__(self, sizes: list[int], backends: list[str], args, log=print):
+        self.sizes, self.backends, self.args, self.log = sizes, backends, args, log
+        self.server: dbs.Server | None = None
+        self.raw: object = None  # what the running benchmark measured, for bench/out/*.json
+
+    def url(self, backend: str, n: int) -> str:
+        """The cached database of `n` customers on `backend` (built if missing or stale)."""
+        if backend == "postgresql" and self.server is None:
+            self.server = dbs.Server().__enter__()
+        return dbs.database(backend, n, self.server, log=self.log)
+
+    def close(self) -> None:
+        if self.server is not None:
+            self.server.__exit__(None, None, None)
+            self.server = None
+
+
+# -- the benchmarks ----------------------------------------------------------------------------
+
+
+def _ratio(app: float, floor: float) -> float:
+    return app / floor if floor else float("nan")
+
+
+def _ok(cond: bool) -> str:
+    return "yes" if cond else "**NO**"
+
+
+def bench_search(ctx: Context) -> list[Figure]:
+    """Benchmark 1: one table per backend and kind of input, a row per size."""
+    from . import search_bench
+
+    figures, raw = {}, []
+    for backend in ctx.backends:
+        first = {}
+        for n in ctx.sizes:
+            url = ctx.url(backend, n)
+            for r in search_bench.run(url, samples=ctx.args.samples):
+                raw.append({"backend": backend, "size": n, **r})
+                key = (backend, r["kind"])
+                fig = figures.setdefault(
+                    key,
+                    Figure(
+                        f"Search by {r['kind']}, {BACKEND_TITLE[backend]} "
+                        f"({ctx.args.samples} searches per size; ms)",
+                        [
+                            "customers",
+                            "app p50",
+                            "app p95",
+                            "floor p50",
+                            "floor p95",
+                            "ratio p50",
+                            "ratio p95",
+                            "p95 vs smallest",
+                            "rows",
+                            "goal (<= 1.5x, p95 <= 30 ms)",
+                        ],
+                    ),
+                )
+                a, f = r["app"], r["floor"]
+                first.setdefault(r["kind"], a["p95"])
+                ratio50, ratio95 = _ratio(a["p50"], f["p50"]), _ratio(a["p95"], f["p95"])
+                fig.rows.append(
+                    [
+                        dbs.label(n),
+                        a["p50"],
+                        a["p95"],
+                        f["p50"],
+                        f["p95"],
+                        ratio50,
+                        ratio95,
+                        f"{a['p95'] / first[r['kind']]:.1f}x",
+                        f"{r['rows']:.1f}",
+                        _ok(ratio50 <= 1.5 and a["p95"] <= 30),
+                    ]
+                )
+    ctx.raw = raw
+    return list(figures.values())
+
+
+def bench_360(ctx: Context) -> list[Figure]:
+    """Benchmark 2: one table per backend, a row per size."""
+    from . import c360_bench
+
+    figures, raw = [], []
+    for backend in ctx.backends:
+        fig = Figure(
+            f"Customer 360 view, {BACKEND_TITLE[backend]} ({ctx.args.samples} customers per "
+            "size; ms)",
+            [
+                "customers",
+                "app p50",
+                "app p95",
+                "floor p50",
+                "floor p95",
+                "ratio p50",
+                "ratio p95",
+                "orders per view",
+                "goal (p95 <= 50 ms)",
+            ],
+        )
+        for n in ctx.sizes:
+            r = c360_bench.run(ctx.url(backend, n), samples=ctx.args.samples)
+            raw.append({"backend": backend, "size": n, **r})
+            a, f = r["app"], r["floor"]
+            fig.rows.append(
+                [
+                    dbs.label(n),
+                    a["p50"],
+                    a["p95"],
+                    f["p50"],
+                    f["p95"],
+                    _ratio(a["p50"], f["p50"]),
+                    _ratio(a["p95"], f["p95"]),
+                    f"{r['rows']:.1f}",
+                    _ok(a["p95"] <= 50),
+                ]
+            )
+        figures.append(fig)
+    ctx.raw = raw
+    return figures
+
+
+def bench_weekly(ctx: Context) -> list[Figure]:
+    """Benchmark 3: one table per backend, a row per size (12-week workbook, seconds)."""
+    from . import weekly_bench
+
+    figures, raw = [], []
+    for backend in ctx.backends:
+        fig = Figure(
+            f"Weekly sheet export (12 weeks), {BACKEND_TITLE[backend]}: median of "
+            f"{ctx.args.weekly_runs} runs, each in a fresh process (seconds)",
+            [
+                "customers",
+                "order lines",
+                "export",
+                "floor",
+                "export / floor",
+                "naive",
+                "naive / export",
+                "export peak RSS MB",
+                "naive peak RSS MB",
+                "goal (<= 2x floor, naive >= 10x, < 500 MB)",
+            ],
+        )
+        for n in ctx.sizes:
+            r = weekly_bench.measure(ctx.url(backend, n), runs=ctx.args.weekly_runs)
+            raw.append({"backend": backend, "size": n, **r})
+            s, m = r["seconds"], r["rss_mb"]
+            fig.rows.append(
+                [
+                    dbs.label(n),
+                    r["order_lines"],
+                    s["export"],
+                    s["floor"],
+                    r["export_vs_floor"],
+                    s["naive"],
+                    r["naive_vs_export"],
+                    round(m["export"]),
+                    round(m["naive"]),
+                    _ok(
+                        r["export_vs_floor"] <= 2
+                        and r["naive_vs_export"] >= 10
+                        and m["export"] < 500
+                    ),
+                ]
+            )
+            if not r["naive_agrees"]:
+                fig.notes.append(f"{dbs.label(n)}: the naive way and the export DISAGREE")
+        figures.append(fig)
+    ctx.raw = raw
+    return figures
+
+
+def bench_import(ctx: Context) -> list[Figure]:
+    """Benchmark 4: a row per backend (import into an empty database; not size-dependent)."""
+    from . import import_bench
+
+    rows = import_bench.run(ctx.args.import_lines, tuple(ctx.backends), rounds=ctx.args.rounds)
+    ctx.raw = rows
+    fig = Figure(
+        f"Orders import of {ctx.args.import_lines:,} lines into an empty database, best of "
+        f"{ctx.args.rounds} alternating rounds (seconds)",
+        ["backend", "orders", "import", "floor", "ratio", "lines/s", "peak RSS MB", "goal (<= 2x)"],
+    )
+    for r in rows:
+        fig.rows.append(
+            [
+                BACKEND_TITLE[r["backend"]],
+                r["orders"],
+                r["import_s"],
+                r["floor_s"],
+                r["ratio"],
+                round(r["lines"] / r["import_s"]),
+                r["peak_mb"],
+                _ok(r["ratio"] <= 2),
+            ]
+        )
+    return [fig]
+
+
+def _call_main(module: str, argv: list[str]) -> str:
+    """Run `<module>.main(argv)`; its Markdown: what it returned, else what it printed."""
+    import importlib
+
+    mod = importlib.import_module(module)
+    buf = io.StringIO()
+    with contextlib.redirect_stdout(buf):
+        returned = mod.main(argv)
+    printed = buf.getvalue()
+    sys.stdout.write(printed)
+    return returned if isinstance(returned, str) else printed
+
+
+def bench_concurrency(ctx: Context) -> str:
+    """Benchmark 5: bench.concurrency's own report."""
+    return _call_main("bench.concurrency", shlex.split(ctx.args.concurrency_args))
+
+
+def bench_pages(ctx: Context) -> str:
+    """Benchmark 6: bench.pages' own report."""
+    return _call_main("bench.pages", shlex.split(ctx.args.pages_args))
+
+
+def bench_generator(ctx: Context) -> list[Figure]:
+    """Generator: build seconds of each cached database, and one timed CLI run."""
+    builds = Figure(
+        "Demo generator: building the cached databases (`demo.generate`, one transaction, "
+        "times from the build; seconds)",
+        ["backend", "customers", "orders", "order lines", "all rows", "seconds", "rows/s"],
+    )
+    for backend in ctx.backends:
+        for n in ctx.sizes:
+            ctx.url(backend, n)
+            stats = dbs.built_stats(backend, n)
+            counts = stats.get("counts", {})
+            rows = sum(counts.values())
+            builds.rows.append(
+                [
+                    BACKEND_TITLE[backend],
+                    dbs.label(n),
+                    counts.get("orders", 0),
+                    counts.get("order_lines", 0),
+                    rows,
+                    stats.get("seconds", float("nan")),
+                    round(rows / stats["seconds"]) if stats.get("seconds") else "",
+                ]
+            )
+    builds.notes.append(
+        "Build times are from when each database was built (the marker in bench/cache), "
+        "which may be an earlier run on a differently loaded machine."
+    )
+    n = max(ctx.sizes)
+    run = generator_run(n, n * dbs.ORDERS_PER_CUSTOMER)
+    ctx.raw = run
+    cli = Figure(
+        f"`salesops demo --customers {n} --orders {n * dbs.ORDERS_PER_CUSTOMER}` into a new "
+        "SQLite file, one process",
+        ["customers", "seconds (whole command)", "rows", "rows/s", "peak RSS MB", "goal"],
+        [
+            [
+                dbs.label(n),
+                run["seconds"],
+                run["rows"],
+                round(run["rows"] / run["seconds"]),
+                round(run["rss_mb"]),
+                "minutes, streamed: " + _ok(run["seconds"] < 30 * 60 and run["rss_mb"] < 1000),
+            ]
+        ],
+        [
+            "No floor: the goal is absolute (minutes for 1M customers / 3M orders, memory "
+            "flat because rows are streamed in chunks of 5,000)."
+        ],
+    )
+    return [builds, cli]
+
+
+def generator_run(customers: int, orders: int) -> dict:
+    """Time `salesops demo` in a child process into a fresh SQLite file: seconds, peak RSS."""
+    import tempfile
+
+    dbs.CACHE.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="demo-run-", dir=dbs.CACHE) as tmp:
+        url = f"sqlite:///{Path(tmp) / 'demo.db'}"
+        cmd = [sys.executable, "-m", "salesops", "--db", url, "demo"]
+        cmd += ["--customers", str(customers), "--orders", str(orders)]
+        started = time.perf_counter()
+        child = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        _, status, usage = os.wait4(child.pid, 0)  # this child's own peak RSS
+        seconds = time.perf_counter() - started
+        child.returncode = os.waitstatus_to_exitcode(status)
+        if child.returncode:
+            raise RuntimeError(f"salesops demo failed: {child.stderr.read().decode()[-2000:]}")
+        child.stderr.close()
+        rss = usage.ru_maxrss / 1024  # KiB on Linux
+        con = sqlite3.connect(Path(tmp) / "demo.db")
+        tables = [r[0] for r in con.execute("select name from sqlite_master where type='table'")]
+        rows = sum(
+            con.execute(f'select count(*) from "{t}"').fetchone()[0]
+            for t in tables
+            if not t.startswith(("sqlite_", "customers_fts"))
+        )
+        con.close()
+    return {"seconds": seconds, "rss_mb": rss, "rows": rows}
+
+
+BENCHES = {
+    "search": ("1. Customer search", bench_search),
+    "360": ("2. Customer 360 view", bench_360),
+    "weekly": ("3. Weekly sheet export", bench_weekly),
+    "import": ("4. Orders import", bench_import),
+    "concurrency": ("5. Concurrent staff", bench_concurrency),
+    "pages": ("6. Voila page time-to-usable", bench_pages),
+    "generator": ("Demo data generator", bench_generator),
+}
+
+
+def run_one(name: str, ctx: Context) -> Result:
+    """Run benchmark `name`, catching its failure into the result."""
+    title, fn = BENCHES[name]
+    res = Result(name, title)
+    before, started = os.getloadavg()[0], time.perf_counter()
+    ctx.raw = None
+    try:
+        out = fn(ctx)
+        if isinstance(out, str):
+            res.text = out
+        else:
+            res.figures = out
+    except Exception as exc:  # reported in the section, and the run exits non-zero
+        res.error = f"{type(exc).__name__}: {exc}".replace("`", "'")[:500]
+        traceback.print_exc()
+    res.seconds, res.load, res.raw = (
+        time.perf_counter() - started,
+        (before, os.getloadavg()[0]),
+        ctx.raw,
+    )
+    return res
+
+
+# -- the section's header: machine, versions -----------------------------------------------------
+
+
+def machine() -> str:
+    """Cores, RAM and CPU model of this machine."""
+    cpu = ""
+    with contextlib.suppress(OSError):
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    ram = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    system = f"{platform.system()} {platform.release()}"
+    return f"{os.cpu_count()} cores ({cpu or platform.machine()}), {ram:.0f} GiB RAM, {system}"
+
+
+def versions(ctx: Context | None = None) -> str:
+    """Python, SQLite, PostgreSQL, SQLAlchemy and pandas versions."""
+    import pandas
+    import sqlalchemy
+
+    pg = "not used"
+    with contextlib.suppress(Exception):
+        from salesops.pgtemp import find_bindir
+
+        out = subprocess.run(
+            [str(find_bindir() / "postgres"), "--version"], capture_output=True, text=True
+        )
+        pg = out.stdout.strip().rsplit(" ", 1)[-1] or pg
+    return (
+        f"Python {platform.python_version()}, SQLite {sqlite3.sqlite_version}, PostgreSQL {pg}, "
+        f"SQLAlchemy {sqlalchemy.__version__}, pandas {pandas.__version__}"
+    )
+
+
+def section(results: list[Result], sizes: list[int], backends: list[str], started: datetime) -> str:
+    """The dated BENCHMARKS.md section of one run."""
+    failed = [r.title for r in results if r.error]
+    lines = [
+        f"## Suite run of {started:%Y-%m-%d %H:%M} UTC (`python -m bench.run`)",
+        "",
+        f"- Machine: {machine()}; load average at start {results[0].load[0] if results else 0:.1f} "
+        "(shared machine: other sessions' tests and servers ran alongside)",
+        f"- Versions: {versions()}",
+        f"- Sizes: {', '.join(dbs.label(n) for n in sizes)} customers "
+        f"({dbs.ORDERS_PER_CUSTOMER} orders per customer); backends: "
+        f"{', '.join(BACKEND_TITLE[b] for b in backends)}",
+        "- Ratios are app / floor measured in the same run, alternating calls; times in ms "
+        "unless the table says seconds.",
+    ]
+    if failed:
+        lines.append(f"- **Failed**: {', '.join(failed)} (see below)")
+    lines.append("")
+    return "\n".join(lines) + "\n" + "\n\n".join(r.markdown() for r in results) + "\n"
+
+
+def record(text: str, path: Path = BENCHMARKS_MD) -> None:
+    """Append a section to BENCHMARKS.md (a blank line before it)."""
+    old = path.read_text() if path.exists() else "# Benchmarks\n"
+    path.write_text(old.rstrip("\n") + "\n\n" + text)
+
+
+def parse_args(argv=None):
+    p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    p.add_argument("--sizes", default="10k,100k,1M", help="customers per database, e.g. 10k,100k")
+    p.add_argument("--only", default=",".join(NAMES), help=f"some of: {','.join(NAMES)}")
+    p.add_argument("--backends", default=",".join(BACKENDS))
+    p.add_argument("--samples", type=int, default=200, help="searches / views per size")
+    p.add_argument("--weekly-runs", type=int, default=3)
+    p.add_argument("--import-lines", type=int, default=1_000_000)
+    p.add_argument("--rounds", type=int, default=3, help="import rounds")
+    p.add_argument("--concurrency-args", default="", help="argv for bench.concurrency.main")
+    p.add_argument("--pages-args", default="", help="argv for bench.pages.main")
+    p.add_argument("--no-record", action="store_true", help="print, do not append")
+    p.add_argument("--output", type=Path, default=BENCHMARKS_MD)
+    args = p.parse_args(argv)
+    args.sizes = sorted(dbs.parse_size(s) for s in args.sizes.split(","))
+    args.only = [n.strip() for n in args.only.split(",") if n.strip()]
+    unknown = [n for n in args.only if n not in BENCHES]
+    if unknown:
+        p.error(f"unknown benchmark(s) {', '.join(unknown)}; choose from {', '.join(NAMES)}")
+    args.backends = [b.strip() for b in args.backends.split(",")]
+    if any(b not in BACKENDS for b in args.backends):
+        p.error(f"backends: {', '.join(BACKENDS)}")
+    return args
+
+
+def main(argv=None) -> int:
+    """Run the chosen benchmarks, print the section, append it to BENCHMARKS.md."""
+    args = parse_args(argv)
+    started = datetime.now(UTC)
+    ctx = Context(args.sizes, args.backends, args, log=lambda m: print(m, flush=True))
+    results = []
+    try:
+        for name in [n for n in NAMES if n in args.only]:
+            print(f"== {BENCHES[name][0]} ...", flush=True)
+            results.append(run_one(name, ctx))
+            print(results[-1].markdown() + "\n", flush=True)
+    finally:
+        ctx.close()
+    text = section(results, args.sizes, args.backends, started)
+    OUT.mkdir(parents=True, exist_ok=True)
+    stamp = f"{started:%Y%m%dT%H%M%S}"
+    (OUT / f"run-{stamp}.json").write_text(
+        json.dumps([{"name": r.name, "error": r.error, "raw": r.raw} for r in results], default=str)
+    )
+    if not args.no_record:
+        record(text, args.output)
+        print(f"appended to {args.output}")
+    else:
+        print(text)
+    return 1 if any(r.error for r in results) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

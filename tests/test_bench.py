@@ -1,0 +1,73 @@
+"""The benchmark suite's own plumbing: report formatting, failures reported not skipped,
+and the 360 benchmark's floor running the same queries as the view (on the demo data)."""
+
+from __future__ import annotations
+
+import pytest
+
+from bench import c360_bench, run
+from salesops.appdata import PageData
+
+
+def test_sizes_and_names_are_parsed_and_unknown_names_refused(capsys):
+    args = run.parse_args(["--sizes", "1M,10k", "--only", "search,360"])
+    assert args.sizes == [10_000, 1_000_000]
+    assert args.only == ["search", "360"]
+    with pytest.raises(SystemExit):
+        run.parse_args(["--only", "serach"])
+    assert "unknown benchmark(s) serach" in capsys.readouterr().err
+
+
+def test_section_has_machine_versions_and_a_row_per_size(tmp_path):
+    fig = run.Figure("Search by name prefix, SQLite", ["customers", "app p95", "rows"])
+    fig.rows += [["10k", 0.123, 1_234], ["1M", 1234.5, 5]]
+    ok = run.Result("search", "1. Customer search", figures=[fig], load=(1.0, 2.0))
+    text = run.section([ok], [10_000, 1_000_000], ["sqlite"], run.datetime(2026, 12, 1, 13))
+    assert text.startswith("## Suite run of 2026-12-01 13:00 UTC")
+    assert "cores" in text and "GiB RAM" in text
+    assert "SQLAlchemy " in text and "pandas " in text and "SQLite 3." in text
+    assert "| 10k | 0.12 | 1,234 |" in text and "| 1M | 1,234 | 5 |" in text
+    assert "Failed" not in text
+    out = tmp_path / "BENCHMARKS.md"
+    out.write_text("# Benchmarks\n\nearlier figures\n")
+    run.record(text, out)
+    run.record(text, out)
+    kept = out.read_text()
+    assert kept.startswith("# Benchmarks\n\nearlier figures\n\n## Suite run")
+    assert kept.count("## Suite run of") == 2
+
+
+def test_a_failing_benchmark_is_reported_and_the_run_fails(tmp_path, monkeypatch):
+    def broken(ctx):
+        raise ImportError("No module named 'bench.concurrency'")
+
+    monkeypatch.setitem(run.BENCHES, "concurrency", ("5. Concurrent staff", broken))
+    out = tmp_path / "BENCHMARKS.md"
+    assert run.main(["--only", "concurrency", "--sizes", "10k", "--output", str(out)]) == 1
+    text = out.read_text()
+    assert "**Failed**: 5. Concurrent staff" in text
+    assert "**FAILED**: 'ImportError: No module named 'bench.concurrency''" not in text
+    assert "**FAILED**: `ImportError: No module named 'bench.concurrency'`" in text
+
+
+def test_other_benchmarks_markdown_is_what_main_returns_or_prints(monkeypatch, capsys):
+    import types
+
+    printed = types.SimpleNamespace(main=lambda argv: print("| page | s |", *argv))
+    returned = types.SimpleNamespace(main=lambda argv: "**table** " + " ".join(argv))
+    monkeypatch.setitem(__import__("sys").modules, "bench.fake_printed", printed)
+    monkeypatch.setitem(__import__("sys").modules, "bench.fake_returned", returned)
+    assert run._call_main("bench.fake_printed", ["--runs", "1"]) == "| page | s | --runs 1\n"
+    assert run._call_main("bench.fake_returned", ["x"]) == "**table** x"
+
+
+def test_c360_floor_runs_the_same_queries_as_the_view(demo_db):
+    page = PageData(demo_db)
+    floor = c360_bench.Floor(demo_db)
+    try:
+        for cid in c360_bench.sample_ids(demo_db, 15):
+            view = page.customer_360(cid)
+            parts = len(view["orders"]) + len(view["followups"]) + len(view["referrals"])
+            assert len(floor(cid)) == 2 + parts  # profile and totals: one row each
+    finally:
+        floor.close()
