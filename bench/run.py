@@ -496,7 +496,7 @@ def section(results: list[Result], sizes: list[int], backends: list[str], starte
     """The dated BENCHMARKS.md section of one run."""
     failed = [r.title for r in results if r.error]
     lines = [
-        f"## Suite run of {started:%Y-%m-%d %H:%M} UTC (`python -m bench.run`)",
+        f"## Suite run of {started:%Y-%m-%d %H:%M} UTC: {', '.join(r.name for r in results)}",
         "",
         f"- Machine: {machine()}; load average at start {results[0].load[0] if results else 0:.1f} "
         "(shared machine: other sessions' tests and servers ran alongside)",

@@ -85,7 +85,7 @@ class Floor:
         return part.query, {
             "prefix": part.prefix,
             "prefix_end": search._successor(part.prefix),
-            "after_key": "",
+            "after_key": part.prefix,  # as the app's first page: the scan starts there
             "after_id": 0,
             "limit": 20,
         }

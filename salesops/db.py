@@ -66,9 +66,45 @@ def make_engine(url: str, *, pool_size: int = 2) -> Engine:
     u = sa.engine.make_url(url)
     if u.get_backend_name() == "sqlite":
         return _sqlite_engine(u, pool_size)
-    return sa.create_engine(
-        u, pool_size=pool_size, max_overflow=1, pool_pre_ping=True, pool_recycle=3600
-    )
+    engine = sa.create_engine(u, pool_size=pool_size, max_overflow=1, pool_recycle=3600)
+    _ping_when_idle(engine)
+    return engine
+
+
+PING_AFTER_IDLE_S = 10.0
+
+
+def _ping_when_idle(engine: Engine) -> None:
+    """Check a pooled connection is alive before use when it sat idle for a while.
+
+    Like `pool_pre_ping`, but only for connections idle longer than PING_AFTER_IDLE_S: a
+    page searching as someone types checks a connection out many times a second, and a
+    ping on each would be one more round trip per search (about a third of a search's time
+    at 1M customers, bench/search_bench.py). A dead connection raises DisconnectionError,
+    so the pool replaces it and retries, as pre-ping does. A server restart inside the idle
+    window fails that one statement instead; its disconnect error invalidates the pool, so
+    the next action gets fresh connections.
+    """
+    import time
+
+    @sa.event.listens_for(engine, "checkin")
+    def _checked_in(_dbapi_conn, record):
+        record.info["idle_since"] = time.monotonic()
+
+    @sa.event.listens_for(engine, "checkout")
+    def _checked_out(dbapi_conn, record, _proxy):
+        since = record.info.pop("idle_since", None)
+        if since is None or time.monotonic() - since < PING_AFTER_IDLE_S:
+            return
+        try:
+            was = dbapi_conn.autocommit
+            dbapi_conn.autocommit = True  # a ping must not leave a transaction open
+            try:
+                dbapi_conn.execute("select 1")
+            finally:
+                dbapi_conn.autocommit = was
+        except Exception as exc:
+            raise sa.exc.DisconnectionError(f"pooled connection is dead: {exc}") from exc
 
 
 def _sqlite_engine(u: sa.URL, pool_size: int) -> Engine:

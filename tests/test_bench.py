@@ -23,7 +23,7 @@ def test_section_has_machine_versions_and_a_row_per_size(tmp_path):
     fig.rows += [["10k", 0.123, 1_234], ["1M", 1234.5, 5]]
     ok = run.Result("search", "1. Customer search", figures=[fig], load=(1.0, 2.0))
     text = run.section([ok], [10_000, 1_000_000], ["sqlite"], run.datetime(2026, 12, 1, 13))
-    assert text.startswith("## Suite run of 2026-12-01 13:00 UTC")
+    assert text.startswith("## Suite run of 2026-12-01 13:00 UTC: search")
     assert "cores" in text and "GiB RAM" in text
     assert "SQLAlchemy " in text and "pandas " in text and "SQLite 3." in text
     assert "| 10k | 0.12 | 1,234 |" in text and "| 1M | 1,234 | 5 |" in text
@@ -71,3 +71,26 @@ def test_c360_floor_runs_the_same_queries_as_the_view(demo_db):
             assert len(floor(cid)) == 2 + parts  # profile and totals: one row each
     finally:
         floor.close()
+
+
+def test_a_pooled_postgresql_connection_that_died_while_idle_is_replaced(pg_server, monkeypatch):
+    """The engine pings only connections idle a while (salesops.db._ping_when_idle); one
+    whose server process ended meanwhile is replaced before use, not handed to the caller."""
+    import psycopg
+    import sqlalchemy as sa
+
+    from salesops import db as dbmod
+    from tests.conftest import pg_url
+
+    db = dbmod.Database(pg_url(pg_server, template=None))
+    try:
+        with db.engine.connect() as conn:
+            pid = conn.exec_driver_sql("select pg_backend_pid()").scalar()
+        admin = pg_server.url().replace("postgresql+psycopg", "postgresql")
+        with psycopg.connect(admin, autocommit=True) as killer:
+            killer.execute("select pg_terminate_backend(%s)", (pid,))
+        monkeypatch.setattr(dbmod, "PING_AFTER_IDLE_S", 0.0)
+        with db.read() as conn:
+            assert conn.execute(sa.text("select pg_backend_pid()")).scalar() != pid
+    finally:
+        db.dispose()
