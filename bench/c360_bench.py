@@ -90,10 +90,24 @@ def run(url: str, samples: int = 200) -> dict:
         page = PageData(db)
         ids = sample_ids(db, samples)
         r = interleaved(lambda i: _orders_of(page.customer_360(i)), floor, ids)
-        return {"customers": len(ids), **r}
+        top, orders = heaviest(db)
+        worst = interleaved(lambda i: _orders_of(page.customer_360(i)), floor, [top] * 30, 5)
+        return {"customers": len(ids), **r, "heaviest": {"id": top, "orders": orders, **worst}}
     finally:
         floor.close()
         db.dispose()
+
+
+def heaviest(db: Database) -> tuple[int, int]:
+    """The live customer with the most orders (the largest 360 view), and that count."""
+    with db.read() as conn:
+        row = conn.execute(
+            sa.text(
+                "select customer_id, count(*) from orders where deleted_at is null "
+                "group by customer_id order by count(*) desc, customer_id limit 1"
+            )
+        ).one()
+    return row[0], row[1]
 
 
 def _orders_of(view: dict | None) -> list:
@@ -113,6 +127,11 @@ def main(argv=None) -> None:
         f"app p50 {a['p50']:.2f} ms p95 {a['p95']:.2f} ms | floor p50 {f['p50']:.2f} ms "
         f"p95 {f['p95']:.2f} ms | ratio p95 {a['p95'] / f['p95']:.2f} | "
         f"{r['rows']:.1f} orders per view over {r['customers']} customers"
+    )
+    h = r["heaviest"]
+    print(
+        f"heaviest customer ({h['orders']} orders): app p95 {h['app']['p95']:.2f} ms, "
+        f"floor p95 {h['floor']['p95']:.2f} ms"
     )
 
 

@@ -235,6 +235,12 @@ def bench_360(ctx: Context) -> list[Figure]:
                     _ok(a["p95"] <= 50),
                 ]
             )
+            h = r["heaviest"]
+            fig.notes.append(
+                f"{dbs.label(n)}: the heaviest customer ({h['orders']} orders), 30 views: "
+                f"app p50 {h['app']['p50']:.2f} / p95 {h['app']['p95']:.2f} ms, floor p50 "
+                f"{h['floor']['p50']:.2f} / p95 {h['floor']['p95']:.2f} ms"
+            )
         figures.append(fig)
     ctx.raw = raw
     return figures
