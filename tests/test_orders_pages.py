@@ -23,14 +23,14 @@ from widgets.followup_panel import kind_label
 from widgets.order_status import status_label
 
 pytestmark = pytest.mark.browser
-TESTER = Actor("tester", "staff")  # the server acts for `--as tester`, with the staff role
+TESTER = Actor("tester", "staff")  # the server acts for `--as tester --role staff`
 
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     """A server of its own over a small demo shop (reference data and eight customers)."""
     root = tmp_path_factory.mktemp("orders-pages")
-    server = LiveServer(root, apps_copy(root))
+    server = LiveServer(root, apps_copy(root), voila_args=("--role", "staff"))
     subprocess.run(
         [sys.executable, "-m", "salesops", "--db", server.db_url, "init"],
         check=True,

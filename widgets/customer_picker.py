@@ -42,6 +42,23 @@ def option_label(row: dict) -> str:
     return "  ".join(str(p) for p in parts if p)
 
 
+def kernel_loop():
+    """The running event loop of the Jupyter kernel we are in, or None outside a kernel.
+
+    Outside a kernel (unit tests, scripts) there is nobody typing, so searches run at once.
+    A bare `asyncio.get_running_loop()` is not enough: Playwright's sync API keeps its own
+    loop running in the same thread, and a debounced search would then never run.
+    """
+    from ipykernel.kernelapp import IPKernelApp
+
+    if not IPKernelApp.initialized():
+        return None
+    try:
+        return asyncio.get_running_loop()
+    except RuntimeError:
+        return None
+
+
 class CustomerPicker(ipw.VBox):
     """Search customers as you type; the chosen customer's id is `value` (None: nobody).
 
@@ -106,10 +123,7 @@ class CustomerPicker(ipw.VBox):
         if self._pending is not None:
             self._pending.cancel()
             self._pending = None
-        try:
-            loop = asyncio.get_running_loop()
-        except RuntimeError:
-            loop = None
+        loop = kernel_loop()
         if self._debounce and loop is not None:
             self._pending = loop.call_later(self._debounce, self.refresh)
         else:
