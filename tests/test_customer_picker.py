@@ -81,8 +81,13 @@ def test_a_failing_search_shows_a_message_not_a_traceback():
     assert "fire" not in picker.message.value
 
 
-def test_typing_fast_searches_once_after_the_pause():
+def test_typing_fast_searches_once_after_the_pause(monkeypatch):
     import asyncio
+
+    import widgets.customer_picker
+
+    # As inside a page's kernel: the running loop is the kernel's (outside one, no debounce).
+    monkeypatch.setattr(widgets.customer_picker, "kernel_loop", asyncio.get_running_loop)
 
     calls = []
 
