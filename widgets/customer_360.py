@@ -9,6 +9,7 @@ import traitlets
 
 from salesops import messages
 
+from .change_list import ChangeList
 from .common import MessageArea, guard, hook, label, local_time, money
 
 FORM = "c360"
@@ -39,6 +40,7 @@ messages.add(
             "c360.tab_orders": "Orders ({count})",
             "c360.tab_followups": "Follow-ups ({count})",
             "c360.tab_referrals": "Referrals ({count})",
+            "c360.tab_history": "Change history",
             "c360.none": "None yet.",
             "c360.col.order_no": "Order",
             "c360.col.ordered_at": "Placed",
@@ -91,6 +93,7 @@ messages.add(
             "c360.tab_orders": "订单（{count}）",
             "c360.tab_followups": "跟进（{count}）",
             "c360.tab_referrals": "转介绍（{count}）",
+            "c360.tab_history": "修改记录",
             "c360.none": "暂无。",
             "c360.col.order_no": "订单号",
             "c360.col.ordered_at": "下单时间",
@@ -155,15 +158,18 @@ class Customer360(ipw.VBox):
 
     `load(id)` returns {profile, totals, orders, followups, referrals} (one snapshot) or
     None. Set `value` to show a customer; bump `stamp` (or call `refresh()`) to re-read.
-    Hooks: so-c360-profile, so-c360-totals, so-c360-orders, so-c360-followups,
-    so-c360-referrals, so-c360-message.
+    With `history(id, after=)` (PageData.customer_history; pass it to managers only) a
+    fourth tab lists the changes to the customer, its orders and follow-ups, read when the
+    tab is opened. Hooks: so-c360-profile, so-c360-totals, so-c360-orders,
+    so-c360-followups, so-c360-referrals, so-c360-message, and so-c360-history-changes,
+    -count, -more in the history tab.
     """
 
     value = traitlets.Int(None, allow_none=True)
     stamp = traitlets.Int(0)
 
-    def __init__(self, load, **kwargs):
-        self._load = load
+    def __init__(self, load, history=None, **kwargs):
+        self._load, self._history = load, history
         self.profile = hook(ipw.HTML(), FORM, "profile")
         self.totals = hook(ipw.HTML(), FORM, "totals")
         self.orders = hook(ipw.HTML(), FORM, "orders")
@@ -171,6 +177,11 @@ class Customer360(ipw.VBox):
         self.referrals = hook(ipw.HTML(), FORM, "referrals")
         self.tabs = ipw.Tab(children=[self.orders, self.followups, self.referrals])
         self.message = MessageArea(FORM)
+        self.history = None
+        if history is not None:
+            self.history = ChangeList(f"{FORM}-history", message=self.message)
+            self.tabs.children = [*self.tabs.children, self.history]
+            self.tabs.observe(self._on_tab, names="selected_index")
         self.observe(self._on_value, names=["value", "stamp"])
         super().__init__(children=[self.profile, self.totals, self.tabs, self.message], **kwargs)
         self.add_class("so-c360")
@@ -201,7 +212,20 @@ class Customer360(ipw.VBox):
             label("c360.tab_orders", count=len(data["orders"])),
             label("c360.tab_followups", count=len(data["followups"])),
             label("c360.tab_referrals", count=len(data["referrals"])),
+            *([label("c360.tab_history")] if self.history else []),
         ]
+        if self.history is not None:
+            self._on_tab()
+
+    def _on_tab(self, _change=None) -> None:
+        """Read the customer's change history when its tab is the one open."""
+        if self.tabs.selected_index == 3 and self.value:
+            guard(
+                lambda: self.history.show(lambda after: self._history(self.value, after=after)),
+                self.message,
+            )()
+        else:
+            self.history.clear()  # read afresh the next time the tab opens
 
     @staticmethod
     def _profile_html(p: dict) -> str:

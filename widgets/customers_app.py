@@ -39,7 +39,8 @@ class CustomersApp(ipw.VBox):
             search=data.search,
             channels=data.channels(),
         )
-        self.history = Customer360(data.customer_360)
+        audit = data.customer_history if data.actor.can("audit.view") else None  # managers
+        self.history = Customer360(data.customer_360, history=audit)
         traitlets.dlink((self.picker, "value"), (self.form, "value"))
         traitlets.dlink((self.form, "value"), (self.history, "value"))
         traitlets.dlink((self.form, "saved"), (self.history, "stamp"))

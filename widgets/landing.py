@@ -25,6 +25,7 @@ messages.add(
             "customers.title": "Customers",
             "orders.title": "Orders",
             "followups.title": "Follow-ups",
+            "audit.title": "Change log",
         },
         "zh_CN": {
             "landing.title": "今日概况",
@@ -37,6 +38,7 @@ messages.add(
             "customers.title": "客户",
             "orders.title": "订单",
             "followups.title": "跟进",
+            "audit.title": "修改记录",
         },
     }
 )

@@ -11,6 +11,7 @@ from salesops.errors import Problem, ValidationError
 from salesops.messages import add
 from salesops.orders import NEEDS_REASON, TRANSITIONS
 
+from .change_list import ChangeList
 from .common import FieldErrors, MessageArea, guard, hook, label, local_time, money, styled
 from .customer_picker import CustomerPicker
 
@@ -34,6 +35,7 @@ add(
             "= <b>{total}</b>",
             "status.history": "{when} {who}: {old} → {new} {reason}",
             "status.final": "This order is {status}; it cannot change any more.",
+            "status.history_button": "Change history",
             "order.status.new": "new",
             "order.status.paid": "paid",
             "order.status.shipped": "shipped",
@@ -63,6 +65,7 @@ add(
             "status.totals": "商品 {goods} − 优惠 {discount} + 运费 {shipping} = <b>{total}</b>",
             "status.history": "{when} {who}：{old} → {new} {reason}",
             "status.final": "此订单已{status}，不能再更改。",
+            "status.history_button": "修改记录",
             "order.status.new": "新建",
             "order.status.paid": "已付款",
             "order.status.shipped": "已发货",
@@ -96,7 +99,9 @@ class OrderStatus(ipw.VBox):
     Data functions: `find_orders(text)`, `search(text)` (customers), `customer_orders(id)`,
     `order(id)` (with lines and history), `customer(id)`, `change_status(id, to, version,
     reason)`. `can_cancel` shows the cancel and refund buttons (managers); the service
-    refuses them for anyone else anyway. `order_id` and `status` follow the shown order.
+    refuses them for anyone else anyway. `history(id, after=)` (PageData.order_history,
+    managers only) adds a button (so-status-history) that shows the order's changes
+    (so-status-history-changes, -more). `order_id` and `status` follow the shown order.
     """
 
     order_id = traitlets.Int(None, allow_none=True)
@@ -112,6 +117,7 @@ class OrderStatus(ipw.VBox):
         customer,
         change_status,
         can_cancel: bool,
+        history=None,
         **kwargs,
     ):
         self._find, self._customer_orders = find_orders, customer_orders
@@ -139,6 +145,20 @@ class OrderStatus(ipw.VBox):
         )
         self.errors = FieldErrors("status", {"reason": self.reason})
         self.buttons = {s: self._button(s) for s in STATUSES if s != "new"}
+        self._history = history
+        self.history_button = hook(
+            ipw.Button(
+                description=label("status.history_button"),
+                icon="history",
+                layout=ipw.Layout(width="auto", display="none"),
+            ),
+            "status",
+            "history",
+        )
+        self.history = ChangeList(
+            "status-history", message=self.message, layout=ipw.Layout(display="none")
+        )
+        self.history_button.on_click(guard(self._on_history, self.message))
         self.find.on_click(guard(self._on_find, self.message))
         self.number.continuous_update = False  # Enter (or leaving the box) searches too
         self.number.observe(guard(self._on_find, self.message), names="value")
@@ -176,6 +196,8 @@ class OrderStatus(ipw.VBox):
             ipw.HBox(list(self.buttons.values())),
             self.errors.row("reason"),
             self.message,
+            self.history_button,
+            self.history,
         ]
 
     def _on_find(self, _widget=None):
@@ -231,6 +253,19 @@ class OrderStatus(ipw.VBox):
         self.status = order["status"] if order else ""
         self.card.value = self._card(order) if order else label("status.pick")
         self._show_actions()
+        self.history.clear()
+        self.history.layout.display = "none"
+        shown = order is not None and self._history is not None
+        self.history_button.layout.display = "" if shown else "none"
+
+    def _on_history(self, _button) -> None:
+        """Show the shown order's changes (or hide them again)."""
+        if self.history.layout.display != "none" or self.order_id is None:
+            self.history.layout.display = "none"
+            return
+        order_id = self.order_id
+        self.history.show(lambda after: self._history(order_id, after=after))
+        self.history.layout.display = ""
 
     def _card(self, order: dict) -> str:
         """The order as HTML: head, status, lines, totals and status history."""

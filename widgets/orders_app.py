@@ -36,6 +36,7 @@ class OrdersApp(ipw.VBox):
     """
 
     def __init__(self, data, **kwargs):
+        actor = data.actor
         self.form = OrderForm(
             search=data.search,
             create_customer=data.create_customer,
@@ -50,7 +51,8 @@ class OrdersApp(ipw.VBox):
             order=data.order,
             customer=data.customer,
             change_status=data.change_status,
-            can_cancel=data.actor.can("orders.cancel"),
+            can_cancel=actor.can("orders.cancel"),
+            history=data.order_history if actor.can("audit.view") else None,
         )
         traitlets.dlink((self.form, "order_id"), (self.status, "order_id"))
         headings = [ipw.HTML(f"<h4>{label(key)}</h4>") for key in ("orders.new", "orders.status")]

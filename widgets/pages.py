@@ -6,6 +6,8 @@ widgets. Add a page's component modules here when a page starts using them.
 """
 
 from . import (
+    audit_viewer,
+    change_list,
     common,
     customer_360,
     customer_form,
@@ -20,6 +22,8 @@ from . import (
 )
 
 __all__ = [
+    "audit_viewer",
+    "change_list",
     "common",
     "customer_360",
     "customer_form",
