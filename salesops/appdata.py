@@ -250,3 +250,37 @@ class PageData:
         from .followups import schedule
 
         return schedule(self.db, customer_id, due_at, actor=self.actor, **details)
+
+    # -- importing and duplicates ----------------------------------------------------------
+
+    def import_preview(self, kind: str, path):
+        """The header mapping and first rows of an import file (salesops.importer)."""
+        from .importer import preview_file
+
+        return preview_file(path, kind)
+
+    def import_file(self, kind: str, path, dry_run: bool = True, **options):
+        """Check (`dry_run`) or write an orders or customers file; an ImportReport. Staff may
+        only check (import.dry_run); writing needs import.write, refused in the importer."""
+        from .importer import import_customers, import_orders
+
+        run = {"orders": import_orders, "customers": import_customers}[kind]
+        return run(self.db, path, actor=self.actor, dry_run=dry_run, **options)
+
+    def duplicates(self) -> list[dict]:
+        """Candidate pairs of the same person: dicts of a, b (customers) and evidence."""
+        from .duplicates import find_duplicates
+
+        return [vars(c) for c in find_duplicates(self.db)]
+
+    def merge_customers(self, keep_id: int, other_id: int, evidence: str = "") -> dict:
+        """Merge customer `other_id` into `keep_id` (audited); the merge with its id."""
+        from .merge import merge_customers
+
+        return merge_customers(self.db, keep_id, other_id, actor=self.actor, evidence=evidence)
+
+    def unmerge(self, merge_id: int) -> dict:
+        """Undo merge `merge_id` exactly (audited)."""
+        from .merge import unmerge
+
+        return unmerge(self.db, merge_id, actor=self.actor)

@@ -26,6 +26,7 @@ messages.add(
             "orders.title": "Orders",
             "followups.title": "Follow-ups",
             "audit.title": "Change log",
+            "import.title": "Import",
         },
         "zh_CN": {
             "landing.title": "今日概况",
@@ -39,6 +40,7 @@ messages.add(
             "orders.title": "订单",
             "followups.title": "跟进",
             "audit.title": "修改记录",
+            "import.title": "导入",
         },
     }
 )

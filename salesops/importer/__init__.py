@@ -2,18 +2,22 @@
 
 `import_orders(db, path, ...)` and `import_customers(db, path, ...)` return an
 `ImportReport`; a file that cannot be read at all raises `ImportFileError`.
+`preview_file(path, kind)` shows the header mapping and first rows before a check.
 """
 
 from .customers import import_customers
 from .orders import import_orders
+from .preview import Preview, preview_file
 from .reading import ImportFileError, load_mapping
 from .report import ImportReport, RowProblem
 
 __all__ = [
     "ImportFileError",
     "ImportReport",
+    "Preview",
     "RowProblem",
     "import_customers",
     "import_orders",
     "load_mapping",
+    "preview_file",
 ]
