@@ -123,11 +123,26 @@ class ChangePage:
     after: tuple[datetime, int] | None = None
 
 
+def _local(text: str) -> str:
+    """A stored aware time (ISO text, as `_plain` writes it) in the business zone, to the
+    second; any other text unchanged."""
+    if len(text) < 20 or text[10:11] != "T":
+        return text
+    try:
+        when = datetime.fromisoformat(text)
+    except ValueError:
+        return text
+    if when.tzinfo is None:
+        return text
+    return when.astimezone(config.business_zone()).strftime("%Y-%m-%d %H:%M:%S")
+
+
 def _show(value) -> str:
-    """One stored value as people read it: — for nothing, long text cut short."""
+    """One stored value as people read it: — for nothing, times in the business zone, long
+    text cut short."""
     if value is None or value == "":
         return "—"
-    text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+    text = _local(value) if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
     return text if len(text) <= FIELD_TEXT else text[: FIELD_TEXT - 1] + "…"
 
 

@@ -235,3 +235,17 @@ def test_values_people_typed_are_escaped_in_the_table():
     out = changes_table([row])
     assert "<script>" not in out and "&lt;script&gt;" in out and "&lt;b&gt;x" in out
     assert "customer #7" in out and "2026-12-01 09:02:03" in out  # Shanghai time
+
+
+def test_times_in_the_values_are_shown_in_the_business_zone(db, basics):
+    data = as_person(db, "wang.fang")
+    buyer = data.create_customer({"name": "张伟"})
+    placed = datetime(2026, 11, 30, 16, 30, 5, tzinfo=UTC)  # 00:30:05 on 1 Dec in Shanghai
+    data.create_order(
+        buyer["id"], [{"sku": "TEA-01", "quantity": 1}], channel="micro_store", ordered_at=placed
+    )
+    created = shown(viewer(db))[0]
+    assert "ordered_at: 2026-12-01 00:30:05" in created[3].splitlines()
+    assert audit.change_lines({"note": "2026-11-30T16:30:05"}, {"note": "not a time"}) == [
+        "note: 2026-11-30T16:30:05 → not a time"  # a time without a zone is left as typed
+    ]
