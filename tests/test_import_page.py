@@ -7,7 +7,7 @@ import sys
 
 import pytest
 import sqlalchemy as sa
-from browser import LiveServer, apps_copy, close_page, goto
+from browser import ARTIFACTS, LiveServer, apps_copy, close_page, goto
 from browser import screenshot as _screenshot
 from importfiles import ORDER_HEADERS_ZH, ORDER_ROWS, write_csv
 from playwright.sync_api import expect
@@ -103,3 +103,27 @@ def test_an_orders_csv_is_uploaded_checked_and_imported(page_of, db, tmp_path):
     expect(page.locator(".so-import-progress")).to_be_visible()
     screenshot(page, "import-written")
     assert "Traceback" not in page.locator("body").inner_text()
+
+
+def test_the_duplicates_section_merges_a_pair(page_of, db):
+    from salesops.actors import Actor
+    from salesops.customers import create_customer
+    from salesops.schema import customer_merges
+
+    tester = Actor("tester", "manager")
+    a = create_customer(db, {"name": "重复的王芳", "mobile": "13600136000"}, tester)
+    create_customer(db, {"name": "重复的王芳", "mobile": "13600136001"}, tester)
+    page = page_of("customers.ipynb", ".so-dups-find")
+    page.locator(".so-dups-find").click()
+    pair = page.locator(".so-dups-pair").filter(has_text="重复的王芳")
+    expect(pair).to_have_count(1)
+    screenshot(page, "customers-duplicates")
+    pair.locator(".so-dups-keep-a").click()
+    expect(page.locator(".so-dups-undo")).to_be_visible()
+    with db.read() as conn:
+        merge = conn.execute(sa.select(customer_merges)).mappings().one()
+    assert merge["kept_id"] == a["id"] and merge["actor"] == "tester"
+    expect(page.locator(".so-dups-message")).to_contain_text(f"#{merge['id']}")
+    section = page.locator(".so-dups")
+    section.scroll_into_view_if_needed()
+    section.screenshot(path=str(ARTIFACTS / "customers-duplicates-merged.png"))

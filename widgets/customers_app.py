@@ -11,6 +11,7 @@ from .common import label
 from .customer_360 import Customer360
 from .customer_form import CustomerForm
 from .customer_picker import CustomerPicker
+from .duplicates_panel import DuplicatesPanel
 
 messages.add(
     {
@@ -48,5 +49,18 @@ class CustomersApp(ipw.VBox):
         heading = ipw.HTML(f"<h4>{label('customers.history')}</h4>")
         heading.add_class("so-section")
         top = [ipw.HTML(f"<h2>{label('customers.title')}</h2>")] if title else []
-        super().__init__(children=[*top, self.picker, self.form, heading, self.history], **kwargs)
+        self.duplicates = DuplicatesPanel(
+            data.duplicates,
+            data.merge_customers,
+            data.unmerge,
+            can_merge=data.actor.can("customers.edit"),  # what the merge service requires
+        )
+        traitlets.dlink((self.duplicates, "kept_id"), (self.form, "value"))
+        self.duplicates.observe(lambda _c: self.history.refresh(), names="changed")
+        dups = ipw.HTML(f"<h4>{label('dups.title')}</h4>")
+        dups.add_class("so-section")
+        super().__init__(
+            children=[*top, self.picker, self.form, heading, self.history, dups, self.duplicates],
+            **kwargs,
+        )
         self.add_class("so-customers-app")
