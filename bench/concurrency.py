@@ -313,6 +313,7 @@ def run_checked(source_url: str, workers: int, seconds: float, args, kind="app",
         plan = make_plan(url, seconds, args.edit_pool, rounds)
         result = measure(plan, workers, kind)
         result["problems"] = check(url, result)
+    result["load"] = os.getloadavg()[0]  # the 1-minute load average as the run ends
     return result
 
 
@@ -377,7 +378,8 @@ def figures(results: dict, args) -> list:
         f"Concurrent staff: writers saving orders and editing {args.edit_pool} shared customers "
         f"for {args.seconds:g} s, against one bare-SQL writer (ms; orders/s)",
         ["backend", "writers", "orders", "orders/s", "floor orders/s", "ratio", "save p50",
-         "save p95", "floor p50", "floor p95", "edits", "conflicts", "errors", "invariants"],
+         "save p95", "floor p50", "floor p95", "edits", "conflicts", "errors", "invariants",
+         "load"],
     )  # fmt: skip
     tables = [head]
     for backend, r in results.items():
@@ -386,7 +388,8 @@ def figures(results: dict, args) -> list:
             [BACKEND_TITLE[backend], h["workers"], h["orders"], h["orders_per_s"],
              f["orders_per_s"], h["orders_per_s"] / f["orders_per_s"], h["save"]["p50"],
              h["save"]["p95"], f["save"]["p50"], f["save"]["p95"], h["edits"], h["conflicts"],
-             _errors(h), _kept(h) if not f["problems"] else "**NO** (floor)"]
+             _errors(h), _kept(h) if not f["problems"] else "**NO** (floor)",
+             f"{h['load']:.1f} / {f['load']:.1f}"]
         )  # fmt: skip
         if r["sweep"]:
             tables.append(_sweep_figure(backend, r, args))
@@ -402,14 +405,14 @@ def _sweep_figure(backend: str, r: dict, args):
         f"Writer sweep, {BACKEND_TITLE[backend]}: {args.sweep_seconds:g} s per writer count "
         "(ms; orders/s)",
         ["writers", "orders/s", "vs 1 writer", "vs floor", "save p50", "save p95", "edits",
-         "conflicts", "errors", "invariants"],
+         "conflicts", "errors", "invariants", "load"],
     )  # fmt: skip
     one = next((s["orders_per_s"] for s in r["sweep"] if s["workers"] == 1), float("nan"))
     for s in r["sweep"]:
         fig.rows.append(
             [s["workers"], s["orders_per_s"], f"{s['orders_per_s'] / one:.2f}x",
              s["orders_per_s"] / r["floor"]["orders_per_s"], s["save"]["p50"], s["save"]["p95"],
-             s["edits"], s["conflicts"], _errors(s), _kept(s)]
+             s["edits"], s["conflicts"], _errors(s), _kept(s), f"{s['load']:.1f}"]
         )  # fmt: skip
     return fig
 
@@ -425,7 +428,8 @@ def _notes(results: dict, args) -> list[str]:
         "update and audit in another), for as many rounds as the headline run saved orders "
         f"(at most {args.floor_cap:,}). ratio = orders/s at N writers / floor orders/s.",
         f"Databases: scratch copies of the {args.size_label}-customer benchmark database, one "
-        f"per run. Load average now: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores.",
+        f"per run. load: the 1-minute load average as each run ended (headline / floor), on "
+        f"{os.cpu_count()} cores shared with other work.",
     ]
     broken = problems(results)
     notes += [f"**Invariant broken**: {p}" for p in broken[:20]]
