@@ -548,7 +548,12 @@ def parse_args(argv=None):
     p.add_argument("--import-lines", type=int, default=1_000_000)
     p.add_argument("--rounds", type=int, default=3, help="import rounds")
     p.add_argument("--concurrency-args", default="", help="argv for bench.concurrency.main")
-    p.add_argument("--pages-args", default="", help="argv for bench.pages.main")
+    p.add_argument(
+        "--pages-args",
+        default="--demo --tabs --search 20",
+        help="argv for bench.pages.main (default: every page on demo data, tabs vs pages, "
+        "20 searches in the browser)",
+    )
     p.add_argument("--no-record", action="store_true", help="print, do not append")
     p.add_argument("--output", type=Path, default=BENCHMARKS_MD)
     args = p.parse_args(argv)

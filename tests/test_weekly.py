@@ -16,11 +16,13 @@ import pandas as pd
 import pytest
 import sqlalchemy as sa
 from click.testing import CliRunner
+from importfiles import write_csv
 
 from salesops import customers, exporter, orders
 from salesops import schema as s
 from salesops.cli import main
 from salesops.errors import ValidationError
+from salesops.importer import import_orders
 from salesops.weeks import Week, last_complete_week, parse_week, week_of
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -328,13 +330,18 @@ def test_cancelled_and_refunded_orders_are_not_counted(db, buyer, basics, tmp_pa
 
 
 def test_a_customer_named_like_a_formula_comes_out_as_text(db, basics, tmp_path):
+    """Names that look like formulas arrive through an orders import, as they would from a
+    shop platform's export, and reach the sheet as text."""
     evil = '=HYPERLINK("http://example.com","x")'
-    person = customers.create_customer(db, {"name": evil, "channel_id": basics["wechat_moments"]})
-    other = customers.create_customer(
-        db, {"name": "@SUM(1+1)*cmd|' /C calc'!A0", "channel_id": basics["micro_store"]}
-    )
-    order(db, person, shanghai(2026, 11, 17))
-    order(db, other, shanghai(2026, 11, 18))
+    headers = ["order_no", "ordered_at", "customer_name", "mobile", "channel", "sku",
+               "quantity", "amount"]
+    rows = [
+        ["X-1", "2026-11-17 10:00", evil, "13900000001", "朋友圈", "TEA-01", "1", "128.00"],
+        ["X-2", "2026-11-18 10:00", "@SUM(1+1)*cmd|' /C calc'!A0", "13900000002", "微店",
+         "TEA-01", "1", "128.00"],
+    ]
+    report = import_orders(db, write_csv(tmp_path / "evil.csv", headers, rows))
+    assert report.counts["customers_created"] == 2
     values, formulas, path = export(db, tmp_path, "2026-W47", weeks=1)
     cells = [c for row in formulas["Customers"].iter_rows() for c in row if c.value == evil]
     assert len(cells) == 2  # new customers and top customers
