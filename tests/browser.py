@@ -296,3 +296,20 @@ def open_page(context, live_server):
     for page in pages:
         if not page.is_closed():
             close_page(page)
+
+
+@pytest.fixture
+def page_of(context, server):
+    """Open one of the module's `server` (a LiveServer) pages and wait for `selector`;
+    the pages are closed after the test."""
+    pages = []
+
+    def _open(name: str, selector: str):
+        page = context.new_page()
+        pages.append(page)
+        return goto(page, server.url(name), selector)
+
+    yield _open
+    for page in pages:
+        if not page.is_closed():
+            close_page(page)

@@ -7,7 +7,7 @@ import sys
 
 import pytest
 import sqlalchemy as sa
-from browser import ARTIFACTS, LiveServer, apps_copy, close_page, goto
+from browser import ARTIFACTS, LiveServer, apps_copy
 from browser import screenshot as _screenshot
 from importfiles import ORDER_HEADERS_ZH, ORDER_ROWS, write_csv
 from playwright.sync_api import expect
@@ -38,22 +38,6 @@ def db(server):
     database = connect(server.db_url)
     yield database
     database.dispose()
-
-
-@pytest.fixture
-def page_of(context, server):
-    """Open one of the server's pages and wait for `selector`; closed after the test."""
-    pages = []
-
-    def _open(name: str, selector: str):
-        page = context.new_page()
-        pages.append(page)
-        return goto(page, server.url(name), selector)
-
-    yield _open
-    for page in pages:
-        if not page.is_closed():
-            close_page(page)
 
 
 def screenshot(page, name: str):

@@ -9,7 +9,7 @@ from decimal import Decimal
 
 import pytest
 import sqlalchemy as sa
-from browser import LiveServer, apps_copy, close_page, goto, screenshot
+from browser import LiveServer, apps_copy, screenshot
 from playwright.sync_api import expect
 
 from salesops import customers, followups
@@ -62,22 +62,6 @@ def db(server):
     database = connect(server.db_url)
     yield database
     database.dispose()
-
-
-@pytest.fixture
-def page_of(context, server):
-    """Open one of the server's pages and wait for `selector`; closed after the test."""
-    pages = []
-
-    def _open(name: str, selector: str):
-        page = context.new_page()
-        pages.append(page)
-        return goto(page, server.url(name), selector)
-
-    yield _open
-    for page in pages:
-        if not page.is_closed():
-            close_page(page)
 
 
 def pick_customer(page, form: str, text: str) -> None:
