@@ -30,21 +30,49 @@ import tempfile
 import time
 from pathlib import Path
 
-HEADERS = ["订单号", "下单时间", "客户编号", "客户姓名", "手机", "微信号", "渠道", "商品编码",
-           "商品名称", "数量", "单价", "金额", "状态"]
+HEADERS = [
+    "订单号",
+    "下单时间",
+    "客户编号",
+    "客户姓名",
+    "手机",
+    "微信号",
+    "渠道",
+    "商品编码",
+    "商品名称",
+    "数量",
+    "单价",
+    "金额",
+    "状态",
+]
 CHANNELS = ["朋友圈", "微店", "社群", "社交平台", "电商平台", "跨境", "线下"]
 STATUSES = ["已完成"] * 8 + ["已发货", "已退款"]
-TABLES = ["channels", "products", "customers", "imports", "orders", "order_lines",
-          "order_status_history", "audit_log"]
+TABLES = [
+    "channels",
+    "products",
+    "customers",
+    "imports",
+    "orders",
+    "order_lines",
+    "order_status_history",
+    "audit_log",
+]
 
 
 def make_orders_csv(path: Path, lines: int, seed: int = 7, customers: int = 50_000) -> int:
     """Write a shop export of about `lines` order lines; returns the number of orders."""
     rng = random.Random(seed)
-    skus = [(f"SKU-{k:04d}", f"商品{k}号", f"{rng.randrange(500, 30000) / 100:.2f}")
-            for k in range(200)]
-    people = [(f"客户{k}", f"1{rng.choice('3456789')}{k * 7919 % 10**9:09d}",
-               f"wx_{k}" if k % 3 == 0 else "") for k in range(customers)]
+    skus = [
+        (f"SKU-{k:04d}", f"商品{k}号", f"{rng.randrange(500, 30000) / 100:.2f}") for k in range(200)
+    ]
+    people = [
+        (
+            f"客户{k}",
+            f"1{rng.choice('3456789')}{k * 7919 % 10**9:09d}",
+            f"wx_{k}" if k % 3 == 0 else "",
+        )
+        for k in range(customers)
+    ]
     start = 1_640_995_200  # 2022-01-01
     written = orders = 0
     with open(path, "w", encoding="utf-8", newline="") as f:
@@ -55,12 +83,28 @@ def make_orders_csv(path: Path, lines: int, seed: int = 7, customers: int = 50_0
             name, mobile, wx = people[rng.randrange(customers)]
             when = time.strftime("%Y-%m-%d %H:%M:%S", time.gmtime(start + orders * 211))
             channel, status = rng.choice(CHANNELS), rng.choice(STATUSES)
-            for sku, product, price in rng.sample(skus, min(rng.choice((1, 2, 3, 4, 6)),
-                                                          lines - written)):
+            for sku, product, price in rng.sample(
+                skus, min(rng.choice((1, 2, 3, 4, 6)), lines - written)
+            ):
                 qty = rng.choice((1, 1, 1, 2, 3))
                 amount = f"{float(price) * qty:.2f}"
-                out.writerow([f"SO{orders:09d}", when, "", name, mobile, wx, channel, sku,
-                              product, qty, price, amount, status])
+                out.writerow(
+                    [
+                        f"SO{orders:09d}",
+                        when,
+                        "",
+                        name,
+                        mobile,
+                        wx,
+                        channel,
+                        sku,
+                        product,
+                        qty,
+                        price,
+                        amount,
+                        status,
+                    ]
+                )
                 written += 1
     return orders
 
@@ -84,8 +128,12 @@ def _child_import(url: str, path: str) -> dict:
     report = import_orders(db, path)
     seconds = time.perf_counter() - started
     assert not report.problems, report.lines()[:5]
-    return {"seconds": seconds, "peak_mb": _peak_mb(), "orders": report.counts["orders_created"],
-            "lines": report.counts["lines_created"]}
+    return {
+        "seconds": seconds,
+        "peak_mb": _peak_mb(),
+        "orders": report.counts["orders_created"],
+        "lines": report.counts["lines_created"],
+    }
 
 
 def _child_floor(source_url: str, target_url: str) -> dict:
@@ -113,8 +161,7 @@ def _child_floor(source_url: str, target_url: str) -> dict:
         seconds = time.perf_counter() - started
     with target.read() as conn:
         count = conn.execute(sa.text("select count(*) from order_lines")).scalar()
-    return {"seconds": seconds, "rows": sum(len(r) for _, r in batches.values()),
-            "lines": count}
+    return {"seconds": seconds, "rows": sum(len(r) for _, r in batches.values()), "lines": count}
 
 
 def _bare_insert(conn, name, cols, rows, sqlite: bool) -> None:
@@ -135,8 +182,12 @@ def _peak_mb() -> float:
 def _child(*args: str) -> dict:
     """Run this module as a child for one measurement and return its JSON answer."""
     env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent)}
-    out = subprocess.run([sys.executable, "-m", "bench.import_bench", "--child", *args],
-                         capture_output=True, text=True, env=env)
+    out = subprocess.run(
+        [sys.executable, "-m", "bench.import_bench", "--child", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+    )
     if out.returncode:
         raise RuntimeError(out.stderr[-3000:])
     return json.loads(out.stdout.strip().splitlines()[-1])
@@ -148,8 +199,9 @@ def _urls(backend: str, folder: Path, server, k: int) -> tuple[str, str]:
     return server.create_database(f"bench_import{k}"), server.create_database(f"bench_floor{k}")
 
 
-def run(lines: int = 1_000_000, backends=("sqlite", "postgresql"), folder=None,
-        rounds: int = 3) -> list[dict]:
+def run(
+    lines: int = 1_000_000, backends=("sqlite", "postgresql"), folder=None, rounds: int = 3
+) -> list[dict]:
     """Import vs floor per backend: seconds, ratio, peak memory; a list of result dicts.
 
     Import and floor alternate for `rounds` rounds (fresh databases each time) so machine
@@ -176,13 +228,20 @@ def run(lines: int = 1_000_000, backends=("sqlite", "postgresql"), folder=None,
             assert floors[-1]["lines"] == imports[-1]["lines"] == lines
         best_import = min(r["seconds"] for r in imports)
         best_floor = min(r["seconds"] for r in floors)
-        results.append({"backend": backend, "lines": lines, "orders": orders,
-                        "import_s": round(best_import, 2), "floor_s": round(best_floor, 2),
-                        "ratio": round(best_import / best_floor, 2),
-                        "all_import_s": [round(r["seconds"], 2) for r in imports],
-                        "all_floor_s": [round(r["seconds"], 2) for r in floors],
-                        "rows_written": floors[0]["rows"],
-                        "peak_mb": round(max(r["peak_mb"] for r in imports))})
+        results.append(
+            {
+                "backend": backend,
+                "lines": lines,
+                "orders": orders,
+                "import_s": round(best_import, 2),
+                "floor_s": round(best_floor, 2),
+                "ratio": round(best_import / best_floor, 2),
+                "all_import_s": [round(r["seconds"], 2) for r in imports],
+                "all_floor_s": [round(r["seconds"], 2) for r in floors],
+                "rows_written": floors[0]["rows"],
+                "peak_mb": round(max(r["peak_mb"] for r in imports)),
+            }
+        )
     if server is not None:
         server.stop()
     return results
@@ -201,12 +260,13 @@ def main(argv=None) -> None:
         answer = _child_import(*rest) if kind == "import" else _child_floor(*rest)
         print(json.dumps(answer))
         return
-    for r in run(args.lines, tuple(args.backend or ("sqlite", "postgresql")),
-                 rounds=args.rounds):
-        print(f"{r['backend']:<11} {r['lines']:>9,} lines {r['orders']:>8,} orders  "
-              f"import {r['import_s']:>7.2f}s  floor {r['floor_s']:>7.2f}s  "
-              f"ratio {r['ratio']:.2f}  peak {r['peak_mb']} MB  ({r['rows_written']:,} rows; "
-              f"all runs: import {r['all_import_s']}, floor {r['all_floor_s']})")
+    for r in run(args.lines, tuple(args.backend or ("sqlite", "postgresql")), rounds=args.rounds):
+        print(
+            f"{r['backend']:<11} {r['lines']:>9,} lines {r['orders']:>8,} orders  "
+            f"import {r['import_s']:>7.2f}s  floor {r['floor_s']:>7.2f}s  "
+            f"ratio {r['ratio']:.2f}  peak {r['peak_mb']} MB  ({r['rows_written']:,} rows; "
+            f"all runs: import {r['all_import_s']}, floor {r['all_floor_s']})"
+        )
 
 
 if __name__ == "__main__":

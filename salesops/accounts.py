@@ -35,8 +35,18 @@ MAX_PASSWORD = 1024  # argon2 takes any length; a cap keeps a huge POST from cos
 LOCK_AFTER = 5
 LOCK_MINUTES = 15
 SESSION_HOURS = 12  # one working day; then sign in again
-PUBLIC_COLUMNS = ("id", "username", "display_name", "role", "disabled_at", "failed_logins",
-                  "locked_until", "created_at", "password_changed_at", "last_login_at")
+PUBLIC_COLUMNS = (
+    "id",
+    "username",
+    "display_name",
+    "role",
+    "disabled_at",
+    "failed_logins",
+    "locked_until",
+    "created_at",
+    "password_changed_at",
+    "last_login_at",
+)
 
 DEFAULT_HASHER = PasswordHasher()  # argon2id with the library's (RFC 9106) parameters
 _hasher = DEFAULT_HASHER
@@ -124,24 +134,35 @@ def clean_username(value) -> str:
 # -- managing accounts (users.manage) --------------------------------------------------------
 
 
-def add_user(db, username: str, role: str, password: str | None = None, *,
-             display_name: str = "", actor: Actor | None = None) -> dict:
+def add_user(
+    db,
+    username: str,
+    role: str,
+    password: str | None = None,
+    *,
+    display_name: str = "",
+    actor: Actor | None = None,
+) -> dict:
     """Create an account; without a password it can only sign in through a trusted proxy."""
     actor = _manager(actor)
     name = clean_username(username)
-    values = validate.collect({
-        "role": lambda: validate.choice(role, "role", ROLES),
-        "display_name": lambda: validate.text(display_name or name, "display_name", 100),
-    })
+    values = validate.collect(
+        {
+            "role": lambda: validate.choice(role, "role", ROLES),
+            "display_name": lambda: validate.text(display_name or name, "display_name", 100),
+        }
+    )
     pw_hash = hash_password(password) if password is not None else None
     now = now_utc()
     with db.write() as conn:
         if _row(conn, name):
             raise ValidationError.one("error.user_exists", "username", name)
         row = {"username": name, **values, "created_at": now}
-        new_id = conn.execute(sa.insert(staff_users).values(
-            **row, password_hash=pw_hash, password_changed_at=now if pw_hash else None
-        )).inserted_primary_key[0]
+        new_id = conn.execute(
+            sa.insert(staff_users).values(
+                **row, password_hash=pw_hash, password_changed_at=now if pw_hash else None
+            )
+        ).inserted_primary_key[0]
         shown = {**row, "password": "set" if pw_hash else "none"}
         audit.record(conn, actor.name, "staff_users", new_id, "create", None, shown)
         return _public(_row(conn, name))
@@ -172,8 +193,12 @@ def disable_user(db, username: str, actor: Actor | None = None) -> dict:
 
 def enable_user(db, username: str, actor: Actor | None = None) -> dict:
     """Enable a disabled account again (and clear any lock)."""
-    return _change(db, username, actor,
-                   lambda row: {"disabled_at": None, "failed_logins": 0, "locked_until": None})
+    return _change(
+        db,
+        username,
+        actor,
+        lambda row: {"disabled_at": None, "failed_logins": 0, "locked_until": None},
+    )
 
 
 def set_role(db, username: str, role: str, actor: Actor | None = None) -> dict:
@@ -185,9 +210,18 @@ def set_role(db, username: str, role: str, actor: Actor | None = None) -> dict:
 def set_password(db, username: str, password: str, actor: Actor | None = None) -> dict:
     """Set a new password, clear the failure count and lock, and end the account's sessions."""
     pw_hash = hash_password(password)
-    return _change(db, username, actor, lambda row: {
-        "password_hash": pw_hash, "password_changed_at": now_utc(),
-        "failed_logins": 0, "locked_until": None}, sign_out=True)
+    return _change(
+        db,
+        username,
+        actor,
+        lambda row: {
+            "password_hash": pw_hash,
+            "password_changed_at": now_utc(),
+            "failed_logins": 0,
+            "locked_until": None,
+        },
+        sign_out=True,
+    )
 
 
 def _change(db, username: str, actor, make_values, sign_out: bool = False) -> dict:
@@ -218,9 +252,11 @@ def _manager(actor: Actor | None) -> Actor:
 
 def _row(conn, username: str) -> dict | None:
     """The full staff_users row of `username` (hash included: stays in this module)."""
-    row = conn.execute(
-        sa.select(staff_users).where(staff_users.c.username == username)
-    ).mappings().first()
+    row = (
+        conn.execute(sa.select(staff_users).where(staff_users.c.username == username))
+        .mappings()
+        .first()
+    )
     return dict(row) if row else None
 
 
@@ -271,8 +307,10 @@ def _count_failure(db, user_id: int, now: datetime) -> int:
     u = staff_users.c
     with db.write() as conn:
         count = conn.execute(
-            sa.update(staff_users).where(u.id == user_id)
-            .values(failed_logins=u.failed_logins + 1).returning(u.failed_logins)
+            sa.update(staff_users)
+            .where(u.id == user_id)
+            .values(failed_logins=u.failed_logins + 1)
+            .returning(u.failed_logins)
         ).scalar()
         if count >= LOCK_AFTER:
             until = now + timedelta(minutes=LOCK_MINUTES)
@@ -304,9 +342,12 @@ def failure_delay(username: str, db) -> float:
     except ValidationError:
         return 1.0
     with db.read() as conn:
-        count = conn.execute(
-            sa.select(staff_users.c.failed_logins).where(staff_users.c.username == name)
-        ).scalar() or 1
+        count = (
+            conn.execute(
+                sa.select(staff_users.c.failed_logins).where(staff_users.c.username == name)
+            ).scalar()
+            or 1
+        )
     return min(4.0, 0.5 * 2 ** (count - 1))
 
 
@@ -318,8 +359,14 @@ def _digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def start_session(db, username: str, *, hours: float = SESSION_HOURS, remote_ip: str = "",
-                  now: datetime | None = None) -> str:
+def start_session(
+    db,
+    username: str,
+    *,
+    hours: float = SESSION_HOURS,
+    remote_ip: str = "",
+    now: datetime | None = None,
+) -> str:
     """A new session for an account; returns the token for the (signed) cookie."""
     now = now or now_utc()
     token = secrets.token_urlsafe(32)
@@ -329,9 +376,15 @@ def start_session(db, username: str, *, hours: float = SESSION_HOURS, remote_ip:
             sa.select(staff_users.c.id).where(staff_users.c.username == clean_username(username))
         ).scalar_one()
         conn.execute(sa.delete(staff_sessions).where(s.expires_at <= now))  # housekeeping
-        conn.execute(sa.insert(staff_sessions).values(
-            token_hash=_digest(token), user_id=user_id, created_at=now,
-            expires_at=now + timedelta(hours=hours), remote_ip=(remote_ip or "")[:64]))
+        conn.execute(
+            sa.insert(staff_sessions).values(
+                token_hash=_digest(token),
+                user_id=user_id,
+                created_at=now,
+                expires_at=now + timedelta(hours=hours),
+                remote_ip=(remote_ip or "")[:64],
+            )
+        )
     return token
 
 
@@ -343,8 +396,11 @@ def session_user(db, token: str | None, now: datetime | None = None) -> dict | N
     q = (
         sa.select(u.username, u.display_name, u.role)
         .join(staff_users, u.id == s.user_id)
-        .where(s.token_hash == _digest(token), s.expires_at > (now or now_utc()),
-               u.disabled_at.is_(None))
+        .where(
+            s.token_hash == _digest(token),
+            s.expires_at > (now or now_utc()),
+            u.disabled_at.is_(None),
+        )
     )
     with db.read() as conn:
         row = conn.execute(q).mappings().first()
@@ -355,8 +411,9 @@ def end_session(db, token: str | None) -> None:
     """Sign a browser out: its session row is deleted."""
     if token:
         with db.write() as conn:
-            conn.execute(sa.delete(staff_sessions).where(
-                staff_sessions.c.token_hash == _digest(token)))
+            conn.execute(
+                sa.delete(staff_sessions).where(staff_sessions.c.token_hash == _digest(token))
+            )
 
 
 # -- who is acting on a page -----------------------------------------------------------------
@@ -366,8 +423,9 @@ def actor_for(db, username: str) -> Actor:
     """The Actor for an enabled account, with its current role; AccountRefused otherwise."""
     with db.read() as conn:
         row = conn.execute(
-            sa.select(staff_users.c.role, staff_users.c.disabled_at)
-            .where(staff_users.c.username == username)
+            sa.select(staff_users.c.role, staff_users.c.disabled_at).where(
+                staff_users.c.username == username
+            )
         ).first()
     if row is None:
         raise AccountRefused(username, "login.no_account")

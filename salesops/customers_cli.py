@@ -22,8 +22,9 @@ def duplicates_command(obj) -> None:
     found = find_duplicates(obj.db)
     for pair in found:
         click.echo(str(pair))
-    click.echo(f"{len(found)} candidate pairs" + (": salesops customers merge KEEP OTHER"
-                                                 if found else ""))
+    click.echo(
+        f"{len(found)} candidate pairs" + (": salesops customers merge KEEP OTHER" if found else "")
+    )
 
 
 @customers_group.command("merge")
@@ -40,10 +41,13 @@ def merge_command(obj, keep: str, other: str) -> None:
         merge = merge_customers(obj.db, keep_id, other_id, evidence="salesops customers merge")
     except SalesopsError as e:
         raise click.ClickException(str(e)) from None
-    counts = ", ".join(f"{k} {len(v)}" for k, v in merge["moved"].items()
-                       if isinstance(v, list) and v)
-    click.echo(f"merged {other} into {keep} (merge #{merge['id']}; moved: {counts or '-'}); "
-               f"undo with: salesops customers unmerge {merge['id']}")
+    counts = ", ".join(
+        f"{k} {len(v)}" for k, v in merge["moved"].items() if isinstance(v, list) and v
+    )
+    click.echo(
+        f"merged {other} into {keep} (merge #{merge['id']}; moved: {counts or '-'}); "
+        f"undo with: salesops customers unmerge {merge['id']}"
+    )
 
 
 @customers_group.command("unmerge")
@@ -66,8 +70,11 @@ def _id(db, code: str) -> int:
     from .schema import customers
 
     with db.read() as conn:
-        found = conn.execute(sa.select(customers.c.id).where(
-            customers.c.code == code, customers.c.deleted_at.is_(None))).scalar()
+        found = conn.execute(
+            sa.select(customers.c.id).where(
+                customers.c.code == code, customers.c.deleted_at.is_(None)
+            )
+        ).scalar()
     if found is None:
         raise NotFoundError(f"no active customer with code {code!r}")
     return found

@@ -64,8 +64,13 @@ def find_duplicates(db) -> list[Candidate]:
     """Candidate pairs of active customers, lower id first, each with all its evidence."""
     with db.read() as conn:
         people = _active(conn)
-        merged = conn.execute(sa.select(customer_identifiers.c.kind, customer_identifiers.c.value,
-                                        customer_identifiers.c.customer_id)).all()
+        merged = conn.execute(
+            sa.select(
+                customer_identifiers.c.kind,
+                customer_identifiers.c.value,
+                customer_identifiers.c.customer_id,
+            )
+        ).all()
     by_id = {p["id"]: p for p in people}
     pairs: dict[tuple[int, int], list[str]] = defaultdict(list)
 
@@ -73,7 +78,7 @@ def find_duplicates(db) -> list[Candidate]:
         ids = sorted({p["id"] for p in group})
         if 1 < len(ids) <= GROUP_LIMIT:
             for i, a in enumerate(ids):
-                for b in ids[i + 1:]:
+                for b in ids[i + 1 :]:
                     if message not in pairs[(a, b)]:
                         pairs[(a, b)].append(message)
 
@@ -94,7 +99,8 @@ def _active(conn) -> list[dict]:
     c = customers.c
     rows = conn.execute(
         sa.select(c.id, c.code, c.name, c.mobile, c.wechat_id, c.region, c.referrer_id)
-        .where(c.deleted_at.is_(None)).order_by(c.id)
+        .where(c.deleted_at.is_(None))
+        .order_by(c.id)
     ).mappings()
     out = []
     for r in rows:
@@ -139,11 +145,11 @@ def _one_digit(people, found) -> None:
         m = p["mobile_key"]
         if m:
             for i in range(len(m)):
-                buckets[(p["name"], i, m[:i] + m[i + 1:])].append(p)
+                buckets[(p["name"], i, m[:i] + m[i + 1 :])].append(p)
     for group in buckets.values():
         distinct = {p["mobile_key"] for p in group}
         if len(distinct) > 1:
             for i, a in enumerate(group):
-                for b in group[i + 1:]:
+                for b in group[i + 1 :]:
                     if a["mobile_key"] != b["mobile_key"]:
                         found([a, b], t("dup.one_digit", a=a["mobile_key"], b=b["mobile_key"]))

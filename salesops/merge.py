@@ -64,8 +64,9 @@ add(
 )
 
 
-def merge_customers(db, keep_id: int, other_id: int, actor: Actor | None = None,
-                    evidence: str = "") -> dict:
+def merge_customers(
+    db, keep_id: int, other_id: int, actor: Actor | None = None, evidence: str = ""
+) -> dict:
     """Merge customer `other_id` into `keep_id`; returns the customer_merges row."""
     actor = actor or system_actor()
     actor.require("customers.edit")
@@ -74,8 +75,10 @@ def merge_customers(db, keep_id: int, other_id: int, actor: Actor | None = None,
     with db.write() as conn:
         keep = require_row(conn, customers, keep_id, "customer")
         other = require_row(conn, customers, other_id, "customer")
-        moved = {"other": {k: _plain(other[k]) for k in RESTORED},
-                 "keep": {k: keep[k] for k in ("referrer_id", "parent_agent_id")}}
+        moved = {
+            "other": {k: _plain(other[k]) for k in RESTORED},
+            "keep": {k: keep[k] for k in ("referrer_id", "parent_agent_id")},
+        }
         for table, column in MOVED:
             ids = _ids(conn, table, column, other_id, exclude=keep_id)
             _point(conn, table, column, ids, keep_id)
@@ -84,15 +87,29 @@ def merge_customers(db, keep_id: int, other_id: int, actor: Actor | None = None,
         _fix_self_links(conn, keep, other, moved)
         _refuse_cycles(conn, keep)
         now = now_utc()
-        conn.execute(sa.update(customers).where(customers.c.id == other_id).values(
-            deleted_at=now, version=other["version"] + 1, updated_at=now,
-            updated_by=actor.name))
-        merge_id = conn.execute(sa.insert(customer_merges).values(
-            kept_id=keep_id, merged_id=other_id, at=now, actor=actor.name,
-            evidence=evidence, moved="{}")).inserted_primary_key[0]
+        conn.execute(
+            sa.update(customers)
+            .where(customers.c.id == other_id)
+            .values(
+                deleted_at=now, version=other["version"] + 1, updated_at=now, updated_by=actor.name
+            )
+        )
+        merge_id = conn.execute(
+            sa.insert(customer_merges).values(
+                kept_id=keep_id,
+                merged_id=other_id,
+                at=now,
+                actor=actor.name,
+                evidence=evidence,
+                moved="{}",
+            )
+        ).inserted_primary_key[0]
         moved["identifiers"] = _keep_identifiers(conn, other, keep_id, merge_id, now)
-        conn.execute(sa.update(customer_merges).where(customer_merges.c.id == merge_id)
-                     .values(moved=json.dumps(moved, sort_keys=True)))
+        conn.execute(
+            sa.update(customer_merges)
+            .where(customer_merges.c.id == merge_id)
+            .values(moved=json.dumps(moved, sort_keys=True))
+        )
         _audit_merge(conn, actor, keep, other, merge_id, moved)
         return {"id": merge_id, "kept_id": keep_id, "merged_id": other_id, "moved": moved}
 
@@ -111,8 +128,9 @@ def _ids(conn, table, column: str, customer_id: int, exclude: int | None = None)
 def _point(conn, table, column: str, ids: list[int], customer_id) -> None:
     """Point `column` of rows `ids` at `customer_id` (in chunks: parameter limits)."""
     for i in range(0, len(ids), 500):
-        conn.execute(sa.update(table).where(table.c.id.in_(ids[i: i + 500]))
-                     .values({column: customer_id}))
+        conn.execute(
+            sa.update(table).where(table.c.id.in_(ids[i : i + 500])).values({column: customer_id})
+        )
 
 
 def _move_memberships(conn, other_id: int, keep_id: int) -> tuple[list, list]:
@@ -121,7 +139,8 @@ def _move_memberships(conn, other_id: int, keep_id: int) -> tuple[list, list]:
     mine = set(conn.execute(sa.select(m.community_id).where(m.customer_id == keep_id)).scalars())
     moved, dropped = [], []
     for community_id, joined_at in conn.execute(
-            sa.select(m.community_id, m.joined_at).where(m.customer_id == other_id)).all():
+        sa.select(m.community_id, m.joined_at).where(m.customer_id == other_id)
+    ).all():
         where = (m.community_id == community_id) & (m.customer_id == other_id)
         if community_id in mine:
             conn.execute(sa.delete(community_members).where(where))
@@ -149,8 +168,9 @@ def _refuse_cycles(conn, keep: dict) -> None:
         seen, current = set(), keep["id"]
         while current is not None and current not in seen:
             seen.add(current)
-            current = conn.execute(sa.select(customers.c[column])
-                                   .where(customers.c.id == current)).scalar()
+            current = conn.execute(
+                sa.select(customers.c[column]).where(customers.c.id == current)
+            ).scalar()
             if current == keep["id"]:
                 raise ValidationError.one("merge.cycle", column, keep["code"], code=keep["code"])
 
@@ -158,28 +178,62 @@ def _refuse_cycles(conn, keep: dict) -> None:
 def _keep_identifiers(conn, other: dict, keep_id: int, merge_id: int, now) -> dict:
     """The other's own secondary identifiers move; its code/mobile/WeChat become new ones."""
     ci = customer_identifiers.c
-    inherited = list(conn.execute(sa.select(ci.id).where(ci.customer_id == other["id"]))
-                     .scalars())
+    inherited = list(conn.execute(sa.select(ci.id).where(ci.customer_id == other["id"])).scalars())
     _point(conn, customer_identifiers, "customer_id", inherited, keep_id)
     existing = {(k, v) for k, v in conn.execute(sa.select(ci.kind, ci.value))}
     added = []
-    for kind, value in (("code", other["code"]), ("mobile", other["mobile"]),
-                        ("wechat", other["wechat_key"])):
+    for kind, value in (
+        ("code", other["code"]),
+        ("mobile", other["mobile"]),
+        ("wechat", other["wechat_key"]),
+    ):
         if value and (kind, value) not in existing:
-            added.append(conn.execute(sa.insert(customer_identifiers).values(
-                customer_id=keep_id, kind=kind, value=value, merge_id=merge_id,
-                created_at=now)).inserted_primary_key[0])
+            added.append(
+                conn.execute(
+                    sa.insert(customer_identifiers).values(
+                        customer_id=keep_id,
+                        kind=kind,
+                        value=value,
+                        merge_id=merge_id,
+                        created_at=now,
+                    )
+                ).inserted_primary_key[0]
+            )
     return {"inherited": inherited, "added": added}
 
 
 def _audit_merge(conn, actor: Actor, keep: dict, other: dict, merge_id: int, moved: dict):
-    audit.record(conn, actor.name, "customers", keep["id"], "merge", None,
-                 {"merge_id": merge_id, "merged": other["code"]})
-    audit.record(conn, actor.name, "customers", other["id"], "merged", None,
-                 {"merge_id": merge_id, "into": keep["code"], "deleted_at": now_utc()})
-    audit.record(conn, actor.name, "customer_merges", merge_id, "create", None,
-                 {"kept": keep["code"], "merged": other["code"],
-                  "moved": {k: len(v) for k, v in moved.items() if isinstance(v, list)}})
+    audit.record(
+        conn,
+        actor.name,
+        "customers",
+        keep["id"],
+        "merge",
+        None,
+        {"merge_id": merge_id, "merged": other["code"]},
+    )
+    audit.record(
+        conn,
+        actor.name,
+        "customers",
+        other["id"],
+        "merged",
+        None,
+        {"merge_id": merge_id, "into": keep["code"], "deleted_at": now_utc()},
+    )
+    audit.record(
+        conn,
+        actor.name,
+        "customer_merges",
+        merge_id,
+        "create",
+        None,
+        {
+            "kept": keep["code"],
+            "merged": other["code"],
+            "moved": {k: len(v) for k, v in moved.items() if isinstance(v, list)},
+        },
+    )
 
 
 def unmerge(db, merge_id: int, actor: Actor | None = None) -> dict:
@@ -187,8 +241,11 @@ def unmerge(db, merge_id: int, actor: Actor | None = None) -> dict:
     actor = actor or system_actor()
     actor.require("customers.edit")
     with db.write() as conn:
-        merge = conn.execute(sa.select(customer_merges).where(customer_merges.c.id == merge_id)
-                             ).mappings().first()
+        merge = (
+            conn.execute(sa.select(customer_merges).where(customer_merges.c.id == merge_id))
+            .mappings()
+            .first()
+        )
         if merge is None:
             raise NotFoundError(f"merge {merge_id} not found")
         keep_id, other_id = merge["kept_id"], merge["merged_id"]
@@ -198,32 +255,57 @@ def unmerge(db, merge_id: int, actor: Actor | None = None) -> dict:
             _point_back(conn, table, column, moved[f"{table.name}.{column}"], keep_id, other_id)
         m = community_members.c
         for community_id in moved["members"]:
-            conn.execute(sa.update(community_members).where(
-                (m.community_id == community_id) & (m.customer_id == keep_id)
-            ).values(customer_id=other_id))
+            conn.execute(
+                sa.update(community_members)
+                .where((m.community_id == community_id) & (m.customer_id == keep_id))
+                .values(customer_id=other_id)
+            )
         for community_id, joined_at in moved["dropped"]:
-            conn.execute(sa.insert(community_members).values(
-                community_id=community_id, customer_id=other_id,
-                joined_at=_aware(joined_at)))
+            conn.execute(
+                sa.insert(community_members).values(
+                    community_id=community_id, customer_id=other_id, joined_at=_aware(joined_at)
+                )
+            )
         links = {k: v for k, v in moved["keep"].items() if v == other_id}
         if links:  # the kept one's own link to the other, which the merge replaced
             conn.execute(sa.update(customers).where(customers.c.id == keep_id).values(links))
         ident = moved["identifiers"]
         ci = customer_identifiers.c
-        conn.execute(sa.delete(customer_identifiers).where(ci.merge_id == merge_id,
-                                                           ci.id.in_(ident["added"] or [0])))
+        conn.execute(
+            sa.delete(customer_identifiers).where(
+                ci.merge_id == merge_id, ci.id.in_(ident["added"] or [0])
+            )
+        )
         _point(conn, customer_identifiers, "customer_id", ident["inherited"], other_id)
         restored = moved["other"]
-        conn.execute(sa.update(customers).where(customers.c.id == other_id).values(
-            deleted_at=_aware(restored["deleted_at"]), version=restored["version"],
-            updated_at=_aware(restored["updated_at"]), updated_by=restored["updated_by"]))
+        conn.execute(
+            sa.update(customers)
+            .where(customers.c.id == other_id)
+            .values(
+                deleted_at=_aware(restored["deleted_at"]),
+                version=restored["version"],
+                updated_at=_aware(restored["updated_at"]),
+                updated_by=restored["updated_by"],
+            )
+        )
         now = now_utc()
-        conn.execute(sa.update(customer_merges).where(customer_merges.c.id == merge_id)
-                     .values(undone_at=now, undone_by=actor.name))
-        audit.record(conn, actor.name, "customer_merges", merge_id, "undo", None,
-                     {"kept_id": keep_id, "merged_id": other_id})
-        audit.record(conn, actor.name, "customers", other_id, "unmerged", None,
-                     {"merge_id": merge_id})
+        conn.execute(
+            sa.update(customer_merges)
+            .where(customer_merges.c.id == merge_id)
+            .values(undone_at=now, undone_by=actor.name)
+        )
+        audit.record(
+            conn,
+            actor.name,
+            "customer_merges",
+            merge_id,
+            "undo",
+            None,
+            {"kept_id": keep_id, "merged_id": other_id},
+        )
+        audit.record(
+            conn, actor.name, "customers", other_id, "unmerged", None, {"merge_id": merge_id}
+        )
         return {"id": merge_id, "kept_id": keep_id, "merged_id": other_id}
 
 
@@ -239,27 +321,47 @@ def _refuse_unmerge(conn, merge) -> None:
     from .errors import _local
 
     if merge["undone_at"] is not None:
-        raise ValidationError.one("merge.undone", "merge", merge["id"], id=merge["id"],
-                                  who=merge["undone_by"], when=_local(merge["undone_at"]))
+        raise ValidationError.one(
+            "merge.undone",
+            "merge",
+            merge["id"],
+            id=merge["id"],
+            who=merge["undone_by"],
+            when=_local(merge["undone_at"]),
+        )
     cm = customer_merges.c
-    later = conn.execute(sa.select(cm.id).where(
-        cm.merged_id == merge["kept_id"], cm.undone_at.is_(None), cm.id > merge["id"])).scalar()
+    later = conn.execute(
+        sa.select(cm.id).where(
+            cm.merged_id == merge["kept_id"], cm.undone_at.is_(None), cm.id > merge["id"]
+        )
+    ).scalar()
     if later:
-        code = conn.execute(sa.select(customers.c.code)
-                            .where(customers.c.id == merge["kept_id"])).scalar()
+        code = conn.execute(
+            sa.select(customers.c.code).where(customers.c.id == merge["kept_id"])
+        ).scalar()
         raise ValidationError.one("merge.later", "merge", merge["id"], code=code, later=later)
     require_row(conn, customers, merge["kept_id"], "customer")
-    other = conn.execute(sa.select(customers).where(customers.c.id == merge["merged_id"])
-                         ).mappings().one()
+    other = (
+        conn.execute(sa.select(customers).where(customers.c.id == merge["merged_id"]))
+        .mappings()
+        .one()
+    )
     recorded = json.loads(merge["moved"])["other"]
     if other["version"] != recorded["version"] + 1 or other["deleted_at"] is None:
         raise ValidationError.one("merge.changed", "merge", merge["id"], code=other["code"])
     c = customers.c
-    for field, column, value in (("mobile", c.mobile, other["mobile"]),
-                                 ("wechat_id", c.wechat_key, other["wechat_key"])):
+    for field, column, value in (
+        ("mobile", c.mobile, other["mobile"]),
+        ("wechat_id", c.wechat_key, other["wechat_key"]),
+    ):
         if value:
-            taken = conn.execute(sa.select(c.id, c.code, c.name).where(
-                column == value, c.deleted_at.is_(None))).mappings().first()
+            taken = (
+                conn.execute(
+                    sa.select(c.id, c.code, c.name).where(column == value, c.deleted_at.is_(None))
+                )
+                .mappings()
+                .first()
+            )
             if taken:
                 raise DuplicateError(field, value, dict(taken))
 
@@ -267,6 +369,8 @@ def _refuse_unmerge(conn, merge) -> None:
 def _point_back(conn, table, column: str, ids: list[int], keep_id: int, other_id: int):
     """Rows the merge moved go back, where they still point at the kept customer."""
     for i in range(0, len(ids), 500):
-        conn.execute(sa.update(table).where(table.c.id.in_(ids[i: i + 500]),
-                                            table.c[column] == keep_id)
-                     .values({column: other_id}))
+        conn.execute(
+            sa.update(table)
+            .where(table.c.id.in_(ids[i : i + 500]), table.c[column] == keep_id)
+            .values({column: other_id})
+        )

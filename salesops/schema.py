@@ -104,9 +104,7 @@ staff_sessions = sa.Table(
     metadata,
     sa.Column("id", sa.Integer, primary_key=True),
     sa.Column("token_hash", sa.String(64), nullable=False, unique=True),
-    sa.Column(
-        "user_id", sa.ForeignKey("staff_users.id", ondelete="CASCADE"), nullable=False
-    ),
+    sa.Column("user_id", sa.ForeignKey("staff_users.id", ondelete="CASCADE"), nullable=False),
     sa.Column("created_at", UTCDateTime, nullable=False),
     sa.Column("expires_at", UTCDateTime, nullable=False),
     sa.Column("remote_ip", sa.String(64), nullable=False, server_default=""),

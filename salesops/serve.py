@@ -84,14 +84,20 @@ _request_env: ContextVar[dict] = ContextVar("salesops_request_env")
 # Never inherited from the server's own environment: set per kernel, or not at all.
 IDENTITY_ENV = ("SALESOPS_USER", "SALESOPS_ROLE", "SALESOPS_AUTH", login.TOKEN_ENV)
 
-messages.add({
-    "en": {"serve.header_not_loopback": "--trusted-header is only allowed while listening "
-           "on 127.0.0.1 (behind the proxy), not on {host}",
-           "serve.page_refused": "{who} ({role}) may not open {page}."},
-    "zh_CN": {"serve.header_not_loopback": "--trusted-header 只能在监听 127.0.0.1（代理之后）时"
-              "使用，不能监听 {host}",
-              "serve.page_refused": "{who}（{role}）无权打开 {page}。"},
-})
+messages.add(
+    {
+        "en": {
+            "serve.header_not_loopback": "--trusted-header is only allowed while listening "
+            "on 127.0.0.1 (behind the proxy), not on {host}",
+            "serve.page_refused": "{who} ({role}) may not open {page}.",
+        },
+        "zh_CN": {
+            "serve.header_not_loopback": "--trusted-header 只能在监听 127.0.0.1（代理之后）时"
+            "使用，不能监听 {host}",
+            "serve.page_refused": "{who}（{role}）无权打开 {page}。",
+        },
+    }
+)
 
 
 class ServeRefused(SalesopsError):
@@ -146,8 +152,9 @@ class PageKernelManager(AsyncMappingKernelManager):
     async def start_kernel(self, *args, env=None, **kwargs):
         """Start (or take from the pool) a kernel for the current page request."""
         identity = _request_env.get()  # LookupError: no request, no kernel
-        env = {k: v for k, v in (os.environ if env is None else env).items()
-               if k not in IDENTITY_ENV}  # page code has no business with the login token
+        env = {
+            k: v for k, v in (os.environ if env is None else env).items() if k not in IDENTITY_ENV
+        }  # page code has no business with the login token
         env.update(identity)
         kernel_id = await self._take_pooled(env, kwargs)
         if kernel_id is None:
@@ -190,8 +197,9 @@ class PageKernelManager(AsyncMappingKernelManager):
         env = {k: v for k, v in os.environ.items() if k not in IDENTITY_ENV}
         env["SALESOPS_USER"] = ""  # nobody, until a request takes the kernel
         try:
-            await super().start_kernel(kernel_id=kernel_id, kernel_name=POOL_KERNEL, path="",
-                                       env=env)
+            await super().start_kernel(
+                kernel_id=kernel_id, kernel_name=POOL_KERNEL, path="", env=env
+            )
             await self._run_silently(kernel_id, self.warm_code)
         except Exception:
             self.log.exception("salesops: could not warm a kernel for the pool")
@@ -290,8 +298,13 @@ class PageHandler(TornadoVoilaHandler):
 
         text = messages.t("serve.page_refused", who=who, role=role, page=path)
         self.set_status(403)
-        self.finish(page(text, f"<p class='so-page-refused'>{text}</p>"
-                               f"<p><a href='{self.base_url}'>{messages.t('signin.home')}</a></p>"))
+        self.finish(
+            page(
+                text,
+                f"<p class='so-page-refused'>{text}</p>"
+                f"<p><a href='{self.base_url}'>{messages.t('signin.home')}</a></p>",
+            )
+        )
 
 
 class KernelListHandler(APIHandler):
@@ -316,8 +329,12 @@ class KernelListHandler(APIHandler):
 
     def _is_admin(self) -> bool:
         """Admins see every kernel (monitoring); others only their own."""
-        role = login.page_role(self, self.settings["salesops_user"],
-                               self.settings["salesops_role"], self.settings["salesops_db"])
+        role = login.page_role(
+            self,
+            self.settings["salesops_user"],
+            self.settings["salesops_role"],
+            self.settings["salesops_db"],
+        )
         return role == "admin"
 
 
@@ -418,8 +435,10 @@ def run(opts: ServeOptions, echo=print) -> None:
     elif mode == "accounts":
         echo(f"salesops pages, sign in with your account: {landing_url(opts, None)}")
     else:
-        echo(f"salesops pages behind the proxy (user from {opts.trusted_header}): "
-             f"{landing_url(opts, None)}")
+        echo(
+            f"salesops pages behind the proxy (user from {opts.trusted_header}): "
+            f"{landing_url(opts, None)}"
+        )
     if generated:
         echo("(a new token was generated; pass --token or set SALESOPS_TOKEN to keep one)")
     app.start()

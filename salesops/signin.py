@@ -202,21 +202,31 @@ class AccountsLoginHandler(JupyterHandler):
         loop = asyncio.get_running_loop()
         try:  # argon2 takes a fraction of a second: keep the server answering meanwhile
             account = await loop.run_in_executor(
-                None, accounts.authenticate, provider.db, username, password)
+                None, accounts.authenticate, provider.db, username, password
+            )
         except accounts.LoginRefused as refused:
-            self.log.warning("sign-in refused for %r from %s", username[:64],
-                             self.request.remote_ip)
-            delay = await loop.run_in_executor(None, accounts.failure_delay, username,
-                                               provider.db)
+            self.log.warning(
+                "sign-in refused for %r from %s", username[:64], self.request.remote_ip
+            )
+            delay = await loop.run_in_executor(None, accounts.failure_delay, username, provider.db)
             await asyncio.sleep(delay)  # slows guessing; other requests carry on meanwhile
             self.set_status(401)
             return self.finish(self._form(str(refused), username))
-        token = accounts.start_session(provider.db, account["username"],
-                                       hours=provider.session_hours,
-                                       remote_ip=self.request.remote_ip or "")
-        self.set_secure_cookie(SESSION_COOKIE, token, expires_days=None, httponly=True,
-                               samesite="Lax", path=self.base_url,
-                               secure=self.request.protocol == "https")
+        token = accounts.start_session(
+            provider.db,
+            account["username"],
+            hours=provider.session_hours,
+            remote_ip=self.request.remote_ip or "",
+        )
+        self.set_secure_cookie(
+            SESSION_COOKIE,
+            token,
+            expires_days=None,
+            httponly=True,
+            samesite="Lax",
+            path=self.base_url,
+            secure=self.request.protocol == "https",
+        )
         self.log.info("%s signed in from %s", account["username"], self.request.remote_ip)
         self._go_on()
 
@@ -238,9 +248,11 @@ class LogoutHandler(JupyterHandler):
             accounts.end_session(self.identity_provider.db, token.decode())
         self.clear_cookie(SESSION_COOKIE, path=self.base_url)
         t = messages.t
-        body = (f"<p class='so-logout-message'>{html.escape(t('signin.signed_out'))}</p>"
-                f"<p><a href='{html.escape(self.base_url)}login'>"
-                f"{html.escape(t('signin.again'))}</a></p>")
+        body = (
+            f"<p class='so-logout-message'>{html.escape(t('signin.signed_out'))}</p>"
+            f"<p><a href='{html.escape(self.base_url)}login'>"
+            f"{html.escape(t('signin.again'))}</a></p>"
+        )
         self.finish(page(t("signin.title"), body))
 
 
@@ -251,6 +263,9 @@ class ProxyOnlyLoginHandler(JupyterHandler):
     def get(self):
         """Say where to sign in (403: this request is not signed in)."""
         self.set_status(403)
-        self.finish(page(messages.t("signin.title"),
-                         f"<p class='so-login-message'>{html.escape(messages.t('signin.proxy'))}"
-                         f"</p>"))
+        self.finish(
+            page(
+                messages.t("signin.title"),
+                f"<p class='so-login-message'>{html.escape(messages.t('signin.proxy'))}</p>",
+            )
+        )

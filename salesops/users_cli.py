@@ -44,14 +44,16 @@ def user() -> None:
 @click.option("--role", type=ROLE_CHOICE, required=True, help="What the account may do.")
 @click.option("--display-name", default="", help="The name shown on pages (default: NAME).")
 @click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
-@click.option("--no-password", is_flag=True,
-              help="No password: the account signs in only through a trusted proxy.")
+@click.option(
+    "--no-password",
+    is_flag=True,
+    help="No password: the account signs in only through a trusted proxy.",
+)
 @click.pass_obj
 def add(obj, name, role, display_name, password_stdin, no_password) -> None:
     """Create the account NAME with a role and a password."""
     password = None if no_password else _password(password_stdin)
-    row = _run(lambda: accounts.add_user(obj.db, name, role, password,
-                                         display_name=display_name))
+    row = _run(lambda: accounts.add_user(obj.db, name, role, password, display_name=display_name))
     click.echo(f"added {row['username']} ({row['role']})")
 
 
@@ -64,8 +66,11 @@ def list_(obj) -> None:
     if not rows:
         click.echo("no accounts yet: salesops user add NAME --role admin")
     for r in rows:
-        last = r["last_login_at"].astimezone(zone).strftime("%Y-%m-%d %H:%M") \
-            if r["last_login_at"] else "never"
+        last = (
+            r["last_login_at"].astimezone(zone).strftime("%Y-%m-%d %H:%M")
+            if r["last_login_at"]
+            else "never"
+        )
         pw = "" if r["has_password"] else "  (no password: trusted proxy only)"
         click.echo(f"{r['username']:<24}{r['role']:<9}{r['status']:<10}last sign-in {last}{pw}")
 

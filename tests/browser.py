@@ -32,8 +32,14 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 APPS_DIR = PROJECT_ROOT / "notebooks" / "apps"
 ARTIFACTS = PROJECT_ROOT / "test-artifacts"
 CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 READY_SELECTOR = "#rendered_cells"  # Voila shows it once every cell has been executed
 STARTUP_TIMEOUT_S = 60
 PAGE_TIMEOUT_MS = 60_000
@@ -49,8 +55,11 @@ def free_port() -> int:
 def write_page(folder: Path, name: str, *sources: str) -> Path:
     """Write a notebook page of code cells (no outputs) to `folder/name`."""
     nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(s) for s in sources])
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
-                                 "language": "python"}
+    nb.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3",
+        "language": "python",
+    }
     path = folder / name
     nbformat.write(nb, path)
     return path
@@ -71,8 +80,15 @@ def wait_until(predicate, timeout: float = 30, what: str = "condition"):
 class LiveServer:
     """A `salesops serve` subprocess on a free port with its own database and token."""
 
-    def __init__(self, root: Path, apps_dir: Path, voila_args=(), port: int | None = None,
-                 secret_file: Path | None = None, init_args=("init",)):
+    def __init__(
+        self,
+        root: Path,
+        apps_dir: Path,
+        voila_args=(),
+        port: int | None = None,
+        secret_file: Path | None = None,
+        init_args=("init",),
+    ):
         self.root, self.apps_dir, self.voila_args = root, apps_dir, list(voila_args)
         self.init_args = tuple(init_args)
         self.port = port or free_port()
@@ -89,9 +105,18 @@ class LiveServer:
         """Migrate the database, start the server and wait until it answers."""
         subprocess.run(self._cli(*self.init_args), check=True, capture_output=True)
         env = {**os.environ, "SALESOPS_TOKEN": self.token}
-        cmd = self._cli("serve", "--port", str(self.port), "--apps-dir", str(self.apps_dir),
-                        "--secret-file", str(self.secret_file), "--as", "tester",
-                        *self.voila_args)
+        cmd = self._cli(
+            "serve",
+            "--port",
+            str(self.port),
+            "--apps-dir",
+            str(self.apps_dir),
+            "--secret-file",
+            str(self.secret_file),
+            "--as",
+            "tester",
+            *self.voila_args,
+        )
         with open(self.log_path, "w") as log:
             self.proc = subprocess.Popen(cmd, env=env, stdout=log, stderr=subprocess.STDOUT)
         wait_until(self._ready, STARTUP_TIMEOUT_S, f"salesops serve on port {self.port}")
@@ -117,13 +142,13 @@ class LiveServer:
 
     def get(self, path: str, headers=None) -> tuple[int, dict, str]:
         """GET `path` without following redirects: (status, headers, body)."""
+
         class NoRedirect(urllib.request.HTTPRedirectHandler):
             def redirect_request(self, *args, **kwargs):
                 return None
 
         opener = urllib.request.build_opener(NoRedirect)
-        req = urllib.request.Request(f"http://127.0.0.1:{self.port}{path}",
-                                     headers=headers or {})
+        req = urllib.request.Request(f"http://127.0.0.1:{self.port}{path}", headers=headers or {})
         try:
             with opener.open(req, timeout=PAGE_TIMEOUT_MS / 1000) as resp:
                 return resp.status, dict(resp.headers), resp.read().decode()
@@ -132,22 +157,21 @@ class LiveServer:
 
     def kernels(self) -> list[str]:
         """Ids of the live kernels, asked of the server with the token."""
-        status, _, body = self.get("/api/kernels",
-                                   {"Authorization": f"token {self.token}"})
+        status, _, body = self.get("/api/kernels", {"Authorization": f"token {self.token}"})
         if status != 200:
             raise RuntimeError(f"/api/kernels answered {status}: {body}")
         return json.loads(body)
 
     def pool(self) -> list[str]:
         """Ids of the warm kernels waiting in the server's pool."""
-        status, _, body = self.get("/api/kernels?pool=1",
-                                   {"Authorization": f"token {self.token}"})
+        status, _, body = self.get("/api/kernels?pool=1", {"Authorization": f"token {self.token}"})
         if status != 200:
             raise RuntimeError(f"/api/kernels?pool=1 answered {status}: {body}")
         return json.loads(body)
 
     def wait_for_pool(self, size: int = 1, timeout: float = 60) -> list[str]:
         """Poll until the pool holds `size` warm kernels; their ids."""
+
         def ready():
             ids = self.pool()
             return ids if len(ids) >= size else None
@@ -156,19 +180,21 @@ class LiveServer:
 
     def wait_for_connection(self, kernel_id: str, timeout: float = 30) -> None:
         """Poll until a browser holds a websocket to `kernel_id` (the page is live)."""
+
         def connected():
-            _, _, body = self.get("/api/kernels?detail=1",
-                                  {"Authorization": f"token {self.token}"})
+            _, _, body = self.get("/api/kernels?detail=1", {"Authorization": f"token {self.token}"})
             return json.loads(body).get(kernel_id, 0) > 0
 
         wait_until(connected, timeout, f"a connection to kernel {kernel_id}")
 
     def wait_for_kernels(self, expected: set[str] | int, timeout: float = 30) -> list[str]:
         """Poll until the live kernels are `expected` (a set of ids, or a count)."""
+
         def matches():
             ids = self.kernels()
             ok = set(ids) == expected if isinstance(expected, set) else len(ids) == expected
             return (ids,) if ok else None  # a tuple: an empty list is a valid answer
+
         try:
             return wait_until(matches, timeout, f"kernels == {expected}")[0]
         except TimeoutError as e:
@@ -176,9 +202,11 @@ class LiveServer:
 
     def shutdown_kernel(self, kernel_id: str) -> None:
         """Shut a kernel down (for pages fetched without a browser, which send no beacon)."""
-        req = urllib.request.Request(f"http://127.0.0.1:{self.port}/api/kernels/{kernel_id}",
-                                     method="DELETE",
-                                     headers={"Authorization": f"token {self.token}"})
+        req = urllib.request.Request(
+            f"http://127.0.0.1:{self.port}/api/kernels/{kernel_id}",
+            method="DELETE",
+            headers={"Authorization": f"token {self.token}"},
+        )
         urllib.request.urlopen(req, timeout=30).close()
 
     def stop(self) -> None:
@@ -202,8 +230,7 @@ def apps_copy(folder: Path) -> Path:
 
 def launch_chromium(playwright):
     """Debian's Chromium, headless (Playwright cannot download its own browser here)."""
-    return playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS,
-                                      headless=True)
+    return playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
 
 
 def offline_context(browser):
@@ -211,8 +238,7 @@ def offline_context(browser):
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     context.set_default_timeout(PAGE_TIMEOUT_MS)
     # The lab template links a font stylesheet on a CDN; no test may depend on the internet.
-    context.route(lambda url: not url.startswith("http://127.0.0.1"),
-                  lambda route: route.abort())
+    context.route(lambda url: not url.startswith("http://127.0.0.1"), lambda route: route.abort())
     return context
 
 

@@ -36,8 +36,9 @@ def quick_hashes(monkeypatch):
     """
     from argon2 import PasswordHasher
 
-    monkeypatch.setattr(accounts, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024,
-                                                            parallelism=1))
+    monkeypatch.setattr(
+        accounts, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+    )
     monkeypatch.setattr(accounts, "_dummy_hash", None)
 
 
@@ -61,8 +62,11 @@ def audit_rows(db, table=None):
 def user_row(db, name):
     """The raw staff_users row."""
     with db.read() as conn:
-        return dict(conn.execute(
-            sa.select(staff_users).where(staff_users.c.username == name)).mappings().one())
+        return dict(
+            conn.execute(sa.select(staff_users).where(staff_users.c.username == name))
+            .mappings()
+            .one()
+        )
 
 
 # -- hashing ---------------------------------------------------------------------------------
@@ -157,8 +161,9 @@ def test_repeated_failures_lock_the_name_even_for_the_right_password(team):
             accounts.authenticate(team, "wang.fang", "guess guess", now=now)
     with pytest.raises(LoginRefused, match="(?i)too many|次数过多"):
         accounts.authenticate(team, "wang.fang", PW, now=now + timedelta(minutes=1))
-    assert [u["status"] for u in accounts.list_users(team) if u["username"] == "wang.fang"] \
-        == ["locked"]
+    assert [u["status"] for u in accounts.list_users(team) if u["username"] == "wang.fang"] == [
+        "locked"
+    ]
     # Other names are not affected, and the lock ends after LOCK_MINUTES.
     accounts.authenticate(team, "li.lei", PW, now=now)
     later = now + timedelta(minutes=accounts.LOCK_MINUTES + 1)
@@ -219,8 +224,7 @@ def test_session_tokens_are_stored_hashed_and_expire(team):
     with team.read() as conn:
         stored = conn.execute(sa.select(staff_sessions.c.token_hash)).scalars().all()
     assert token not in stored and len(stored) == 1
-    assert accounts.session_user(team, token, now=now + timedelta(minutes=59))["role"] \
-        == "manager"
+    assert accounts.session_user(team, token, now=now + timedelta(minutes=59))["role"] == "manager"
     assert accounts.session_user(team, token, now=now + timedelta(minutes=61)) is None
     assert accounts.session_user(team, token + "x", now=now) is None
     assert accounts.session_user(team, None) is None
@@ -278,8 +282,9 @@ def test_role_change_applies_to_the_next_actor_lookup(team):
 @pytest.fixture
 def shop(team, basics):
     """The team plus a customer and a paid order."""
-    c = customers.create_customer(team, {"name": "张伟", "mobile": "13800138000",
-                                         "channel_id": basics["wechat_moments"]})
+    c = customers.create_customer(
+        team, {"name": "张伟", "mobile": "13800138000", "channel_id": basics["wechat_moments"]}
+    )
     o = orders.create_order(team, c["id"], [{"sku": "TEA-01", "quantity": 1}], status="paid")
     return {"db": team, "customer": c, "order": o}
 
@@ -287,8 +292,10 @@ def shop(team, basics):
 def counts(db):
     """Rows in the tables a refused action must not touch."""
     with db.read() as conn:
-        return {t.name: conn.execute(sa.select(sa.func.count()).select_from(t)).scalar()
-                for t in (audit_log, order_status_history)}
+        return {
+            t.name: conn.execute(sa.select(sa.func.count()).select_from(t)).scalar()
+            for t in (audit_log, order_status_history)
+        }
 
 
 def test_staff_cannot_cancel_or_refund_and_nothing_is_written(shop):
@@ -331,7 +338,10 @@ def test_every_write_records_the_acting_person(shop):
     followups.log_contact(db, cid, note="called", actor=staff)
     rows = audit_rows(db)[-3:]
     assert [(r["table_name"], r["actor"]) for r in rows] == [
-        ("customers", "wang.fang"), ("orders", "wang.fang"), ("followups", "wang.fang")]
+        ("customers", "wang.fang"),
+        ("orders", "wang.fang"),
+        ("followups", "wang.fang"),
+    ]
     assert orders.get_order(db, order["id"])["history"][-1]["changed_by"] == "wang.fang"
 
 
@@ -346,8 +356,14 @@ def test_a_role_outside_the_table_may_do_nothing(shop):
 def test_permissions_nest_staff_manager_admin():
     assert PERMISSIONS["staff"] < PERMISSIONS["manager"] < PERMISSIONS["admin"]
     staff = PERMISSIONS["staff"]
-    for permission in ("orders.cancel", "import.write", "weekly.view", "audit.view",
-                       "followups.all", "users.manage"):
+    for permission in (
+        "orders.cancel",
+        "import.write",
+        "weekly.view",
+        "audit.view",
+        "followups.all",
+        "users.manage",
+    ):
         assert permission not in staff
 
 

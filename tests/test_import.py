@@ -38,15 +38,26 @@ def _orders(db) -> dict[str, dict]:
 
 def _lines(db, order_no) -> list[tuple]:
     with db.read() as conn:
-        return [tuple(r) for r in conn.execute(
-            sa.select(order_lines.c.sku, order_lines.c.quantity, order_lines.c.unit_price,
-                      order_lines.c.discount, order_lines.c.amount)
-            .join(orders, orders.c.id == order_lines.c.order_id)
-            .where(orders.c.order_no == order_no).order_by(order_lines.c.line_no))]
+        return [
+            tuple(r)
+            for r in conn.execute(
+                sa.select(
+                    order_lines.c.sku,
+                    order_lines.c.quantity,
+                    order_lines.c.unit_price,
+                    order_lines.c.discount,
+                    order_lines.c.amount,
+                )
+                .join(orders, orders.c.id == order_lines.c.order_id)
+                .where(orders.c.order_no == order_no)
+                .order_by(order_lines.c.line_no)
+            )
+        ]
 
 
 def test_orders_file_with_chinese_headers_creates_orders_customers_products_channels(
-        db, basics, tmp_path):
+    db, basics, tmp_path
+):
     path = write_csv(tmp_path / "orders.csv", ORDER_HEADERS_ZH, ORDER_ROWS)
     report = import_orders(db, path, actor=Actor("importer", "manager"))
     assert report.problems == [] and report.written
@@ -63,8 +74,9 @@ def test_orders_file_with_chinese_headers_creates_orders_customers_products_chan
     assert got["A002"]["code"] == "007"  # leading zeros kept
     assert got["A001"]["mobile"] == "13800138000"
     assert got["A003"]["ch"] == "抖音小店" and got["A001"]["ch"] == "微店"
-    assert _lines(db, "A002") == [("HONEY-02", 3, Decimal("68.50"), Decimal("0.00"),
-                                   Decimal("205.50"))]
+    assert _lines(db, "A002") == [
+        ("HONEY-02", 3, Decimal("68.50"), Decimal("0.00"), Decimal("205.50"))
+    ]
     assert report.created["products"] == ["NEW-SKU"]
     assert sorted(report.created["channels"]) == ["offline", "抖音小店"]
     assert report.counts["customers_created"] == 2
@@ -79,8 +91,16 @@ def test_orders_file_with_chinese_headers_creates_orders_customers_products_chan
 def _content(db):
     """What an import produced, independent of ids and timestamps."""
     return sorted(
-        (o["order_no"], o["code"], o["mobile"], o["ordered_at"], o["total"], o["status"],
-         o["ch"], tuple(_lines(db, o["order_no"])))
+        (
+            o["order_no"],
+            o["code"],
+            o["mobile"],
+            o["ordered_at"],
+            o["total"],
+            o["status"],
+            o["ch"],
+            tuple(_lines(db, o["order_no"])),
+        )
         for o in _orders(db).values()
     )
 
@@ -99,8 +119,23 @@ def test_every_file_kind_and_encoding_gives_the_same_orders(db, basics, tmp_path
 
 
 def test_xlsx_typed_cells_numbers_and_datetimes_are_read(db, basics, tmp_path):
-    rows = [["B1", datetime(2024, 5, 1, 10, 0), None, "王芳", 13700137000, None, None,
-             "TEA-01", None, 2, 128, 256.0, None]]
+    rows = [
+        [
+            "B1",
+            datetime(2024, 5, 1, 10, 0),
+            None,
+            "王芳",
+            13700137000,
+            None,
+            None,
+            "TEA-01",
+            None,
+            2,
+            128,
+            256.0,
+            None,
+        ]
+    ]
     path = write_xlsx(tmp_path / "typed.xlsx", ORDER_HEADERS_EN, rows)
     report = import_orders(db, path)
     assert report.problems == [], report.lines()
@@ -121,15 +156,16 @@ def test_reimporting_the_same_file_creates_nothing_and_says_so(db, basics, tmp_p
     assert any("nothing new" in line or "没有新内容" in line for line in again.lines())
 
 
-def test_an_existing_order_no_with_different_content_is_reported_not_merged(
-        db, basics, tmp_path):
+def test_an_existing_order_no_with_different_content_is_reported_not_merged(db, basics, tmp_path):
     import_orders(db, write_csv(tmp_path / "a.csv", ORDER_HEADERS_ZH, ORDER_ROWS))
     before = snapshot(db)
-    changed = [r[:]for r in ORDER_ROWS]
+    changed = [r[:] for r in ORDER_ROWS]
     changed[2][11] = "999.00"  # A002's amount
     changed[2][10] = ""
-    report = import_orders(db, write_csv(tmp_path / "b.csv", ORDER_HEADERS_ZH, changed),
-                           )
+    report = import_orders(
+        db,
+        write_csv(tmp_path / "b.csv", ORDER_HEADERS_ZH, changed),
+    )
     assert [(p.row, p.column, p.value) for p in report.problems] == [(4, "订单号", "A002")]
     assert "A002" in report.problems[0].reason
     assert snapshot(db) == before
@@ -155,10 +191,12 @@ BAD_CELLS = [
 ]
 
 
-@pytest.mark.parametrize("column,value,header,reason", BAD_CELLS,
-                         ids=[f"{c[2]}-{c[1][:12]!r}" for c in BAD_CELLS])
+@pytest.mark.parametrize(
+    "column,value,header,reason", BAD_CELLS, ids=[f"{c[2]}-{c[1][:12]!r}" for c in BAD_CELLS]
+)
 def test_each_bad_cell_is_reported_with_row_column_value_and_reason(
-        db, basics, tmp_path, monkeypatch, column, value, header, reason):
+    db, basics, tmp_path, monkeypatch, column, value, header, reason
+):
     monkeypatch.setenv("SALESOPS_LANG", "en")
     rows = [r[:] for r in ORDER_ROWS]
     rows[0][column] = value
@@ -182,7 +220,8 @@ def test_reasons_are_in_chinese_by_default(db, basics, tmp_path, monkeypatch):
 
 
 def test_an_order_no_with_conflicting_customer_or_date_is_reported(
-        db, basics, tmp_path, monkeypatch):
+    db, basics, tmp_path, monkeypatch
+):
     monkeypatch.setenv("SALESOPS_LANG", "en")
     rows = [r[:] for r in ORDER_ROWS]
     rows[1][1] = "2024-03-06 14:30"  # A001's second line on another day
@@ -200,7 +239,9 @@ def test_missing_identity_and_missing_amount_are_reported(db, basics, tmp_path, 
     rows[3][10] = rows[3][11] = ""  # A003: neither unit price nor amount
     report = import_orders(db, write_csv(tmp_path / "m.csv", ORDER_HEADERS_EN, rows))
     assert [(p.row, p.column) for p in report.problems] == [
-        (4, "customer_ref / mobile / wechat_id"), (5, "amount")]
+        (4, "customer_ref / mobile / wechat_id"),
+        (5, "amount"),
+    ]
     assert all("required" in p.reason for p in report.problems)
 
 
@@ -212,8 +253,7 @@ def test_a_file_without_a_required_column_is_refused_naming_it(db, tmp_path, mon
         import_orders(db, write_csv(tmp_path / "x.csv", headers, rows))
 
 
-def test_skip_invalid_writes_the_good_orders_and_a_rejected_file(db, basics, tmp_path,
-                                                                 monkeypatch):
+def test_skip_invalid_writes_the_good_orders_and_a_rejected_file(db, basics, tmp_path, monkeypatch):
     monkeypatch.setenv("SALESOPS_LANG", "en")
     rows = [r[:] for r in ORDER_ROWS]
     rows[1][9] = "-2"  # second line of A001 is bad: all of A001 is left out
@@ -250,27 +290,46 @@ def test_staff_may_only_dry_run(db, basics, tmp_path):
 
 def test_strict_refuses_unknown_products_and_channels(db, basics, tmp_path, monkeypatch):
     monkeypatch.setenv("SALESOPS_LANG", "en")
-    report = import_orders(db, write_csv(tmp_path / "o.csv", ORDER_HEADERS_EN, ORDER_ROWS),
-                           strict=True)
+    report = import_orders(
+        db, write_csv(tmp_path / "o.csv", ORDER_HEADERS_EN, ORDER_ROWS), strict=True
+    )
     assert {(p.row, p.column, p.value) for p in report.problems} == {
-        (4, "channel", "offline"), (5, "channel", "抖音小店"),
-        (5, "sku", "NEW-SKU")}
+        (4, "channel", "offline"),
+        (5, "channel", "抖音小店"),
+        (5, "sku", "NEW-SKU"),
+    }
     assert all("--strict" in p.reason for p in report.problems)
     assert count(db, "orders") == 0 and count(db, "products") == 3
 
 
 def test_a_mapping_file_renames_other_headers(db, basics, tmp_path):
-    headers = ["单号", "时间", "编号", "买家", "买家手机", "微信", "店铺", "编码", "名称",
-               "件数", "价格", "实付", "交易状态"]
+    headers = [
+        "单号",
+        "时间",
+        "编号",
+        "买家",
+        "买家手机",
+        "微信",
+        "店铺",
+        "编码",
+        "名称",
+        "件数",
+        "价格",
+        "实付",
+        "交易状态",
+    ]
     path = write_csv(tmp_path / "shop.csv", headers, ORDER_ROWS)
     mapping = tmp_path / "map.yml"
-    mapping.write_text("columns:\n  单号: order_no\n  时间: ordered_at\n  编号: customer_ref\n"
-                       "  买家: customer_name\n  买家手机: mobile\n  店铺: channel\n"
-                       "  编码: sku\n  名称: product_name\n  件数: quantity\n"
-                       "  价格: unit_price\n  实付: amount\n  交易状态: status\n",
-                       encoding="utf-8")
-    result = CliRunner().invoke(main, ["--db", db.url, "import", "orders", str(path),
-                                       "--map", str(mapping)])
+    mapping.write_text(
+        "columns:\n  单号: order_no\n  时间: ordered_at\n  编号: customer_ref\n"
+        "  买家: customer_name\n  买家手机: mobile\n  店铺: channel\n"
+        "  编码: sku\n  名称: product_name\n  件数: quantity\n"
+        "  价格: unit_price\n  实付: amount\n  交易状态: status\n",
+        encoding="utf-8",
+    )
+    result = CliRunner().invoke(
+        main, ["--db", db.url, "import", "orders", str(path), "--map", str(mapping)]
+    )
     assert result.exit_code == 0, result.output
     assert set(_orders(db)) == {"A001", "A002", "A003"}
 
@@ -280,7 +339,8 @@ def test_cli_exits_non_zero_and_lists_every_problem(db, basics, tmp_path):
     rows[0][9], rows[2][1] = "x", "yesterday"
     path = write_csv(tmp_path / "o.csv", ORDER_HEADERS_EN, rows)
     result = CliRunner(env={"SALESOPS_LANG": "en"}).invoke(
-        main, ["--db", db.url, "import", "orders", str(path)])
+        main, ["--db", db.url, "import", "orders", str(path)]
+    )
     assert result.exit_code == 1
     assert "row 2, column quantity, value 'x'" in result.output
     assert "row 4, column ordered_at, value 'yesterday'" in result.output
@@ -297,8 +357,7 @@ def test_customers_match_by_ref_then_mobile_then_wechat(db, basics, tmp_path):
     rows = [
         # ref wins over a mobile that belongs to someone else
         ["R1", "2024-01-01", "K1", "", "13800000002", "", "", "TEA-01", "", "1", "128", "", ""],
-        ["R2", "2024-01-01", "", "", "+86 138 0000 0002", "", "", "TEA-01", "", "1", "128", "",
-         ""],
+        ["R2", "2024-01-01", "", "", "+86 138 0000 0002", "", "", "TEA-01", "", "1", "128", "", ""],
         ["R3", "2024-01-01", "", "", "", "BING_3", "", "TEA-01", "", "1", "128", "", ""],
     ]
     report = import_orders(db, write_csv(tmp_path / "m.csv", ORDER_HEADERS_EN, rows))
@@ -307,8 +366,17 @@ def test_customers_match_by_ref_then_mobile_then_wechat(db, basics, tmp_path):
     assert [got[n]["customer_id"] for n in ("R1", "R2", "R3")] == [a["id"], b["id"], c["id"]]
 
 
-CUSTOMER_HEADERS = ["客户编号", "姓名", "手机", "微信号", "地区", "渠道", "推荐人编号", "标签",
-                    "备注"]
+CUSTOMER_HEADERS = [
+    "客户编号",
+    "姓名",
+    "手机",
+    "微信号",
+    "地区",
+    "渠道",
+    "推荐人编号",
+    "标签",
+    "备注",
+]
 
 
 def test_customers_file_creates_updates_and_links_referrers(db, basics, tmp_path):
@@ -368,12 +436,28 @@ def test_order_numbers_and_codes_like_generated_ones_move_the_counters(db, basic
     from salesops.customers import create_customer
     from salesops.orders import create_order
 
-    rows = [["SO00000042", "2024-01-01", "C000077", "某人", "", "", "", "TEA-01", "", "1",
-             "128", "", ""]]
+    rows = [
+        [
+            "SO00000042",
+            "2024-01-01",
+            "C000077",
+            "某人",
+            "",
+            "",
+            "",
+            "TEA-01",
+            "",
+            "1",
+            "128",
+            "",
+            "",
+        ]
+    ]
     import_orders(db, write_csv(tmp_path / "o.csv", ORDER_HEADERS_EN, rows))
     person = create_customer(db, {"name": "新人"})
-    order = create_order(db, person["id"], [{"sku": "TEA-01", "quantity": 1}],
-                         channel="wechat_moments")
+    order = create_order(
+        db, person["id"], [{"sku": "TEA-01", "quantity": 1}], channel="wechat_moments"
+    )
     assert person["code"] == "C000078" and order["order_no"] == "SO00000043"
 
 

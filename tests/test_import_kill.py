@@ -21,8 +21,23 @@ def _big_file(path, orders=40_000):
     for k in range(orders):
         mobile = f"139{k:08d}"
         for sku, qty in (("TEA-01", 1), ("HONEY-02", 2), ("GIFT-03", 1)):
-            rows.append([f"K{k:07d}", "2024-06-01 10:00", "", f"客户{k}", mobile, "",
-                         "朋友圈", sku, "", str(qty), "10.00", "", ""])
+            rows.append(
+                [
+                    f"K{k:07d}",
+                    "2024-06-01 10:00",
+                    "",
+                    f"客户{k}",
+                    mobile,
+                    "",
+                    "朋友圈",
+                    sku,
+                    "",
+                    str(qty),
+                    "10.00",
+                    "",
+                    "",
+                ]
+            )
     return write_csv(path, ORDER_HEADERS_EN, rows)
 
 
@@ -30,9 +45,19 @@ def test_killing_an_import_part_way_through_writing_leaves_nothing(db, basics, t
     path = _big_file(tmp_path / "big.csv")
     before = snapshot(db)
     proc = subprocess.Popen(
-        [sys.executable, "-m", "salesops", "--db", db.url, "import", "orders", str(path),
-         "--progress"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+        [
+            sys.executable,
+            "-m",
+            "salesops",
+            "--db",
+            db.url,
+            "import",
+            "orders",
+            str(path),
+            "--progress",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
     )
     seen = b""
     try:
@@ -57,7 +82,9 @@ def test_killing_an_import_part_way_through_writing_leaves_nothing(db, basics, t
         # and the database still takes the same import afterwards
         result = subprocess.run(
             [sys.executable, "-m", "salesops", "--db", db.url, "import", "orders", str(path)],
-            capture_output=True, text=True)
+            capture_output=True,
+            text=True,
+        )
         assert result.returncode == 0, result.stderr
         assert count(fresh, "orders") == total
     finally:

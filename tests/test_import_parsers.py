@@ -45,8 +45,11 @@ def test_dates_give_an_aware_utc_datetime_or_a_reason(value):
 @given(CELLS)
 def test_money_gives_a_cent_decimal_or_a_reason(value):
     got = _value_or_reason(parse.money, value, "amount", True)
-    assert got is None or isinstance(got, str) or (
-        isinstance(got, Decimal) and got >= 0 and got == got.quantize(Decimal("0.01")))
+    assert (
+        got is None
+        or isinstance(got, str)
+        or (isinstance(got, Decimal) and got >= 0 and got == got.quantize(Decimal("0.01")))
+    )
 
 
 @settings(max_examples=400, deadline=None)
@@ -66,9 +69,12 @@ def test_mobiles_give_a_normalised_number_or_a_reason(value):
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.datetimes(min_value=datetime(1971, 1, 1), max_value=datetime(2099, 12, 31)),
-       st.sampled_from(["%Y-%m-%d %H:%M:%S", "%Y/%m/%d %H:%M:%S", "%Y年%m月%d日 %H:%M:%S",
-                        "%Y-%m-%dT%H:%M:%S"]))
+@given(
+    st.datetimes(min_value=datetime(1971, 1, 1), max_value=datetime(2099, 12, 31)),
+    st.sampled_from(
+        ["%Y-%m-%d %H:%M:%S", "%Y/%m/%d %H:%M:%S", "%Y年%m月%d日 %H:%M:%S", "%Y-%m-%dT%H:%M:%S"]
+    ),
+)
 def test_written_date_times_are_read_in_the_business_zone(moment, fmt):
     moment = moment.replace(microsecond=0)
     got = parse.ordered_at(moment.strftime(fmt))
@@ -81,20 +87,25 @@ def test_a_date_alone_is_midnight_in_the_business_zone(day):
     got = parse.ordered_at(f"{day.year}/{day.month}/{day.day}")
     local = got.astimezone(config.business_zone())
     assert local.date() == day and local.time().hour == 0
-    assert got.tzinfo is UTC and abs(got - datetime(day.year, day.month, day.day,
-                                                    tzinfo=UTC)) <= timedelta(hours=14)
+    assert got.tzinfo is UTC and abs(
+        got - datetime(day.year, day.month, day.day, tzinfo=UTC)
+    ) <= timedelta(hours=14)
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.decimals(min_value=0, max_value=Decimal("9999999999.99"), places=2),
-       st.sampled_from(["{}", "¥{:,}", "￥{}", "{}元", " {} "]))
+@given(
+    st.decimals(min_value=0, max_value=Decimal("9999999999.99"), places=2),
+    st.sampled_from(["{}", "¥{:,}", "￥{}", "{}元", " {} "]),
+)
 def test_written_amounts_read_back_exactly(amount, fmt):
     assert parse.money(fmt.format(amount), "amount") == amount
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.from_regex(r"1[3-9][0-9]{9}", fullmatch=True),
-       st.sampled_from(["{}", "+86 {}", "86{}", "dashes", "fullwidth"]))
+@given(
+    st.from_regex(r"1[3-9][0-9]{9}", fullmatch=True),
+    st.sampled_from(["{}", "+86 {}", "86{}", "dashes", "fullwidth"]),
+)
 def test_written_mobiles_normalise_back(number, fmt):
     text = {
         "fullwidth": number.translate(str.maketrans("0123456789", "０１２３４５６７８９")),
@@ -103,19 +114,24 @@ def test_written_mobiles_normalise_back(number, fmt):
     assert parse.mobile(text) == number
 
 
-@pytest.mark.parametrize("value,expected", [
-    (59.970000000000006, Decimal("59.97")),  # an Excel formula's float
-    (128, Decimal("128.00")),
-    ("1,234.50", Decimal("1234.50")),
-])
+@pytest.mark.parametrize(
+    "value,expected",
+    [
+        (59.970000000000006, Decimal("59.97")),  # an Excel formula's float
+        (128, Decimal("128.00")),
+        ("1,234.50", Decimal("1234.50")),
+    ],
+)
 def test_excel_numbers_become_cents(value, expected):
     assert parse.money(value, "amount") == expected
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.integers(min_value=1, max_value=10**6), st.one_of(
-    st.none(), st.decimals(min_value=0, max_value=10**6, places=2)),
-    st.decimals(min_value=0, max_value=10**6, places=2))
+@given(
+    st.integers(min_value=1, max_value=10**6),
+    st.one_of(st.none(), st.decimals(min_value=0, max_value=10**6, places=2)),
+    st.decimals(min_value=0, max_value=10**6, places=2),
+)
 def test_line_amounts_add_up_or_are_refused(qty, price, amount):
     try:
         unit, total, discount = parse.line_amount(qty, price, amount)

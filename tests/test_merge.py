@@ -35,19 +35,34 @@ def _raw_customer(db, code, name, mobile=None, wechat_id=None, wechat_key=None, 
     """A customer row written directly, as old data or a bulk load might have left it."""
     now = now_utc()
     with db.write() as conn:
-        return conn.execute(sa.insert(customers).values(
-            code=code, name=name, mobile=mobile, wechat_id=wechat_id, wechat_key=wechat_key,
-            version=1, created_at=now, created_by="t", updated_at=now, updated_by="t", **extra,
-        )).inserted_primary_key[0]
+        return conn.execute(
+            sa.insert(customers).values(
+                code=code,
+                name=name,
+                mobile=mobile,
+                wechat_id=wechat_id,
+                wechat_key=wechat_key,
+                version=1,
+                created_at=now,
+                created_by="t",
+                updated_at=now,
+                updated_by="t",
+                **extra,
+            )
+        ).inserted_primary_key[0]
 
 
 def test_duplicates_are_listed_with_their_evidence(db, basics, monkeypatch):
     monkeypatch.setenv("SALESOPS_LANG", "en")
     ref = create_customer(db, {"name": "推荐人"})
-    a = create_customer(db, {"name": "张伟", "mobile": "13800138000", "region": "浙江 杭州",
-                             "referrer_id": ref["id"]})
-    b = create_customer(db, {"name": "张伟", "mobile": "13800138001", "region": "浙江 杭州",
-                             "referrer_id": ref["id"]})
+    a = create_customer(
+        db,
+        {"name": "张伟", "mobile": "13800138000", "region": "浙江 杭州", "referrer_id": ref["id"]},
+    )
+    b = create_customer(
+        db,
+        {"name": "张伟", "mobile": "13800138001", "region": "浙江 杭州", "referrer_id": ref["id"]},
+    )
     c = _raw_customer(db, "X1", "李娜", mobile="+86 139-0013-9000")
     d = _raw_customer(db, "X2", "李娜娜", mobile="13900139000")
     e = _raw_customer(db, "X3", "王芳", wechat_id="Lily_1", wechat_key="lily_1")
@@ -57,7 +72,8 @@ def test_duplicates_are_listed_with_their_evidence(db, basics, monkeypatch):
     assert set(found) == {(a["id"], b["id"]), (c, d), (e, f)}
     assert found[(a["id"], b["id"])] == [
         "same name, mobiles 13800138000 and 13800138001 differ in one digit",
-        f"same name, region 浙江 杭州 and referrer {ref['code']}"]
+        f"same name, region 浙江 杭州 and referrer {ref['code']}",
+    ]
     assert found[(c, d)] == ["same mobile 13900139000"]
     assert found[(e, f)] == ["same WeChat ID lily_1"]
 
@@ -65,32 +81,49 @@ def test_duplicates_are_listed_with_their_evidence(db, basics, monkeypatch):
 def _person_with_history(db, basics):
     """Two records of one person; the other one has something in every related table."""
     keep = create_customer(db, {"name": "张伟", "mobile": "13800138000", "wechat_id": "zw_a"})
-    other = create_customer(db, {"name": "张伟", "mobile": "13800138001", "wechat_id": "zw_b",
-                                 "is_agent": True})
+    other = create_customer(
+        db, {"name": "张伟", "mobile": "13800138001", "wechat_id": "zw_b", "is_agent": True}
+    )
     friend = create_customer(db, {"name": "朋友", "referrer_id": other["id"]})
-    agent = create_customer(db, {"name": "下级", "is_agent": True,
-                                 "parent_agent_id": other["id"]})
+    agent = create_customer(db, {"name": "下级", "is_agent": True, "parent_agent_id": other["id"]})
     with db.write() as conn:
-        conn.execute(sa.update(customers).where(customers.c.id == keep["id"])
-                     .values(referrer_id=other["id"]))
-    order = create_order(db, other["id"], [{"sku": "TEA-01", "quantity": 2}],
-                         channel="wechat_moments")
+        conn.execute(
+            sa.update(customers).where(customers.c.id == keep["id"]).values(referrer_id=other["id"])
+        )
+    order = create_order(
+        db, other["id"], [{"sku": "TEA-01", "quantity": 2}], channel="wechat_moments"
+    )
     create_order(db, keep["id"], [{"sku": "GIFT-03", "quantity": 1}], channel="micro_store")
     schedule(db, other["id"], datetime.now(UTC) + timedelta(days=3), note="回访")
     now = now_utc()
     with db.write() as conn:
-        owned = conn.execute(sa.insert(communities).values(
-            name="茶友群", owner_id=other["id"], created_at=now)).inserted_primary_key[0]
-        shared = conn.execute(sa.insert(communities).values(
-            name="蜂蜜群", created_at=now)).inserted_primary_key[0]
-        conn.execute(sa.insert(community_members), [
-            {"community_id": owned, "customer_id": other["id"], "joined_at": now},
-            {"community_id": shared, "customer_id": other["id"],
-             "joined_at": now - timedelta(days=9)},
-            {"community_id": shared, "customer_id": keep["id"], "joined_at": now},
-        ])
-        conn.execute(sa.insert(reviews).values(customer_id=other["id"], order_id=order["id"],
-                                               posted_at=now, rating=5, content="好喝"))
+        owned = conn.execute(
+            sa.insert(communities).values(name="茶友群", owner_id=other["id"], created_at=now)
+        ).inserted_primary_key[0]
+        shared = conn.execute(
+            sa.insert(communities).values(name="蜂蜜群", created_at=now)
+        ).inserted_primary_key[0]
+        conn.execute(
+            sa.insert(community_members),
+            [
+                {"community_id": owned, "customer_id": other["id"], "joined_at": now},
+                {
+                    "community_id": shared,
+                    "customer_id": other["id"],
+                    "joined_at": now - timedelta(days=9),
+                },
+                {"community_id": shared, "customer_id": keep["id"], "joined_at": now},
+            ],
+        )
+        conn.execute(
+            sa.insert(reviews).values(
+                customer_id=other["id"],
+                order_id=order["id"],
+                posted_at=now,
+                rating=5,
+                content="好喝",
+            )
+        )
     return keep, other, friend, agent
 
 
@@ -110,34 +143,38 @@ def test_merge_moves_everything_and_unmerge_restores_it_exactly(db, basics):
     assert _owner_of(db, community_members) == {k}  # the shared membership was folded
     with db.read() as conn:
         rows = {r.id: r for r in conn.execute(sa.select(customers))}
-        kept_ids = set(conn.execute(sa.select(customer_identifiers.c.kind,
-                                              customer_identifiers.c.value)))
+        kept_ids = set(
+            conn.execute(sa.select(customer_identifiers.c.kind, customer_identifiers.c.value))
+        )
     assert rows[friend["id"]].referrer_id == k and rows[agent["id"]].parent_agent_id == k
     assert rows[k].referrer_id is None  # was referred by the record merged into it
     assert rows[other["id"]].deleted_at is not None
-    assert kept_ids == {("code", other["code"]), ("mobile", "13800138001"),
-                        ("wechat", "zw_b")}
+    assert kept_ids == {("code", other["code"]), ("mobile", "13800138001"), ("wechat", "zw_b")}
     assert snapshot(db, skip=BOOKKEEPING) != before
     unmerge(db, merge["id"])
     assert snapshot(db, skip=BOOKKEEPING) == before
     with db.read() as conn:
-        assert conn.execute(sa.select(sa.func.count()).select_from(customer_identifiers)
-                            ).scalar() == 0
+        assert (
+            conn.execute(sa.select(sa.func.count()).select_from(customer_identifiers)).scalar() == 0
+        )
 
 
 def test_later_imports_find_the_merged_away_mobile_and_wechat(db, basics, tmp_path):
     keep, other, *_ = _person_with_history(db, basics)
     merge_customers(db, keep["id"], other["id"])
-    rows = [["N1", "2024-05-01", "", "", "138 0013 8001", "", "", "TEA-01", "", "1", "128", "",
-             ""],
-            ["N2", "2024-05-01", "", "", "", "ZW_B", "", "TEA-01", "", "1", "128", "", ""],
-            ["N3", "2024-05-01", other["code"], "", "", "", "", "TEA-01", "", "1", "128", "",
-             ""]]
+    rows = [
+        ["N1", "2024-05-01", "", "", "138 0013 8001", "", "", "TEA-01", "", "1", "128", "", ""],
+        ["N2", "2024-05-01", "", "", "", "ZW_B", "", "TEA-01", "", "1", "128", "", ""],
+        ["N3", "2024-05-01", other["code"], "", "", "", "", "TEA-01", "", "1", "128", "", ""],
+    ]
     report = import_orders(db, write_csv(tmp_path / "o.csv", ORDER_HEADERS_EN, rows))
     assert report.problems == [] and report.counts["customers_created"] == 0
     with db.read() as conn:
-        owners = set(conn.execute(sa.select(orders.c.customer_id)
-                                  .where(orders.c.order_no.in_(["N1", "N2", "N3"]))).scalars())
+        owners = set(
+            conn.execute(
+                sa.select(orders.c.customer_id).where(orders.c.order_no.in_(["N1", "N2", "N3"]))
+            ).scalars()
+        )
     assert owners == {keep["id"]}
 
 
@@ -164,10 +201,12 @@ def test_merge_refuses_itself_and_a_referral_loop(db, basics, monkeypatch):
     with pytest.raises(ValidationError, match="itself"):
         merge_customers(db, keep["id"], keep["id"])
     with db.write() as conn:  # keep was referred by other: merging makes keep -> x -> keep
-        conn.execute(sa.update(customers).where(customers.c.id == keep["id"])
-                     .values(referrer_id=other["id"]))
-        conn.execute(sa.update(customers).where(customers.c.id == x["id"])
-                     .values(referrer_id=keep["id"]))
+        conn.execute(
+            sa.update(customers).where(customers.c.id == keep["id"]).values(referrer_id=other["id"])
+        )
+        conn.execute(
+            sa.update(customers).where(customers.c.id == x["id"]).values(referrer_id=keep["id"])
+        )
     before = snapshot(db)
     with pytest.raises(ValidationError, match="own referrer"):
         merge_customers(db, keep["id"], other["id"])
@@ -180,12 +219,12 @@ def test_cli_lists_merges_and_unmerges(db, basics):
     listed = runner.invoke(main, ["--db", db.url, "customers", "duplicates"])
     assert listed.exit_code == 0
     assert f"{keep['code']} 张伟 13800138000  ~  {other['code']} 张伟 13800138001" in listed.output
-    merged = runner.invoke(main, ["--db", db.url, "customers", "merge", keep["code"],
-                                  other["code"]])
+    merged = runner.invoke(
+        main, ["--db", db.url, "customers", "merge", keep["code"], other["code"]]
+    )
     assert merged.exit_code == 0, merged.output
     assert "merge #1" in merged.output and "orders.customer_id 1" in merged.output
-    again = runner.invoke(main, ["--db", db.url, "customers", "merge", keep["code"],
-                                 other["code"]])
+    again = runner.invoke(main, ["--db", db.url, "customers", "merge", keep["code"], other["code"]])
     assert again.exit_code == 1 and "no active customer" in again.output
     undone = runner.invoke(main, ["--db", db.url, "customers", "unmerge", "1"])
     assert undone.exit_code == 0 and "undone" in undone.output

@@ -25,17 +25,27 @@ pytestmark = pytest.mark.browser
 def pages(live_server):
     """Test-only pages written next to the apps of the session's server."""
     apps = live_server.apps_dir
-    write_page(apps, "_raises.ipynb", "print('before the error')",
-               "raise ValueError('do-not-show-this-' + 'marker')")
-    write_page(apps, "_whoami.ipynb",
-               "import os\nfrom IPython.display import HTML\n"
-               "HTML(f\"<p id='who'>{os.environ['SALESOPS_USER']}</p>"
-               "<p id='db'>{os.environ['SALESOPS_DB_URL']}</p>"
-               "<p id='token'>{os.environ.get('SALESOPS_TOKEN', 'none')}</p>\")")
-    write_page(apps, "_warm.ipynb",
-               "import os, sys\nfrom IPython.display import HTML\n"
-               "HTML(f\"<p id='who'>{os.environ['SALESOPS_USER']}</p>"
-               "<p id='preloaded'>{'sqlalchemy' in sys.modules}</p>\")")
+    write_page(
+        apps,
+        "_raises.ipynb",
+        "print('before the error')",
+        "raise ValueError('do-not-show-this-' + 'marker')",
+    )
+    write_page(
+        apps,
+        "_whoami.ipynb",
+        "import os\nfrom IPython.display import HTML\n"
+        "HTML(f\"<p id='who'>{os.environ['SALESOPS_USER']}</p>"
+        "<p id='db'>{os.environ['SALESOPS_DB_URL']}</p>"
+        "<p id='token'>{os.environ.get('SALESOPS_TOKEN', 'none')}</p>\")",
+    )
+    write_page(
+        apps,
+        "_warm.ipynb",
+        "import os, sys\nfrom IPython.display import HTML\n"
+        "HTML(f\"<p id='who'>{os.environ['SALESOPS_USER']}</p>"
+        "<p id='preloaded'>{'sqlalchemy' in sys.modules}</p>\")",
+    )
     analysis = apps.parent / "analysis"
     analysis.mkdir(exist_ok=True)
     write_page(analysis, "01_secret.ipynb", "print('analysis-only')")
@@ -75,7 +85,8 @@ def test_page_with_token_renders(open_page):
 
 def test_pages_load_nothing_from_outside_the_server(live_server):
     status, _, html = live_server.get(
-        "/voila/render/_empty.ipynb", {"Authorization": f"token {live_server.token}"})
+        "/voila/render/_empty.ipynb", {"Authorization": f"token {live_server.token}"}
+    )
     assert status == 200
     live_server.shutdown_kernel(kernel_id_of(html))  # no browser, so no beacon
     outside = re.findall(r'(?:href|src)="(https?://[^"]*)"', html)
@@ -90,8 +101,7 @@ def test_kernel_acts_for_the_server_side_user_and_database(open_page, live_serve
     assert page.locator("#token").inner_text() == "none"  # the kernel never sees the token
 
 
-def test_a_page_takes_a_warm_kernel_that_then_acts_for_the_request(open_page, live_server,
-                                                                   pages):
+def test_a_page_takes_a_warm_kernel_that_then_acts_for_the_request(open_page, live_server, pages):
     warm = live_server.wait_for_pool(1)[0]
     assert warm not in live_server.kernels()  # waiting in the pool is not being a page
     page = open_page("_warm.ipynb", "#who")
@@ -102,14 +112,17 @@ def test_a_page_takes_a_warm_kernel_that_then_acts_for_the_request(open_page, li
     assert live_server.wait_for_pool(1)[0] != warm  # the pool refilled with a new kernel
 
 
-@pytest.mark.parametrize("path", [
-    "/voila/render/../analysis/01_secret.ipynb",
-    "/voila/render/%2e%2e/analysis/01_secret.ipynb",
-    "/voila/render/..%2fanalysis/01_secret.ipynb",
-    "/voila/render/analysis/01_secret.ipynb",
-    "/voila/files/../analysis/01_secret.ipynb",
-    "/voila/tree/..",
-])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/voila/render/../analysis/01_secret.ipynb",
+        "/voila/render/%2e%2e/analysis/01_secret.ipynb",
+        "/voila/render/..%2fanalysis/01_secret.ipynb",
+        "/voila/render/analysis/01_secret.ipynb",
+        "/voila/files/../analysis/01_secret.ipynb",
+        "/voila/tree/..",
+    ],
+)
 def test_analysis_notebooks_are_not_reachable(live_server, pages, path):
     status, _, body = live_server.get(path, {"Authorization": f"token {live_server.token}"})
     assert status != 200 or "analysis-only" not in body and "01_secret" not in body
@@ -118,7 +131,8 @@ def test_analysis_notebooks_are_not_reachable(live_server, pages, path):
 
 def test_a_failing_cell_shows_no_traceback(open_page, live_server, pages):
     status, _, html = live_server.get(
-        "/voila/render/_raises.ipynb", {"Authorization": f"token {live_server.token}"})
+        "/voila/render/_raises.ipynb", {"Authorization": f"token {live_server.token}"}
+    )
     assert status == 200
     assert "before the error" in html  # the page did run
     live_server.shutdown_kernel(kernel_id_of(html))  # no browser, so no beacon
@@ -147,9 +161,14 @@ def test_culler_shuts_down_kernels_of_tabs_that_never_said_goodbye(browser, tmp_
     """A crashed tab sends no beacon: the culler removes its kernel, not an open tab's."""
     from browser import apps_copy, offline_context
 
-    server = LiveServer(tmp_path, apps_copy(tmp_path), voila_args=[
-        "--MappingKernelManager.cull_idle_timeout=5",
-        "--MappingKernelManager.cull_interval=1"]).start()
+    server = LiveServer(
+        tmp_path,
+        apps_copy(tmp_path),
+        voila_args=[
+            "--MappingKernelManager.cull_idle_timeout=5",
+            "--MappingKernelManager.cull_interval=1",
+        ],
+    ).start()
     context = offline_context(browser)
     try:
         kept = goto(context.new_page(), server.url("_empty.ipynb"))

@@ -35,19 +35,34 @@ from salesops.schema import audit_log, staff_users
 
 pytestmark = pytest.mark.browser
 
-PASSWORDS = {"wang.fang": "staff-pass-1", "li.lei": "manager-pass-2", "boss": "admin-pass-3",
-             "zhao.min": "staff-pass-4", "liu.yang": "staff-pass-5"}
-ROLES = {"wang.fang": "staff", "li.lei": "manager", "boss": "admin", "zhao.min": "staff",
-         "liu.yang": "staff"}
+PASSWORDS = {
+    "wang.fang": "staff-pass-1",
+    "li.lei": "manager-pass-2",
+    "boss": "admin-pass-3",
+    "zhao.min": "staff-pass-4",
+    "liu.yang": "staff-pass-5",
+}
+ROLES = {
+    "wang.fang": "staff",
+    "li.lei": "manager",
+    "boss": "admin",
+    "zhao.min": "staff",
+    "liu.yang": "staff",
+}
 
-WHOAMI = ("import os\nfrom IPython.display import HTML\n"
-          "HTML(f\"<p id='who'>{os.environ['SALESOPS_USER']}</p>\")")
+WHOAMI = (
+    "import os\nfrom IPython.display import HTML\n"
+    "HTML(f\"<p id='who'>{os.environ['SALESOPS_USER']}</p>\")"
+)
 
 
 def action_page(folder, name: str, call: str) -> None:
     """A page with one button (`.t-go`) that runs `call` on PageData `data` and shows the
     outcome in `.t-msg` (class `ok` or `refused`), as a staff form would."""
-    write_page(folder, name, f"""
+    write_page(
+        folder,
+        name,
+        f"""
 import ipywidgets as ipw
 from salesops.appdata import PageData
 from salesops.errors import SalesopsError
@@ -64,7 +79,8 @@ def _on_go(_):
         msg.value = f"<span class='refused'>{{e}}</span>"
 go.on_click(_on_go)
 ipw.VBox([go, msg])
-""")
+""",
+    )
 
 
 class AccountsServer(LiveServer):
@@ -74,12 +90,25 @@ class AccountsServer(LiveServer):
         """Migrate, add the accounts, start serving without a token, wait for /login."""
         subprocess.run(self._cli("init"), check=True, capture_output=True)
         for name, role in users.items():
-            subprocess.run(self._cli("user", "add", name, "--role", role, "--password-stdin"),
-                           input=PASSWORDS[name], text=True, check=True, capture_output=True)
+            subprocess.run(
+                self._cli("user", "add", name, "--role", role, "--password-stdin"),
+                input=PASSWORDS[name],
+                text=True,
+                check=True,
+                capture_output=True,
+            )
         env = {k: v for k, v in os.environ.items() if k != "SALESOPS_TOKEN"}
         env["SALESOPS_LANG"] = "en"
-        cmd = self._cli("serve", "--port", str(self.port), "--apps-dir", str(self.apps_dir),
-                        "--secret-file", str(self.secret_file), *self.voila_args)
+        cmd = self._cli(
+            "serve",
+            "--port",
+            str(self.port),
+            "--apps-dir",
+            str(self.apps_dir),
+            "--secret-file",
+            str(self.secret_file),
+            *self.voila_args,
+        )
         with open(self.log_path, "w") as log:
             self.proc = subprocess.Popen(cmd, env=env, stdout=log, stderr=subprocess.STDOUT)
         wait_until(self._ready, STARTUP_TIMEOUT_S, f"salesops serve on port {self.port}")
@@ -99,27 +128,37 @@ class AccountsServer(LiveServer):
         status, headers, body = self.get("/login")
         xsrf = re.search(r'name="_xsrf" value="([^"]+)"', body).group(1)
         cookie = headers["Set-Cookie"].split(";")[0]
-        form = urllib.parse.urlencode({"_xsrf": xsrf, "username": name,
-                                       "password": PASSWORDS.get(name, "")
-                                       if password is None else password}).encode()
-        req = urllib.request.Request(f"http://127.0.0.1:{self.port}/login", data=form,
-                                     headers={"Cookie": cookie})
+        form = urllib.parse.urlencode(
+            {
+                "_xsrf": xsrf,
+                "username": name,
+                "password": PASSWORDS.get(name, "") if password is None else password,
+            }
+        ).encode()
+        req = urllib.request.Request(
+            f"http://127.0.0.1:{self.port}/login", data=form, headers={"Cookie": cookie}
+        )
         opener = urllib.request.build_opener(NoRedirect)
         try:
             with opener.open(req, timeout=60) as resp:
                 status, headers, body = resp.status, resp.headers, resp.read().decode()
         except urllib.error.HTTPError as e:
             status, headers, body = e.code, e.headers, e.read().decode()
-        session = [c.split(";")[0] for c in headers.get_all("Set-Cookie") or []
-                   if c.startswith("salesops-session=")]
+        session = [
+            c.split(";")[0]
+            for c in headers.get_all("Set-Cookie") or []
+            if c.startswith("salesops-session=")
+        ]
         return status, "; ".join([cookie, *session]), body
 
     def shutdown_kernel_as(self, kernel_id: str, cookie: str) -> int:
         """DELETE a kernel with a signed-in person's cookie (and its XSRF token)."""
         xsrf = re.search(r"_xsrf=([^;]+)", cookie).group(1)
-        req = urllib.request.Request(f"http://127.0.0.1:{self.port}/api/kernels/{kernel_id}",
-                                     method="DELETE",
-                                     headers={"Cookie": cookie, "X-XSRFToken": xsrf})
+        req = urllib.request.Request(
+            f"http://127.0.0.1:{self.port}/api/kernels/{kernel_id}",
+            method="DELETE",
+            headers={"Cookie": cookie, "X-XSRFToken": xsrf},
+        )
         try:
             with urllib.request.urlopen(req, timeout=30) as resp:
                 return resp.status
@@ -234,8 +273,11 @@ def test_wrong_password_is_refused_then_the_name_is_locked(context, server, db):
     for _ in range(accounts.LOCK_AFTER - 1):
         assert server.sign_in("zhao.min", "guess again")[0] == 401
     with db.read() as conn:
-        failed = conn.execute(sa.select(staff_users.c.failed_logins, staff_users.c.locked_until)
-                              .where(staff_users.c.username == "zhao.min")).one()
+        failed = conn.execute(
+            sa.select(staff_users.c.failed_logins, staff_users.c.locked_until).where(
+                staff_users.c.username == "zhao.min"
+            )
+        ).one()
     assert failed.failed_logins == accounts.LOCK_AFTER and failed.locked_until is not None
     status, cookie, body = server.sign_in("zhao.min")  # the right password, but locked
     assert status == 401 and "salesops-session" not in cookie
@@ -250,8 +292,9 @@ def test_wrong_password_is_refused_then_the_name_is_locked(context, server, db):
 def test_staff_cannot_cancel_an_order_from_a_page(context, server, db):
     shop = customers.create_customer(db, {"name": "张伟", "mobile": "13800138001"})
     db_channel(db)
-    order = orders.create_order(db, shop["id"], [{"sku": "T-1", "quantity": 1}],
-                                channel="wechat_moments", status="paid")
+    order = orders.create_order(
+        db, shop["id"], [{"sku": "T-1", "quantity": 1}], channel="wechat_moments", status="paid"
+    )
     call = f"data.change_status({order['id']}, 'cancelled', 1, reason='changed mind')"
     action_page(server.apps_dir, "_cancel.ipynb", call)
     page = sign_in_page(context, server, "wang.fang", page_name="_cancel.ipynb")
@@ -271,10 +314,14 @@ def db_channel(db):
 
     with db.write() as conn:
         if conn.execute(sa.select(channels.c.id)).first() is None:
-            conn.execute(sa.insert(channels).values(code="wechat_moments", name="朋友圈",
-                                                    name_en="WeChat Moments"))
-            conn.execute(sa.insert(products).values(sku="T-1", name="茶", price=10,
-                                                    created_at=now_utc()))
+            conn.execute(
+                sa.insert(channels).values(
+                    code="wechat_moments", name="朋友圈", name_en="WeChat Moments"
+                )
+            )
+            conn.execute(
+                sa.insert(products).values(sku="T-1", name="茶", price=10, created_at=now_utc())
+            )
 
 
 def edit_region(page, mobile: str, region: str) -> None:
@@ -294,9 +341,12 @@ def change_rows(page) -> list[str]:
 
 
 def test_two_people_edit_two_customers_and_the_change_log_names_each(browser, server, db):
-    made = {name: customers.create_customer(db, {"name": f"审计客户{i}", "region": "上海",
-                                                 "mobile": f"1391234000{i}"})
-            for i, name in enumerate(("wang.fang", "li.lei"))}
+    made = {
+        name: customers.create_customer(
+            db, {"name": f"审计客户{i}", "region": "上海", "mobile": f"1391234000{i}"}
+        )
+        for i, name in enumerate(("wang.fang", "li.lei"))
+    }
     regions = {"wang.fang": "杭州", "li.lei": "苏州"}
     pages = {}
     for name in made:  # each in a browser of their own, both pages open at once
@@ -314,12 +364,15 @@ def test_two_people_edit_two_customers_and_the_change_log_names_each(browser, se
         [row] = [r for r in rows if what in r and "changed" in r]
         assert name in row and f"region: 上海 → {regions[name]}" in row
     assert rows.index(next(r for r in rows if "苏州" in r)) < rows.index(
-        next(r for r in rows if "杭州" in r))  # newest first
+        next(r for r in rows if "杭州" in r)
+    )  # newest first
     screenshot(log, "audit-page")
     log.locator(".so-audit-person select").select_option(label="wang.fang")
-    log.wait_for_function("(rows => rows.length && rows.every(r => r.innerText.includes("
-                          "'wang.fang')))([...document.querySelectorAll("
-                          "'.so-audit-changes tr.so-changes-row')])")
+    log.wait_for_function(
+        "(rows => rows.length && rows.every(r => r.innerText.includes("
+        "'wang.fang')))([...document.querySelectorAll("
+        "'.so-audit-changes tr.so-changes-row')])"
+    )
     assert any("杭州" in r for r in change_rows(log))
     assert not any("苏州" in r for r in change_rows(log))
     height = log.evaluate("document.documentElement.scrollHeight")
@@ -332,12 +385,16 @@ def test_two_people_edit_two_customers_and_the_change_log_names_each(browser, se
 
 def test_a_disabled_account_is_refused_at_once_even_on_an_open_page(browser, server, db):
     customer = customers.create_customer(db, {"name": "王芳的客户"})
-    action_page(server.apps_dir, "_disable.ipynb",
-                f"data.update_customer({customer['id']}, {{'notes': 'edited'}}, 1)")
+    action_page(
+        server.apps_dir,
+        "_disable.ipynb",
+        f"data.update_customer({customer['id']}, {{'notes': 'edited'}}, 1)",
+    )
     page = sign_in_page(browser.new_context(), server, "liu.yang", page_name="_disable.ipynb")
     goto(page, page.url, ".t-go")
-    done = subprocess.run([*server._cli("user", "disable", "liu.yang")], capture_output=True,
-                          text=True)
+    done = subprocess.run(
+        [*server._cli("user", "disable", "liu.yang")], capture_output=True, text=True
+    )
     assert done.returncode == 0, done.stderr
     page.click(".t-go")  # the page was open before; its next action is refused
     refused = page.locator(".t-msg .refused")
@@ -372,10 +429,12 @@ def websocket_status(server, kernel: str, cookie: str) -> int:
     """The HTTP status of a websocket handshake to a kernel with `cookie` (101: connected)."""
     import socket
 
-    request = (f"GET /api/kernels/{kernel}/channels HTTP/1.1\r\n"
-               f"Host: 127.0.0.1:{server.port}\r\nUpgrade: websocket\r\n"
-               "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
-               f"Sec-WebSocket-Version: 13\r\nCookie: {cookie}\r\n\r\n")
+    request = (
+        f"GET /api/kernels/{kernel}/channels HTTP/1.1\r\n"
+        f"Host: 127.0.0.1:{server.port}\r\nUpgrade: websocket\r\n"
+        "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+        f"Sec-WebSocket-Version: 13\r\nCookie: {cookie}\r\n\r\n"
+    )
     with socket.create_connection(("127.0.0.1", server.port), timeout=30) as sock:
         sock.sendall(request.encode())
         status_line = sock.makefile("rb").readline().decode()
@@ -413,10 +472,13 @@ def test_sign_out_ends_the_session(server):
 def test_trusted_header_refuses_to_start_unless_on_loopback(tmp_path):
     cli = LiveServer(tmp_path, tmp_path)._cli
     subprocess.run(cli("init"), check=True, capture_output=True)
-    done = subprocess.run([*cli("serve"), "--trusted-header",
-                           "X-Forwarded-User", "--host", "0.0.0.0", "--port", "1"],
-                          capture_output=True, text=True, timeout=120,
-                          env={**os.environ, "SALESOPS_LANG": "en"})
+    done = subprocess.run(
+        [*cli("serve"), "--trusted-header", "X-Forwarded-User", "--host", "0.0.0.0", "--port", "1"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "SALESOPS_LANG": "en"},
+    )
     assert done.returncode == 1
     assert "only allowed while listening on 127.0.0.1" in done.stderr
     assert "Traceback" not in done.stderr
@@ -471,9 +533,15 @@ def test_trusted_header_names_the_person_on_loopback(browser, proxied):
     context.close()
 
 
-@pytest.mark.parametrize("headers", [{}, {"X-Forwarded-User": "stranger"},
-                                     {"X-Forwarded-User": "wang.fang"},  # disabled
-                                     {"X-Other-User": "li.lei"}])
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {},
+        {"X-Forwarded-User": "stranger"},
+        {"X-Forwarded-User": "wang.fang"},  # disabled
+        {"X-Other-User": "li.lei"},
+    ],
+)
 def test_trusted_header_without_an_enabled_account_is_refused(proxied, headers):
     status, location, _ = proxied.get("/voila/render/_whoami.ipynb", headers)
     assert status == 302 and "/login" in location["Location"]

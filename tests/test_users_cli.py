@@ -28,8 +28,7 @@ def run(db_url, *args, input=None):
 
 
 def test_add_with_password_stdin_list_and_sign_in(db_url):
-    result = run(db_url, "add", "Wang.Fang", "--role", "staff", "--password-stdin",
-                 input=PW + "\n")
+    result = run(db_url, "add", "Wang.Fang", "--role", "staff", "--password-stdin", input=PW + "\n")
     assert result.exit_code == 0, result.output
     assert "added wang.fang (staff)" in result.output
     listing = run(db_url, "list")
@@ -46,18 +45,17 @@ def test_add_prompts_twice_for_the_password(db_url):
     result = run(db_url, "add", "li.lei", "--role", "manager", input=f"{PW}\n{PW}\n")
     assert result.exit_code == 0, result.output
     assert PW not in result.output  # hidden input is not echoed
-    mismatch = run(db_url, "add", "x2", "--role", "staff", input=f"{PW}\nother pass\n"
-                   f"{PW}\n{PW}\n")
+    mismatch = run(db_url, "add", "x2", "--role", "staff", input=f"{PW}\nother pass\n{PW}\n{PW}\n")
     assert "do not match" in mismatch.output.lower()
 
 
 def test_bad_input_is_a_plain_error_and_writes_nothing(db_url):
-    short = run(db_url, "add", "wang.fang", "--role", "staff", "--password-stdin",
-                input="short\n")
+    short = run(db_url, "add", "wang.fang", "--role", "staff", "--password-stdin", input="short\n")
     assert short.exit_code == 1 and "at least 8 characters" in short.output
     assert "Traceback" not in short.output
-    bad_name = run(db_url, "add", "wang fang", "--role", "staff", "--password-stdin",
-                   input=PW + "\n")
+    bad_name = run(
+        db_url, "add", "wang fang", "--role", "staff", "--password-stdin", input=PW + "\n"
+    )
     assert bad_name.exit_code == 1 and "not a user name" in bad_name.output
     bad_role = run(db_url, "add", "x", "--role", "owner", "--password-stdin", input=PW)
     assert bad_role.exit_code == 2
@@ -91,8 +89,12 @@ def test_the_installed_command_reads_the_password_from_a_pipe(tmp_path):
     url = f"sqlite:///{tmp_path / 'x.db'}"
     cli = [sys.executable, "-m", "salesops", "--db", url]
     subprocess.run([*cli, "init"], check=True, capture_output=True)
-    done = subprocess.run([*cli, "user", "add", "boss", "--role", "admin", "--password-stdin"],
-                          input=PW + "\n", capture_output=True, text=True)
+    done = subprocess.run(
+        [*cli, "user", "add", "boss", "--role", "admin", "--password-stdin"],
+        input=PW + "\n",
+        capture_output=True,
+        text=True,
+    )
     assert done.returncode == 0, done.stderr
     assert PW not in done.stdout + done.stderr
     listing = subprocess.run([*cli, "user", "list"], capture_output=True, text=True, check=True)

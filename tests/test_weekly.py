@@ -333,12 +333,28 @@ def test_a_customer_named_like_a_formula_comes_out_as_text(db, basics, tmp_path)
     """Names that look like formulas arrive through an orders import, as they would from a
     shop platform's export, and reach the sheet as text."""
     evil = '=HYPERLINK("http://example.com","x")'
-    headers = ["order_no", "ordered_at", "customer_name", "mobile", "channel", "sku",
-               "quantity", "amount"]
+    headers = [
+        "order_no",
+        "ordered_at",
+        "customer_name",
+        "mobile",
+        "channel",
+        "sku",
+        "quantity",
+        "amount",
+    ]
     rows = [
         ["X-1", "2026-11-17 10:00", evil, "13900000001", "朋友圈", "TEA-01", "1", "128.00"],
-        ["X-2", "2026-11-18 10:00", "@SUM(1+1)*cmd|' /C calc'!A0", "13900000002", "微店",
-         "TEA-01", "1", "128.00"],
+        [
+            "X-2",
+            "2026-11-18 10:00",
+            "@SUM(1+1)*cmd|' /C calc'!A0",
+            "13900000002",
+            "微店",
+            "TEA-01",
+            "1",
+            "128.00",
+        ],
     ]
     report = import_orders(db, write_csv(tmp_path / "evil.csv", headers, rows))
     assert report.counts["customers_created"] == 2

@@ -13,21 +13,36 @@ from ..errors import SalesopsError
 
 def _options(f):
     """The options both imports take."""
-    for option in reversed([
-        click.argument("path", metavar="FILE",
-                       type=click.Path(exists=True, dir_okay=False)),
-        click.option("--dry-run", is_flag=True,
-                     help="Validate and report without writing anything."),
-        click.option("--skip-invalid", is_flag=True,
-                     help="Write the valid rows; the others go to FILE.rejected.csv."),
-        click.option("--strict", is_flag=True,
-                     help="Refuse products and channels salesops does not know yet."),
-        click.option("--map", "mapping", metavar="MAPPING.yml",
-                     type=click.Path(exists=True, dir_okay=False),
-                     help="YAML file renaming the file's headers onto salesops columns."),
-        click.option("--progress/--no-progress", default=None,
-                     help="Show a progress bar (default: when writing to a terminal)."),
-    ]):
+    for option in reversed(
+        [
+            click.argument("path", metavar="FILE", type=click.Path(exists=True, dir_okay=False)),
+            click.option(
+                "--dry-run", is_flag=True, help="Validate and report without writing anything."
+            ),
+            click.option(
+                "--skip-invalid",
+                is_flag=True,
+                help="Write the valid rows; the others go to FILE.rejected.csv.",
+            ),
+            click.option(
+                "--strict",
+                is_flag=True,
+                help="Refuse products and channels salesops does not know yet.",
+            ),
+            click.option(
+                "--map",
+                "mapping",
+                metavar="MAPPING.yml",
+                type=click.Path(exists=True, dir_okay=False),
+                help="YAML file renaming the file's headers onto salesops columns.",
+            ),
+            click.option(
+                "--progress/--no-progress",
+                default=None,
+                help="Show a progress bar (default: when writing to a terminal).",
+            ),
+        ]
+    ):
         f = option(f)
     return f
 
@@ -45,22 +60,41 @@ def import_orders_command(obj, path, dry_run, skip_invalid, strict, mapping, pro
     order. Re-importing the same file creates nothing new."""
     from .orders import import_orders
 
-    _run(import_orders, obj, path, mapping, progress, dry_run=dry_run,
-         skip_invalid=skip_invalid, strict=strict)
+    _run(
+        import_orders,
+        obj,
+        path,
+        mapping,
+        progress,
+        dry_run=dry_run,
+        skip_invalid=skip_invalid,
+        strict=strict,
+    )
 
 
 @import_group.command("customers")
 @_options
-@click.option("--update", is_flag=True,
-              help="Update customers already in salesops with the file's non-empty values.")
+@click.option(
+    "--update",
+    is_flag=True,
+    help="Update customers already in salesops with the file's non-empty values.",
+)
 @click.pass_obj
-def import_customers_command(obj, path, dry_run, skip_invalid, strict, mapping, progress,
-                             update):
+def import_customers_command(obj, path, dry_run, skip_invalid, strict, mapping, progress, update):
     """Import customers from FILE: matched by customer_ref, then mobile, then WeChat ID."""
     from .customers import import_customers
 
-    _run(import_customers, obj, path, mapping, progress, dry_run=dry_run,
-         skip_invalid=skip_invalid, strict=strict, update=update)
+    _run(
+        import_customers,
+        obj,
+        path,
+        mapping,
+        progress,
+        dry_run=dry_run,
+        skip_invalid=skip_invalid,
+        strict=strict,
+        update=update,
+    )
 
 
 def _run(function, obj, path, mapping, progress, **options) -> None:
@@ -69,8 +103,13 @@ def _run(function, obj, path, mapping, progress, **options) -> None:
 
     from .reading import load_mapping
 
-    with tqdm(desc="writing", unit=" orders", disable=None if progress is None
-              else not progress, mininterval=0.2) as bar:
+    with tqdm(
+        desc="writing",
+        unit=" orders",
+        disable=None if progress is None else not progress,
+        mininterval=0.2,
+    ) as bar:
+
         def advance(done, total):
             bar.total = total
             bar.update(done - bar.n)
@@ -84,4 +123,3 @@ def _run(function, obj, path, mapping, progress, **options) -> None:
         click.echo(line)
     if not report.ok:
         raise SystemExit(1)
-

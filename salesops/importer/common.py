@@ -36,9 +36,7 @@ class Identities:
 
     def __init__(self, conn):
         c = customers.c
-        rows = conn.execute(
-            sa.select(c.id, c.code, c.mobile, c.wechat_key, c.deleted_at)
-        ).all()
+        rows = conn.execute(sa.select(c.id, c.code, c.mobile, c.wechat_key, c.deleted_at)).all()
         self.all_codes = {r.code for r in rows}
         live = [r for r in rows if r.deleted_at is None]
         self.by = {
@@ -95,8 +93,9 @@ def reserve_ids(conn, table: sa.Table, n: int) -> list[int]:
     if conn.dialect.name == "postgresql":
         return list(
             conn.execute(
-                sa.text("select nextval(pg_get_serial_sequence(:t, 'id')) "
-                        "from generate_series(1, :n)"),
+                sa.text(
+                    "select nextval(pg_get_serial_sequence(:t, 'id')) from generate_series(1, :n)"
+                ),
                 {"t": table.name, "n": n},
             ).scalars()
         )
@@ -173,8 +172,9 @@ def finish_import(conn, import_id: int, actor_name: str, summary: dict) -> None:
     """Store the run's counts on its `imports` row and audit it."""
     text = dump(summary)
     conn.execute(sa.update(imports).where(imports.c.id == import_id).values(summary=text))
-    conn.execute(sa.insert(audit_log).values(audit_row(actor_name, "imports", import_id,
-                                                       "create", summary)))
+    conn.execute(
+        sa.insert(audit_log).values(audit_row(actor_name, "imports", import_id, "create", summary))
+    )
 
 
 def _plain(value):
@@ -187,12 +187,12 @@ def _plain(value):
 
 def dump(values: dict) -> str:
     """Sorted JSON text of a dict (Decimals and datetimes as text), like salesops.audit."""
-    return json.dumps({k: _plain(v) for k, v in values.items()}, ensure_ascii=False,
-                      sort_keys=True)
+    return json.dumps({k: _plain(v) for k, v in values.items()}, ensure_ascii=False, sort_keys=True)
 
 
-def audit_row(actor_name: str, table: str, row_id: int, action: str, new: dict,
-              at: datetime | None = None) -> dict:
+def audit_row(
+    actor_name: str, table: str, row_id: int, action: str, new: dict, at: datetime | None = None
+) -> dict:
     """An audit_log row for a bulk insert (the same shape salesops.audit.record writes)."""
     return {
         "at": at or now_utc(),

@@ -46,9 +46,18 @@ class _Person:
         self.existing, self.id, self.bad = existing, existing, False
 
 
-def import_customers(db, path, *, actor: Actor | None = None, dry_run: bool = False,
-                     skip_invalid: bool = False, strict: bool = False, update: bool = False,
-                     mapping: dict | None = None, progress=None) -> ImportReport:
+def import_customers(
+    db,
+    path,
+    *,
+    actor: Actor | None = None,
+    dry_run: bool = False,
+    skip_invalid: bool = False,
+    strict: bool = False,
+    update: bool = False,
+    mapping: dict | None = None,
+    progress=None,
+) -> ImportReport:
     """Import a customers file (.csv or .xlsx); known customers change only with `update`."""
     actor = actor or system_actor()
     actor.require("import.dry_run" if dry_run else "import.write")
@@ -119,20 +128,19 @@ class _CustomerImport:
                 data[key] = int(data[key])
         before = len(self.report.problems)
         try:
-            values = service.clean({k: v for k, v in data.items() if v is not None
-                                    or k == "name"})
+            values = service.clean({k: v for k, v in data.items() if v is not None or k == "name"})
         except ValidationError as e:
             for p in e.problems:
-                self._problem(n, p.field, raw.get(FIELD_COLUMN.get(p.field, p.field)),
-                              p.message)
+                self._problem(n, p.field, raw.get(FIELD_COLUMN.get(p.field, p.field)), p.message)
             values = None
         channel = self._text(n, raw, "channel", 64)
         referrer = self._text(n, raw, "referrer_ref", 32)
         if values is None or len(self.report.problems) > before:
             return
         if not (values.get("code") or values.get("mobile") or values.get("wechat_id")):
-            column = " / ".join(self.table.header_of(c) for c in
-                                ("customer_ref", "mobile", "wechat_id"))
+            column = " / ".join(
+                self.table.header_of(c) for c in ("customer_ref", "mobile", "wechat_id")
+            )
             self.report.problem(n, column, None, t("error.required", field=column))
             return
         self._match(n, values, channel, referrer)
@@ -145,8 +153,9 @@ class _CustomerImport:
             return None
 
     def _match(self, n, values, channel, referrer) -> None:
-        found = self.people.match(values.get("code"), values.get("mobile"),
-                                  values.get("wechat_key"))
+        found = self.people.match(
+            values.get("code"), values.get("mobile"), values.get("wechat_key")
+        )
         if found in self.seen:
             self._problem(n, "name", values["name"], t("import.same_as_row", row=self.seen[found]))
             return
@@ -174,16 +183,18 @@ class _CustomerImport:
                 key = p.channel.lower()
                 if key not in self.channels and key not in self.new_channels:
                     if self.strict:
-                        reason = t("import.strict", field="channel", what="channel",
-                                   value=p.channel)
+                        reason = t(
+                            "import.strict", field="channel", what="channel", value=p.channel
+                        )
                         self._problem(p.row, "channel", p.channel, reason)
                     else:
                         self.new_channels[key] = p.channel
             if p.referrer:
                 ref = self.people.by["code"].get(p.referrer)
                 if ref is None:
-                    reason = t("error.not_found", field="referrer_ref", value=p.referrer,
-                               what="customer")
+                    reason = t(
+                        "error.not_found", field="referrer_ref", value=p.referrer, what="customer"
+                    )
                     self._problem(p.row, "referrer_ref", p.referrer, reason)
             if p.existing:
                 self._check_update(p)
@@ -191,27 +202,35 @@ class _CustomerImport:
 
     def _check_update(self, p: _Person) -> None:
         """An update may not take another customer's mobile or WeChat ID."""
-        for field, kind, key in (("mobile", "mobile", "mobile"),
-                                 ("wechat_id", "wechat", "wechat_key")):
+        for field, kind, key in (
+            ("mobile", "mobile", "mobile"),
+            ("wechat_id", "wechat", "wechat_key"),
+        ):
             other = self.people.by[kind].get(p.values.get(key)) if p.values.get(key) else None
             if other is not None and other != p.existing:
                 code = other.values.get("code") if isinstance(other, _Person) else other
-                reason = t("error.duplicate", field=field, value=p.values[field], code=code,
-                           name="")
+                reason = t(
+                    "error.duplicate", field=field, value=p.values[field], code=code, name=""
+                )
                 self._problem(p.row, field, p.values[field], reason)
 
     def _check_cycles(self) -> None:
         """Referrals among the file's new customers must not loop."""
-        new = {p.values.get("code"): p for p in self.rows if not p.existing and
-               p.values.get("code")}
+        new = {
+            p.values.get("code"): p for p in self.rows if not p.existing and p.values.get("code")
+        }
         for p in new.values():
             seen, current = [], p
             while isinstance(current, _Person) and current.referrer:
                 seen.append(current.values.get("code"))
                 current = new.get(current.referrer)
                 if current is p:
-                    reason = t("error.cycle", field="referrer_ref", value=p.referrer,
-                               chain=" -> ".join([*seen, seen[0]]))
+                    reason = t(
+                        "error.cycle",
+                        field="referrer_ref",
+                        value=p.referrer,
+                        chain=" -> ".join([*seen, seen[0]]),
+                    )
                     self._problem(p.row, "referrer_ref", p.referrer, reason)
                     break
                 if len(seen) > len(new):
@@ -223,8 +242,11 @@ class _CustomerImport:
         keep = [p for p in self.rows if p.row not in bad]
         while True:
             codes = {p.values.get("code") for p in keep}
-            ok = [p for p in keep if not p.referrer or p.referrer not in self._new_codes()
-                  or p.referrer in codes]
+            ok = [
+                p
+                for p in keep
+                if not p.referrer or p.referrer not in self._new_codes() or p.referrer in codes
+            ]
             if len(ok) == len(keep):
                 break
             keep = ok
@@ -233,8 +255,9 @@ class _CustomerImport:
         self.new_channels = {k: v for k, v in self.new_channels.items() if k in used}
         self.report.counts["customers_created"] = sum(1 for p in keep if not p.existing)
         self.report.counts["customers_updated"] = sum(1 for p in keep if p.existing)
-        self.report.created["customers"] = [p.values.get("code") or p.values["name"]
-                                            for p in keep if not p.existing]
+        self.report.created["customers"] = [
+            p.values.get("code") or p.values["name"] for p in keep if not p.existing
+        ]
         self.report.created["channels"] = list(self.new_channels.values())
 
     def _new_codes(self) -> set:
@@ -247,12 +270,16 @@ class _CustomerImport:
         self.report.import_id = self.import_id
         for key, name in self.new_channels.items():
             taken = set(conn.execute(sa.select(channels.c.code)).scalars())
-            values = {"code": common.channel_code_for(name, taken), "name": name,
-                      "name_en": name}
+            values = {"code": common.channel_code_for(name, taken), "name": name, "name_en": name}
             cid = conn.execute(sa.insert(channels).values(values)).inserted_primary_key[0]
             self.channels[key] = cid
-            conn.execute(sa.insert(audit_log).values(common.audit_row(
-                who, "channels", cid, "create", {**values, "import_id": self.import_id}, now)))
+            conn.execute(
+                sa.insert(audit_log).values(
+                    common.audit_row(
+                        who, "channels", cid, "create", {**values, "import_id": self.import_id}, now
+                    )
+                )
+            )
         new = [p for p in self.rows if not p.existing]
         self._create(new, now)
         self._referrers(new)
@@ -260,30 +287,60 @@ class _CustomerImport:
             self._update(p)
             if progress:
                 progress(k, len(self.rows))
-        common.raise_counter(conn, "customer_code", [p.values["code"] for p in new],
-                             r"C(\d{6})")
+        common.raise_counter(conn, "customer_code", [p.values["code"] for p in new], r"C(\d{6})")
         common.finish_import(conn, self.import_id, who, dict(self.report.counts))
         self.report.written = not self.report.problems or bool(self.report.rejected_path)
 
     def _create(self, new: list[_Person], now) -> None:
         who = self.actor.name
         ids = common.reserve_ids(self.conn, customers, len(new))
-        codes = iter(common.new_customer_codes(
-            self.conn, sum(1 for p in new if not p.values.get("code")),
-            self.people.all_codes | {p.values.get("code") for p in new}))
+        codes = iter(
+            common.new_customer_codes(
+                self.conn,
+                sum(1 for p in new if not p.values.get("code")),
+                self.people.all_codes | {p.values.get("code") for p in new},
+            )
+        )
         out = BulkWriter(self.conn, [customers, audit_log])
-        stamp = {"version": 1, "created_at": now, "created_by": who, "updated_at": now,
-                 "updated_by": who}
+        stamp = {
+            "version": 1,
+            "created_at": now,
+            "created_by": who,
+            "updated_at": now,
+            "updated_by": who,
+        }
         for p, cid in zip(new, ids, strict=True):
             p.id = cid
             p.values["code"] = p.values.get("code") or next(codes)
-            row = {"code": None, "mobile": None, "wechat_id": None, "wechat_key": None,
-                   "region": None, "tags": "", "notes": "", **p.values,
-                   "channel_id": self.channels.get((p.channel or "").lower())}
-            out.add(customers, {"id": cid, **row, "referrer_id": None, "is_agent": False,
-                                "parent_agent_id": None, **stamp, "deleted_at": None})
-            out.add(audit_log, common.audit_row(who, "customers", cid, "create",
-                                                {**row, "import_id": self.import_id}, now))
+            row = {
+                "code": None,
+                "mobile": None,
+                "wechat_id": None,
+                "wechat_key": None,
+                "region": None,
+                "tags": "",
+                "notes": "",
+                **p.values,
+                "channel_id": self.channels.get((p.channel or "").lower()),
+            }
+            out.add(
+                customers,
+                {
+                    "id": cid,
+                    **row,
+                    "referrer_id": None,
+                    "is_agent": False,
+                    "parent_agent_id": None,
+                    **stamp,
+                    "deleted_at": None,
+                },
+            )
+            out.add(
+                audit_log,
+                common.audit_row(
+                    who, "customers", cid, "create", {**row, "import_id": self.import_id}, now
+                ),
+            )
         out.flush()
         self.report.created["customers"] = [p.values["code"] for p in new]
 
@@ -296,13 +353,20 @@ class _CustomerImport:
                 pairs.append({"cid": p.id, "ref": ref.id if isinstance(ref, _Person) else ref})
         if pairs:
             c = customers.c
-            self.conn.execute(sa.update(customers).where(c.id == sa.bindparam("cid"))
-                              .values(referrer_id=sa.bindparam("ref")), pairs)
+            self.conn.execute(
+                sa.update(customers)
+                .where(c.id == sa.bindparam("cid"))
+                .values(referrer_id=sa.bindparam("ref")),
+                pairs,
+            )
 
     def _update(self, p: _Person) -> None:
         """An existing customer updated with the row's non-empty values (service rules)."""
-        current = self.conn.execute(sa.select(customers).where(customers.c.id == p.existing)
-                                    ).mappings().one()
+        current = (
+            self.conn.execute(sa.select(customers).where(customers.c.id == p.existing))
+            .mappings()
+            .one()
+        )
         changes = {k: v for k, v in p.values.items() if v not in (None, "") and k != "code"}
         if p.channel:
             changes["channel_id"] = self.channels[p.channel.lower()]
@@ -310,11 +374,19 @@ class _CustomerImport:
             if p.referrer:
                 ref = self.people.by["code"][p.referrer]
                 changes["referrer_id"] = ref.id if isinstance(ref, _Person) else ref
-                service._check_chain(self.conn, "referrer_id", changes["referrer_id"],
-                                     p.existing, "referrer")
-            versioned_update(self.conn, customers, p.existing, current["version"], changes,
-                             self.actor, "customer", current["code"])
+                service._check_chain(
+                    self.conn, "referrer_id", changes["referrer_id"], p.existing, "referrer"
+                )
+            versioned_update(
+                self.conn,
+                customers,
+                p.existing,
+                current["version"],
+                changes,
+                self.actor,
+                "customer",
+                current["code"],
+            )
         except ValidationError as e:
             for problem in e.problems:
                 self._problem(p.row, "referrer_ref", p.referrer, problem.message)
-

@@ -21,11 +21,22 @@ class Draft:
     `ident` is (code, mobile, WeChat ID) normalised, `ident_raw` the cells as written.
     """
 
-    __slots__ = ("row", "order_no", "at_raw", "ordered_at", "ident", "ident_raw", "name",
-                 "channel", "status", "lines", "bad", "customer")
+    __slots__ = (
+        "row",
+        "order_no",
+        "at_raw",
+        "ordered_at",
+        "ident",
+        "ident_raw",
+        "name",
+        "channel",
+        "status",
+        "lines",
+        "bad",
+        "customer",
+    )
 
-    def __init__(self, row, order_no, at_raw, ordered_at, ident, ident_raw, name, channel,
-                 status):
+    def __init__(self, row, order_no, at_raw, ordered_at, ident, ident_raw, name, channel, status):
         self.row, self.order_no, self.at_raw, self.ordered_at = row, order_no, at_raw, ordered_at
         self.ident, self.ident_raw, self.name = ident, ident_raw, name
         self.channel, self.status = channel, status
@@ -47,5 +58,10 @@ class NewCustomer:
 
     def __init__(self, row, code, name, mobile, wechat_id):
         self.row, self.code, self.name, self.mobile, self.wechat_id = (
-            row, code, name, mobile, wechat_id)
+            row,
+            code,
+            name,
+            mobile,
+            wechat_id,
+        )
         self.channel_id, self.id, self.used = None, None, False

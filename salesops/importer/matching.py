@@ -68,8 +68,7 @@ class Matching:
             draft.customer = found
             return
         if code and code in self.people.all_codes:  # the code of a deleted customer
-            reason = t("error.duplicate", field="customer_ref", value=code, code=code,
-                       name="-")
+            reason = t("error.duplicate", field="customer_ref", value=code, code=code, name="-")
             return self._problem_at(draft, draft.row, "customer_ref", code, reason)
         if not draft.name:
             reason = t("import.needs_name", field=self.table.header_of("customer_name"))
@@ -86,11 +85,14 @@ class Matching:
         self.present: set[str] = set()
         known = []
         for i in range(0, len(numbers), 5000):  # first only which numbers exist: cheap
-            chunk = numbers[i: i + 5000]
-            known += self.conn.execute(sa.select(orders.c.order_no)
-                                       .where(orders.c.order_no.in_(chunk))).scalars().all()
+            chunk = numbers[i : i + 5000]
+            known += (
+                self.conn.execute(sa.select(orders.c.order_no).where(orders.c.order_no.in_(chunk)))
+                .scalars()
+                .all()
+            )
         for i in range(0, len(known), 500):
-            stored = self._stored_orders(known[i: i + 500])
+            stored = self._stored_orders(known[i : i + 500])
             for order_no, order in stored.items():
                 draft = self.drafts[order_no]
                 what = self._difference(draft, order)
@@ -105,14 +107,16 @@ class Matching:
         heads = {
             r.id: dict(r._mapping, lines=[])
             for r in self.conn.execute(
-                sa.select(o.id, o.order_no, o.customer_id, o.ordered_at, o.status, o.channel_id)
-                .where(o.order_no.in_(numbers))
+                sa.select(
+                    o.id, o.order_no, o.customer_id, o.ordered_at, o.status, o.channel_id
+                ).where(o.order_no.in_(numbers))
             )
         }
         if heads:
             for r in self.conn.execute(
-                sa.select(ln.order_id, ln.sku, ln.quantity, ln.amount)
-                .where(ln.order_id.in_(list(heads)))
+                sa.select(ln.order_id, ln.sku, ln.quantity, ln.amount).where(
+                    ln.order_id.in_(list(heads))
+                )
             ):
                 heads[r.order_id]["lines"].append((r.sku, r.quantity, r.amount))
         return {h["order_no"]: h for h in heads.values()}

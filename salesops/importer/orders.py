@@ -49,9 +49,17 @@ class _Slow(Exception):
     """This row needs the careful path (a problem, or a conflict to look at)."""
 
 
-def import_orders(db, path, *, actor: Actor | None = None, dry_run: bool = False,
-                  skip_invalid: bool = False, strict: bool = False,
-                  mapping: dict | None = None, progress=None) -> ImportReport:
+def import_orders(
+    db,
+    path,
+    *,
+    actor: Actor | None = None,
+    dry_run: bool = False,
+    skip_invalid: bool = False,
+    strict: bool = False,
+    mapping: dict | None = None,
+    progress=None,
+) -> ImportReport:
     """Import an orders file (.csv or .xlsx); see the module docstring and README.
 
     `progress(done, total)` is called while writing. Raises ImportFileError for a file
@@ -70,8 +78,7 @@ def import_orders(db, path, *, actor: Actor | None = None, dry_run: bool = False
             if not skip_invalid:
                 return report
             report.rejected_path = rejected_path_for(table.path)
-            report.rejected_rows = write_rejected(table, job.rejections(),
-                                                  report.rejected_path)
+            report.rejected_rows = write_rejected(table, job.rejections(), report.rejected_path)
         job.plan()
         if not dry_run and report.new_anything:
             job.write(progress)
@@ -83,7 +90,12 @@ class _OrderImport(Matching, Writing):
 
     def __init__(self, conn, table, report: ImportReport, actor: Actor, strict: bool):
         self.conn, self.table, self.report, self.actor, self.strict = (
-            conn, table, report, actor, strict)
+            conn,
+            table,
+            report,
+            actor,
+            strict,
+        )
         self.pos = list(table.mapping.items())
         self.drafts: dict[str, Draft] = {}
         self.default_channel = default_channel()
@@ -111,10 +123,12 @@ class _OrderImport(Matching, Writing):
         """Every row into order drafts; problems recorded as they are found."""
         width = len(self.table.headers)
         at = {c: self.table.mapping.get(c, width) for c in ALIASES}  # missing -> the None
-        i_no, i_at, i_ref, i_mob, i_wx = (at[c] for c in ("order_no", "ordered_at",
-                                                          "customer_ref", "mobile", "wechat_id"))
-        i_sku, i_pn, i_q, i_up, i_am = (at[c] for c in ("sku", "product_name", "quantity",
-                                                        "unit_price", "amount"))
+        i_no, i_at, i_ref, i_mob, i_wx = (
+            at[c] for c in ("order_no", "ordered_at", "customer_ref", "mobile", "wechat_id")
+        )
+        i_sku, i_pn, i_q, i_up, i_am = (
+            at[c] for c in ("sku", "product_name", "quantity", "unit_price", "amount")
+        )
         tails, by_raw = {}, {}
         count = 0
         for n, v in self.table.rows():
@@ -151,8 +165,15 @@ class _OrderImport(Matching, Writing):
 
     def _line_tail(self, sku, name, qty, price, amount, discount) -> tuple:
         stored = self.stored_money
-        return (sku, name, qty, price, amount, discount,
-                (stored(price), stored(amount), stored(discount)))
+        return (
+            sku,
+            name,
+            qty,
+            price,
+            amount,
+            discount,
+            (stored(price), stored(amount), stored(discount)),
+        )
 
     def _first_row(self, n: int, v: list, at: dict) -> Draft:
         """A new order's draft from its first row (fast: _Slow on anything unusual)."""
@@ -161,14 +182,25 @@ class _OrderImport(Matching, Writing):
         if order_no in self.drafts:  # the same number written differently (spaces)
             raise _Slow
         ident_raw = (v[at["customer_ref"]], v[at["mobile"]], v[at["wechat_id"]])
-        ident = (p["customer_ref"](ident_raw[0]) or None, p["mobile"](ident_raw[1]),
-                 p["wechat_id"](ident_raw[2]))
+        ident = (
+            p["customer_ref"](ident_raw[0]) or None,
+            p["mobile"](ident_raw[1]),
+            p["wechat_id"](ident_raw[2]),
+        )
         if not any(ident):
             raise _Slow
         when = parse.ordered_at(v[at["ordered_at"]], "ordered_at", self.zone)
-        draft = Draft(n, order_no, v[at["ordered_at"]], when,
-                      ident, ident_raw, p["customer_name"](v[at["customer_name"]]),
-                      p["channel"](v[at["channel"]]), p["status"](v[at["status"]]))
+        draft = Draft(
+            n,
+            order_no,
+            v[at["ordered_at"]],
+            when,
+            ident,
+            ident_raw,
+            p["customer_name"](v[at["customer_name"]]),
+            p["channel"](v[at["channel"]]),
+            p["status"](v[at["status"]]),
+        )
         self.drafts[order_no] = draft
         return draft
 
@@ -180,8 +212,9 @@ class _OrderImport(Matching, Writing):
             return self.p[column](raw.get(column))
         except ValidationError as e:
             for problem in e.problems:
-                self.report.problem(number, self.table.header_of(column), raw.get(column),
-                                    problem.message)
+                self.report.problem(
+                    number, self.table.header_of(column), raw.get(column), problem.message
+                )
             return BAD
 
     def _row(self, n: int, raw: dict) -> None:
@@ -209,8 +242,17 @@ class _OrderImport(Matching, Writing):
         if order_no is BAD:
             return None
         ident_raw = tuple(raw.get(c) for c in ONE_OF[0])
-        draft = Draft(n, order_no, raw.get("ordered_at"), at, ident, ident_raw,
-                      name if name is not BAD else "", channel, status)
+        draft = Draft(
+            n,
+            order_no,
+            raw.get("ordered_at"),
+            at,
+            ident,
+            ident_raw,
+            name if name is not BAD else "",
+            channel,
+            status,
+        )
         self.drafts[order_no] = draft
         return draft
 
@@ -245,8 +287,13 @@ class _OrderImport(Matching, Writing):
             draft.name = name if name is not BAD else ""
 
     def _conflict(self, n, column, raw, draft, other) -> None:
-        reason = t("import.order_conflict", order_no=draft.order_no, what=column,
-                   first=draft.row, other=other)
+        reason = t(
+            "import.order_conflict",
+            order_no=draft.order_no,
+            what=column,
+            first=draft.row,
+            other=other,
+        )
         self.report.problem(n, self.table.header_of(column), raw.get(column), reason)
 
     def _line(self, n: int, raw: dict):
@@ -259,14 +306,16 @@ class _OrderImport(Matching, Writing):
         if BAD in (sku, name, qty, price, amount):
             return None
         if price is None and amount is None:
-            column = self.table.header_of("amount" if "amount" in self.table.mapping
-                                          else "unit_price")
+            column = self.table.header_of(
+                "amount" if "amount" in self.table.mapping else "unit_price"
+            )
             self.report.problem(n, column, None, t("error.required", field=column))
             return None
         try:
             price, amount, discount = parse.line_amount(qty, price, amount, "amount")
         except ValidationError as e:
-            self.report.problem(n, self.table.header_of("amount"), raw.get("amount"),
-                                e.problems[0].message)
+            self.report.problem(
+                n, self.table.header_of("amount"), raw.get("amount"), e.problems[0].message
+            )
             return None
         return n, self._line_tail(sku, name, qty, price, amount, discount)

@@ -39,8 +39,9 @@ class Writing:
 
     def plan(self) -> None:
         """What will be written: the good new orders and only what they need."""
-        self.todo = [d for d in self.drafts.values()
-                     if not d.bad and d.order_no not in self.present]
+        self.todo = [
+            d for d in self.drafts.values() if not d.bad and d.order_no not in self.present
+        ]
         need_channels, need_products = set(), set()
         for d in self.todo:
             need_channels.add(d.channel_key(self.default_channel))
@@ -73,15 +74,17 @@ class Writing:
         out.flush()
         self._write_orders(out, now, progress)
         common.raise_counter(conn, "order_no", [d.order_no for d in self.todo], r"SO(\d{8})")
-        common.raise_counter(conn, "customer_code",
-                             [p.code for p in self.new_people if p.code], r"C(\d{6})")
+        common.raise_counter(
+            conn, "customer_code", [p.code for p in self.new_people if p.code], r"C(\d{6})"
+        )
         common.finish_import(conn, self.import_id, who, dict(self.report.counts))
         self.report.written = True
         self.report.created["customers"] = [p.code for p in self.new_people]
 
     def _audit(self, table: str, row_id: int, values: dict, now) -> None:
-        row = common.audit_row(self.actor.name, table, row_id, "create",
-                               {**values, "import_id": self.import_id}, now)
+        row = common.audit_row(
+            self.actor.name, table, row_id, "create", {**values, "import_id": self.import_id}, now
+        )
         self.conn.execute(sa.insert(audit_log).values(row))
 
     def _write_channels(self, now) -> None:
@@ -105,17 +108,30 @@ class Writing:
     def _write_customers(self, out: TupleWriter, now) -> None:
         people, who = self.new_people, self.actor.name
         ids = common.reserve_ids(self.conn, customers, len(people))
-        codes = iter(common.new_customer_codes(
-            self.conn, sum(1 for p in people if not p.code),
-            self.people.all_codes | {p.code for p in people if p.code}))
+        codes = iter(
+            common.new_customer_codes(
+                self.conn,
+                sum(1 for p in people if not p.code),
+                self.people.all_codes | {p.code for p in people if p.code},
+            )
+        )
         at, no, dumps = out.time(now), out.boolean(False), encode_or_null
-        audit = ('{"channel_id": %d, "code": %s, "import_id": ' + str(self.import_id)
-                 + ', "mobile": %s, "name": %s, "wechat_id": %s}')
+        audit = (
+            '{"channel_id": %d, "code": %s, "import_id": '
+            + str(self.import_id)
+            + ', "mobile": %s, "name": %s, "wechat_id": %s}'
+        )
         for person, cid in zip(people, ids, strict=True):
             person.id, person.code = cid, person.code or next(codes)
             channel = self.channels[person.channel_id]
-            values = (person.code, person.name, person.mobile, person.wechat_id,
-                      validate.wechat_key(person.wechat_id), channel)
+            values = (
+                person.code,
+                person.name,
+                person.mobile,
+                person.wechat_id,
+                validate.wechat_key(person.wechat_id),
+                channel,
+            )
             out.add(customers, (cid, *values, None, "", "", no, 1, at, who, at, who))
             new = audit % (channel, *(dumps(x) for x in values[:4]))
             out.add(audit_log, (at, who, "customers", cid, "create", None, new))
@@ -129,26 +145,59 @@ class Writing:
         ids = common.reserve_ids(self.conn, orders, len(self.todo))
         who, reason, at = self.actor.name, f"import #{self.import_id}", out.time(now)
         zero, money, total, quote = out.money(ZERO), out.money, len(self.todo), encode_string
-        audit = ('{"channel_id": %d, "customer_id": %d, "import_id": ' + str(self.import_id)
-                 + ', "order_no": %s, "ordered_at": "%s", "status": "%s", "total": "%s"}')
-        made = {sku: (p["id"], sku, p["name"], money(p["unit_cost"]))
-                for sku, p in self.products.items()}
+        audit = (
+            '{"channel_id": %d, "customer_id": %d, "import_id": '
+            + str(self.import_id)
+            + ', "order_no": %s, "ordered_at": "%s", "status": "%s", "total": "%s"}'
+        )
+        made = {
+            sku: (p["id"], sku, p["name"], money(p["unit_cost"]))
+            for sku, p in self.products.items()
+        }
         buf = out.buffers
-        o_buf, l_buf, h_buf, a_buf = (buf[orders], buf[order_lines], buf[order_status_history],
-                                      buf[audit_log])
+        o_buf, l_buf, h_buf, a_buf = (
+            buf[orders],
+            buf[order_lines],
+            buf[order_status_history],
+            buf[audit_log],
+        )
         for k, (d, oid) in enumerate(zip(self.todo, ids, strict=True), 1):
             cid = d.customer.id if d.customer.__class__ is NewCustomer else d.customer
             channel = self.channels[d.channel_key(self.default_channel)]
             goods = sum(t[4] for _n, t in d.lines)
-            o_buf.append((oid, d.order_no, cid, channel, d.status, out.time(d.ordered_at),
-                          money(goods), zero, zero, money(goods), "", 1, at, who, at, who))
+            o_buf.append(
+                (
+                    oid,
+                    d.order_no,
+                    cid,
+                    channel,
+                    d.status,
+                    out.time(d.ordered_at),
+                    money(goods),
+                    zero,
+                    zero,
+                    money(goods),
+                    "",
+                    1,
+                    at,
+                    who,
+                    at,
+                    who,
+                )
+            )
             for no, (_n, t) in enumerate(d.lines, 1):
                 pid, sku, name, cost = made[t[0]]
                 price, amount, disc = t[6]
                 l_buf.append((oid, no, pid, sku, name, t[2], price, cost, disc, amount))
             h_buf.append((oid, None, d.status, at, who, reason))
-            new = audit % (channel, cid, quote(d.order_no), d.ordered_at.isoformat(), d.status,
-                           goods)
+            new = audit % (
+                channel,
+                cid,
+                quote(d.order_no),
+                d.ordered_at.isoformat(),
+                d.status,
+                goods,
+            )
             a_buf.append((at, who, "orders", oid, "create", None, new))
             if k % PROGRESS_EVERY == 0 or k == total:
                 out.flush()

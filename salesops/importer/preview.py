@@ -43,8 +43,9 @@ class Preview:
         return [h for h, f in zip(self.headers, self.fields, strict=True) if f is None and h]
 
 
-def preview_file(path, kind: str, limit: int = PREVIEW_ROWS, mapping: dict | None = None
-                 ) -> Preview:
+def preview_file(
+    path, kind: str, limit: int = PREVIEW_ROWS, mapping: dict | None = None
+) -> Preview:
     """The mapping and first `limit` data rows of an orders or customers file."""
     aliases, required, one_of = KINDS[kind]
     table = reading.open_table(path, aliases, mapping)
@@ -60,5 +61,6 @@ def preview_file(path, kind: str, limit: int = PREVIEW_ROWS, mapping: dict | Non
         first = [(n, values[: len(table.headers)]) for n, values in islice(rows, limit)]
     finally:
         rows.close()  # the generator holds the file open
-    return Preview(kind, table.path.name, table.encoding or "xlsx", table.headers, fields,
-                   first, missing)
+    return Preview(
+        kind, table.path.name, table.encoding or "xlsx", table.headers, fields, first, missing
+    )

@@ -87,8 +87,9 @@ class RowProblem:
         if self.row <= 1 and not self.column:
             return t("import.file_problem", reason=self.reason)
         value = "" if self.value is None else self.value
-        return t("import.problem", row=self.row, column=self.column, value=value,
-                 reason=self.reason)
+        return t(
+            "import.problem", row=self.row, column=self.column, value=value, reason=self.reason
+        )
 
 
 @dataclass
@@ -128,8 +129,15 @@ class ImportReport:
         out = [str(p) for p in shown]
         if limit is not None and len(self.problems) > limit:
             out.append(t("import.more", n=len(self.problems) - limit))
-        out.append(t("import.read", path=self.path.name, rows=self.rows,
-                     kind=self.path.suffix.lstrip(".").lower(), encoding=self.encoding or "-"))
+        out.append(
+            t(
+                "import.read",
+                path=self.path.name,
+                rows=self.rows,
+                kind=self.path.suffix.lstrip(".").lower(),
+                encoding=self.encoding or "-",
+            )
+        )
         if self.problems and self.rejected_path is None:
             out.append(t("import.failed", n=len(self.problems)))
             return out
@@ -157,8 +165,14 @@ class ImportReport:
         return any(self.counts.get(k) for k in keys) or any(self.created.values())
 
     def _counts(self) -> dict[str, int]:
-        keys = ("orders_created", "lines_created", "orders_present", "customers_created",
-                "customers_updated", "customers_present")
+        keys = (
+            "orders_created",
+            "lines_created",
+            "orders_present",
+            "customers_created",
+            "customers_updated",
+            "customers_present",
+        )
         return {k: self.counts.get(k, 0) for k in keys}
 
     def __str__(self) -> str:
