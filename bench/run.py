@@ -2,8 +2,9 @@
 BENCHMARKS.md as a dated section.
 
     python -m bench.run                               # everything, 10k, 100k and 1M customers
-    python -m bench.run --sizes 10k,100k              # quicker
-    python -m bench.run --only search,360 --sizes 10k --no-record   # print, do not append
+                                                      # (360 and weekly also on 1M x 6 orders)
+    python -m bench.run --sizes 10k,100k --big ''     # quicker
+    python -m bench.run --only search,360 --sizes 10k --big '' --no-record   # print only
 
 Benchmarks (names for --only):
 
@@ -124,11 +125,20 @@ class Context:
         self.server: dbs.Server | None = None
         self.raw: object = None  # what the running benchmark measured, for bench/out/*.json
 
-    def url(self, backend: str, n: int) -> str:
+    def url(self, backend: str, n: int, per_customer: int = dbs.ORDERS_PER_CUSTOMER) -> str:
         """The cached database of `n` customers on `backend` (built if missing or stale)."""
         if backend == "postgresql" and self.server is None:
             self.server = dbs.Server().__enter__()
-        return dbs.database(backend, n, self.server, log=self.log)
+        return dbs.database(backend, n, self.server, log=self.log, per_customer=per_customer)
+
+    def with_big(self, backend: str) -> list[tuple[str, str]]:
+        """(row label, URL) for each size, then the big database of --big (the
+        issue's 10M order lines: 1M customers with 6 orders each) when it is asked for."""
+        rows = [(dbs.label(n), self.url(backend, n)) for n in self.sizes]
+        if self.args.big:
+            n, per = self.args.big
+            rows.append((f"{dbs.label(n)} x{per} orders", self.url(backend, n, per)))
+        return rows
 
     def close(self) -> None:
         if self.server is not None:
@@ -220,13 +230,13 @@ def bench_360(ctx: Context) -> list[Figure]:
                 "goal (p95 <= 50 ms)",
             ],
         )
-        for n in ctx.sizes:
-            r = c360_bench.run(ctx.url(backend, n), samples=ctx.args.samples)
-            raw.append({"backend": backend, "size": n, **r})
+        for row_label, url in ctx.with_big(backend):
+            r = c360_bench.run(url, samples=ctx.args.samples)
+            raw.append({"backend": backend, "size": row_label, **r})
             a, f = r["app"], r["floor"]
             fig.rows.append(
                 [
-                    dbs.label(n),
+                    row_label,
                     a["p50"],
                     a["p95"],
                     f["p50"],
@@ -239,7 +249,7 @@ def bench_360(ctx: Context) -> list[Figure]:
             )
             h = r["heaviest"]
             fig.notes.append(
-                f"{dbs.label(n)}: the heaviest customer ({h['orders']} orders), 30 views: "
+                f"{row_label}: the heaviest customer ({h['orders']} orders), 30 views: "
                 f"app p50 {h['app']['p50']:.2f} / p95 {h['app']['p95']:.2f} ms, floor p50 "
                 f"{h['floor']['p50']:.2f} / p95 {h['floor']['p95']:.2f} ms"
             )
@@ -270,13 +280,13 @@ def bench_weekly(ctx: Context) -> list[Figure]:
                 "goal (<= 2x floor, naive >= 10x, < 500 MB)",
             ],
         )
-        for n in ctx.sizes:
-            r = weekly_bench.measure(ctx.url(backend, n), runs=ctx.args.weekly_runs)
-            raw.append({"backend": backend, "size": n, **r})
+        for row_label, url in ctx.with_big(backend):
+            r = weekly_bench.measure(url, runs=ctx.args.weekly_runs)
+            raw.append({"backend": backend, "size": row_label, **r})
             s, m = r["seconds"], r["rss_mb"]
             fig.rows.append(
                 [
-                    dbs.label(n),
+                    row_label,
                     r["order_lines"],
                     s["export"],
                     s["floor"],
@@ -293,7 +303,7 @@ def bench_weekly(ctx: Context) -> list[Figure]:
                 ]
             )
             if not r["naive_agrees"]:
-                fig.notes.append(f"{dbs.label(n)}: the naive way and the export DISAGREE")
+                fig.notes.append(f"{row_label}: the naive way and the export DISAGREE")
         figures.append(fig)
     ctx.raw = raw
     return figures
@@ -544,6 +554,12 @@ def parse_args(argv=None):
     p.add_argument("--only", default=",".join(NAMES), help=f"some of: {','.join(NAMES)}")
     p.add_argument("--backends", default=",".join(BACKENDS))
     p.add_argument("--samples", type=int, default=200, help="searches / views per size")
+    p.add_argument(
+        "--big",
+        default="1M:6",
+        help="CUSTOMERS:ORDERS_PER_CUSTOMER of the extra database the 360 view and the weekly "
+        "sheet are also measured on (default 1M:6, about 10M order lines); '' for none",
+    )
     p.add_argument("--weekly-runs", type=int, default=3)
     p.add_argument("--import-lines", type=int, default=1_000_000)
     p.add_argument("--rounds", type=int, default=3, help="import rounds")
@@ -562,6 +578,12 @@ def parse_args(argv=None):
     unknown = [n for n in args.only if n not in BENCHES]
     if unknown:
         p.error(f"unknown benchmark(s) {', '.join(unknown)}; choose from {', '.join(NAMES)}")
+    if args.big:
+        try:
+            customers, per = args.big.split(":")
+            args.big = (dbs.parse_size(customers), int(per))
+        except ValueError:
+            p.error(f"--big: CUSTOMERS:ORDERS_PER_CUSTOMER, e.g. 1M:6, not {args.big!r}")
     args.backends = [b.strip() for b in args.backends.split(",")]
     if any(b not in BACKENDS for b in args.backends):
         p.error(f"backends: {', '.join(BACKENDS)}")

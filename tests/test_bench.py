@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from bench import c360_bench, run
+from bench import c360_bench, dbs, run
 from salesops.appdata import PageData
 
 
@@ -16,6 +16,18 @@ def test_sizes_and_names_are_parsed_and_unknown_names_refused(capsys):
     with pytest.raises(SystemExit):
         run.parse_args(["--only", "serach"])
     assert "unknown benchmark(s) serach" in capsys.readouterr().err
+
+
+def test_the_big_database_is_parsed_and_cached_apart_from_the_standard_one(capsys):
+    assert run.parse_args([]).big == (1_000_000, 6)
+    assert run.parse_args(["--big", "100k:4"]).big == (100_000, 4)
+    assert run.parse_args(["--big", ""]).big == ""
+    with pytest.raises(SystemExit):
+        run.parse_args(["--big", "1M"])
+    assert "--big: CUSTOMERS:ORDERS_PER_CUSTOMER" in capsys.readouterr().err
+    standard, big = dbs._marker("sqlite", 1_000_000), dbs._marker("sqlite", 1_000_000, 6)
+    assert standard.name == "sqlite-1M.json" and big.name == "sqlite-1M_x6.json"
+    assert dbs._wanted(1_000_000, 6)["orders"] == 6_000_000
 
 
 def test_section_has_machine_versions_and_a_row_per_size(tmp_path):
