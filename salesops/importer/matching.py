@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections import defaultdict
 
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql
 
 from .. import validate
 from ..messages import t
@@ -87,7 +88,9 @@ class Matching:
         for i in range(0, len(numbers), 5000):  # first only which numbers exist: cheap
             chunk = numbers[i : i + 5000]
             known += (
-                self.conn.execute(sa.select(orders.c.order_no).where(orders.c.order_no.in_(chunk)))
+                self.conn.execute(
+                    sa.select(orders.c.order_no).where(one_of(self.conn, orders.c.order_no, chunk))
+                )
                 .scalars()
                 .all()
             )
@@ -109,13 +112,13 @@ class Matching:
             for r in self.conn.execute(
                 sa.select(
                     o.id, o.order_no, o.customer_id, o.ordered_at, o.status, o.channel_id
-                ).where(o.order_no.in_(numbers))
+                ).where(one_of(self.conn, o.order_no, numbers))
             )
         }
         if heads:
             for r in self.conn.execute(
                 sa.select(ln.order_id, ln.sku, ln.quantity, ln.amount).where(
-                    ln.order_id.in_(list(heads))
+                    one_of(self.conn, ln.order_id, list(heads))
                 )
             ):
                 heads[r.order_id]["lines"].append((r.sku, r.quantity, r.amount))
@@ -147,3 +150,12 @@ class Matching:
         return reasons
 
     # -- planning and writing ----------------------------------------------------------------
+
+
+def one_of(conn: sa.Connection, column: sa.Column, values: list) -> sa.ColumnElement[bool]:
+    """`column IN values`, for thousands of values: on PostgreSQL `column = ANY(array)`, one
+    bound array instead of a placeholder per value (psycopg parses a 5,000-placeholder
+    statement afresh each time: at 1M lines, about 10 s of a 50 s import)."""
+    if conn.dialect.name == "postgresql":
+        return column == sa.any_(sa.bindparam(None, values, type_=postgresql.ARRAY(column.type)))
+    return column.in_(values)
