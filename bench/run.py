@@ -376,16 +376,19 @@ def bench_generator(ctx: Context) -> list[Figure]:
         "times from the build; seconds)",
         ["backend", "customers", "orders", "order lines", "all rows", "seconds", "rows/s"],
     )
+    wanted = [(n, dbs.ORDERS_PER_CUSTOMER) for n in ctx.sizes]
+    if ctx.args.big:
+        wanted.append(ctx.args.big)
     for backend in ctx.backends:
-        for n in ctx.sizes:
-            ctx.url(backend, n)
-            stats = dbs.built_stats(backend, n)
+        for n, per in wanted:
+            ctx.url(backend, n, per)
+            stats = dbs.built_stats(backend, n, per)
             counts = stats.get("counts", {})
             rows = sum(counts.values())
             builds.rows.append(
                 [
                     BACKEND_TITLE[backend],
-                    dbs.label(n),
+                    dbs.label(n) + ("" if per == dbs.ORDERS_PER_CUSTOMER else f" x{per}"),
                     counts.get("orders", 0),
                     counts.get("order_lines", 0),
                     rows,
