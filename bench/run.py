@@ -434,14 +434,18 @@ def generator_run(customers: int, orders: int) -> dict:
         url = f"sqlite:///{Path(tmp) / 'demo.db'}"
         cmd = [sys.executable, "-m", "salesops", "--db", url, "demo"]
         cmd += ["--customers", str(customers), "--orders", str(orders)]
-        started = time.perf_counter()
-        child = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-        _, status, usage = os.wait4(child.pid, 0)  # this child's own peak RSS
-        seconds = time.perf_counter() - started
+        # stderr (the progress bars: megabytes at 1M) goes to a file: a pipe nobody reads
+        # while we wait would fill and stop the child.
+        errors = Path(tmp) / "stderr.txt"
+        with errors.open("wb") as err:
+            started = time.perf_counter()
+            child = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=err)
+            _, status, usage = os.wait4(child.pid, 0)  # this child's own peak RSS
+            seconds = time.perf_counter() - started
         child.returncode = os.waitstatus_to_exitcode(status)
         if child.returncode:
-            raise RuntimeError(f"salesops demo failed: {child.stderr.read().decode()[-2000:]}")
-        child.stderr.close()
+            tail = errors.read_bytes()[-2000:].decode(errors="replace")
+            raise RuntimeError(f"salesops demo failed: {tail}")
         rss = usage.ru_maxrss / 1024  # KiB on Linux
         con = sqlite3.connect(Path(tmp) / "demo.db")
         tables = [r[0] for r in con.execute("select name from sqlite_master where type='table'")]

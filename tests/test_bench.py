@@ -106,3 +106,9 @@ def test_a_pooled_postgresql_connection_that_died_while_idle_is_replaced(pg_serv
             assert conn.execute(sa.text("select pg_backend_pid()")).scalar() != pid
     finally:
         db.dispose()
+
+
+def test_the_timed_generator_run_counts_what_the_demo_command_wrote():
+    got = run.generator_run(300, 900)
+    assert got["rows"] > 300 + 900  # customers, orders, and their lines, history, ...
+    assert got["seconds"] > 0 and 20 < got["rss_mb"] < 1000
