@@ -34,4 +34,4 @@ format: $(VENV)/.installed
 	$(PY) -m ruff check --fix .
 
 bench: $(VENV)/.installed system-deps
-	$(PY) -m bench.run
+	$(PY) -m bench.run $(BENCH_ARGS)
