@@ -73,12 +73,35 @@ def shaping_digest() -> str:
 
 
 class BenchPostgres(TempPostgres):
-    """A PostgreSQL cluster kept in bench/cache/pg between runs (data survives stop)."""
+    """A PostgreSQL cluster kept in bench/cache/pg between runs (data survives stop).
 
-    def __init__(self, root: Path = CACHE / "pg"):
+    Run as root, the server runs as `postgres`, which must be able to reach the cluster's
+    folder; when a parent folder of the checkout is closed to it (a clone under a mode-700
+    directory), the cluster goes to /var/tmp/salesops-bench-pg-<digest of the checkout's
+    path> instead, kept between runs likewise."""
+
+    def __init__(self, root: Path | None = None):
         super().__init__()
         shutil.rmtree(self.root, ignore_errors=True)  # the temp dir TempPostgres made
+        root = root or self._reachable(CACHE / "pg")
         self.root, self.datadir, self.port = root, root / "data", _free_port()
+
+    def _reachable(self, wanted: Path) -> Path:
+        """`wanted`, or a folder under /var/tmp when the postgres user cannot reach it."""
+        if not self._as_root:
+            return wanted
+        wanted.parent.mkdir(parents=True, exist_ok=True)
+        probe = ["runuser", "-u", "postgres", "--", "test", "-d", str(wanted.parent)]
+        if subprocess.run(probe, capture_output=True).returncode == 0:
+            return wanted
+        digest = hashlib.sha256(str(wanted).encode()).hexdigest()[:12]
+        elsewhere = Path("/var/tmp") / f"salesops-bench-pg-{digest}"
+        print(
+            f"the postgres user cannot reach {wanted.parent}; "
+            f"the benchmark cluster lives in {elsewhere}",
+            flush=True,
+        )
+        return elsewhere
 
     def start(self) -> BenchPostgres:
         """initdb on first use, then start with benchmark settings; if another process of
