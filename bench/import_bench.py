@@ -30,21 +30,10 @@ import tempfile
 import time
 from pathlib import Path
 
-HEADERS = [
-    "订单号",
-    "下单时间",
-    "客户编号",
-    "客户姓名",
-    "手机",
-    "微信号",
-    "渠道",
-    "商品编码",
-    "商品名称",
-    "数量",
-    "单价",
-    "金额",
-    "状态",
-]
+from salesops.importer.orders import ALIASES
+
+# The documented Chinese header of each column (the first of its aliases), in file order.
+HEADERS = [aliases[0] for aliases in ALIASES.values()]
 CHANNELS = ["朋友圈", "微店", "社群", "社交平台", "电商平台", "跨境", "线下"]
 STATUSES = ["已完成"] * 8 + ["已发货", "已退款"]
 TABLES = [
