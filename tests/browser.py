@@ -104,7 +104,12 @@ class LiveServer:
     def start(self) -> LiveServer:
         """Migrate the database, start the server and wait until it answers."""
         subprocess.run(self._cli(*self.init_args), check=True, capture_output=True)
-        env = {**os.environ, "SALESOPS_TOKEN": self.token}
+        self._serve({**os.environ, "SALESOPS_TOKEN": self.token}, "--as", "tester")
+        return self
+
+    def _serve(self, env: dict, *options: str) -> None:
+        """Start `salesops serve` on this port, apps folder and secret with `options`, its
+        output in the log; wait until `_ready`."""
         cmd = self._cli(
             "serve",
             "--port",
@@ -113,14 +118,12 @@ class LiveServer:
             str(self.apps_dir),
             "--secret-file",
             str(self.secret_file),
-            "--as",
-            "tester",
+            *options,
             *self.voila_args,
         )
         with open(self.log_path, "w") as log:
             self.proc = subprocess.Popen(cmd, env=env, stdout=log, stderr=subprocess.STDOUT)
         wait_until(self._ready, STARTUP_TIMEOUT_S, f"salesops serve on port {self.port}")
-        return self
 
     def _ready(self) -> bool:
         if self.proc.poll() is not None:

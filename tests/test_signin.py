@@ -17,7 +17,6 @@ import urllib.request
 import pytest
 import sqlalchemy as sa
 from browser import (
-    STARTUP_TIMEOUT_S,
     LiveServer,
     apps_copy,
     close_page,
@@ -99,19 +98,7 @@ class AccountsServer(LiveServer):
             )
         env = {k: v for k, v in os.environ.items() if k != "SALESOPS_TOKEN"}
         env["SALESOPS_LANG"] = "en"
-        cmd = self._cli(
-            "serve",
-            "--port",
-            str(self.port),
-            "--apps-dir",
-            str(self.apps_dir),
-            "--secret-file",
-            str(self.secret_file),
-            *self.voila_args,
-        )
-        with open(self.log_path, "w") as log:
-            self.proc = subprocess.Popen(cmd, env=env, stdout=log, stderr=subprocess.STDOUT)
-        wait_until(self._ready, STARTUP_TIMEOUT_S, f"salesops serve on port {self.port}")
+        self._serve(env)
         self._admin_cookie = None
         return self
 
