@@ -183,8 +183,18 @@ orders = sa.Table(
         "status in ('new', 'paid', 'shipped', 'completed', 'cancelled', 'refunded')",
         name="status",
     ),
-    sa.Index("ix_orders_ordered_at", "ordered_at"),
-    sa.Index("ix_orders_customer_id_ordered_at", "customer_id", "ordered_at"),
+    # Covering the week reports (queries/weekly.sql): orders of a date range, and a
+    # customer's earlier orders, read from the index alone (migration 0005).
+    sa.Index(
+        "ix_orders_ordered_at_cover", "ordered_at", "status", "deleted_at", "customer_id", "id"
+    ),
+    sa.Index(
+        "ix_orders_customer_id_ordered_at_cover",
+        "customer_id",
+        "ordered_at",
+        "status",
+        "deleted_at",
+    ),
     sa.Index("ix_orders_channel_id", "channel_id"),
 )
 
