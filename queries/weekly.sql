@@ -243,7 +243,9 @@ select ch.id as channel_id,
 -- Per product sold in counted orders of the week [:start, :end): units, revenue (line
 -- amounts), cost and gross_margin over lines with a known cost, buyers (distinct
 -- customers) and repeat_buyers (buyers who had bought the product in a counted order
--- before :start). Largest revenue first.
+-- before :start). Largest revenue first. Each of the week's (buyer, product) pairs looks
+-- back through that buyer's earlier orders only (ix_orders_customer_id_ordered_at_cover,
+-- ix_order_lines_order_id_cover).
 -- money: revenue, costed_revenue, cost
 -- ratio: gross_margin
 with week_lines as (
@@ -260,16 +262,25 @@ with week_lines as (
        and o.deleted_at is null
        and o.status not in ('cancelled', 'refunded')
 ),
+pairs as (
+    select distinct w.product_id,
+           w.customer_id
+      from week_lines as w
+),
 earlier as (
-    select distinct l.product_id,
-           o.customer_id
-      from orders as o
-      join order_lines as l
-        on l.order_id = o.id
-     where o.ordered_at < :start
-       and o.customer_id in (select w.customer_id from week_lines as w)
-       and o.deleted_at is null
-       and o.status not in ('cancelled', 'refunded')
+    select p.product_id,
+           p.customer_id
+      from pairs as p
+     where exists (
+               select 1
+                 from orders as o
+                 join order_lines as l
+                   on l.order_id = o.id
+                where o.customer_id = p.customer_id
+                  and o.ordered_at < :start
+                  and o.deleted_at is null
+                  and o.status not in ('cancelled', 'refunded')
+                  and l.product_id = p.product_id)
 ),
 per_product as (
     select w.product_id,
@@ -277,14 +288,15 @@ per_product as (
            sum(w.amount) as revenue,
            sum(case when w.unit_cost is not null then w.amount end) as costed_revenue,
            sum(w.unit_cost * w.quantity) as cost,
-           count(distinct w.customer_id) as buyers,
-           count(distinct case when e.customer_id is not null then w.customer_id end)
-           as repeat_buyers
+           count(distinct w.customer_id) as buyers
       from week_lines as w
-      left join earlier as e
-        on e.product_id = w.product_id
-       and e.customer_id = w.customer_id
      group by w.product_id
+),
+repeaters as (
+    select e.product_id,
+           count(*) as repeat_buyers
+      from earlier as e
+     group by e.product_id
 )
 select p.id as product_id,
        p.sku,
@@ -296,10 +308,12 @@ select p.id as product_id,
        pp.cost,
        (pp.costed_revenue - pp.cost) * 1.0 / nullif(pp.costed_revenue, 0) as gross_margin,
        pp.buyers,
-       pp.repeat_buyers
+       coalesce(r.repeat_buyers, 0) as repeat_buyers
   from per_product as pp
   join products as p
     on p.id = pp.product_id
+  left join repeaters as r
+    on r.product_id = pp.product_id
  order by pp.revenue desc,
           p.sku;
 
@@ -524,23 +538,15 @@ select c.code,
 -- name: week_communities
 -- Per community: members, members who bought in [:start, :end) and who ever bought up to
 -- :end (counted orders), conversion (ever bought / members) and the members' revenue in
--- the week (line amounts). Most members first.
+-- the week (line amounts). Most members first. Each member's orders are looked up by
+-- customer (ix_orders_customer_id_ordered_at_cover), not by scanning every order.
 -- money: revenue
 -- ratio: conversion
-with buyers as (
-    select o.customer_id,
-           max(case when o.ordered_at >= :start then 1 else 0 end) as this_week
-      from orders as o
-     where o.ordered_at < :end
-       and o.deleted_at is null
-       and o.status not in ('cancelled', 'refunded')
-     group by o.customer_id
-),
-week_revenue as (
+with week_revenue as (
     select o.customer_id,
            sum(l.amount) as revenue
       from orders as o
-      join order_lines as l
+      left join order_lines as l
         on l.order_id = o.id
      where o.ordered_at >= :start
        and o.ordered_at < :end
@@ -548,21 +554,32 @@ week_revenue as (
        and o.status not in ('cancelled', 'refunded')
      group by o.customer_id
 ),
-per_community as (
+members as (
     select m.community_id,
-           count(*) as members,
-           coalesce(sum(b.this_week), 0) as bought_this_week,
-           count(b.customer_id) as bought_ever,
-           coalesce(sum(r.revenue), 0) as revenue
+           m.customer_id,
+           case when exists (
+                    select 1
+                      from orders as o
+                     where o.customer_id = m.customer_id
+                       and o.ordered_at < :end
+                       and o.deleted_at is null
+                       and o.status not in ('cancelled', 'refunded'))
+                then 1 else 0 end as bought_ever
       from community_members as m
       join customers as c
         on c.id = m.customer_id
        and c.deleted_at is null
-      left join buyers as b
-        on b.customer_id = m.customer_id
+     where m.joined_at < :end
+),
+per_community as (
+    select m.community_id,
+           count(*) as members,
+           count(r.customer_id) as bought_this_week,
+           sum(m.bought_ever) as bought_ever,
+           coalesce(sum(r.revenue), 0) as revenue
+      from members as m
       left join week_revenue as r
         on r.customer_id = m.customer_id
-     where m.joined_at < :end
      group by m.community_id
 )
 select cm.name,
@@ -585,8 +602,10 @@ select cm.name,
 
 -- name: week_staff
 -- Per staff member (active accounts, plus anyone who entered an order or owns a
--- follow-up): orders entered in [:start, :end) (by created_at, any status), follow-ups
--- done in the week, and follow-ups overdue at :end (due before it, not done by then).
+-- follow-up of the week): orders entered in [:start, :end) (by created_at, any status),
+-- follow-ups done in the week, and follow-ups overdue at :end (due before it, not done by
+-- then). Each part reads an index range (ix_orders_created_at, ix_followups_done_at), not
+-- every order and follow-up.
 with entered as (
     select o.created_by as staff,
            count(*) as orders_entered
@@ -596,16 +615,40 @@ with entered as (
        and o.deleted_at is null
      group by o.created_by
 ),
-work as (
+touched as (
     select f.staff,
-           sum(case when f.done_at >= :start and f.done_at < :end then 1 else 0 end) as done,
-           sum(case when f.due_at < :end and (f.done_at is null or f.done_at >= :end)
-                    then 1 else 0 end) as overdue
+           1 as done,
+           0 as overdue,
+           f.customer_id
       from followups as f
+     where f.done_at >= :start
+       and f.done_at < :end
+     union all
+    select f.staff,
+           0,
+           1,
+           f.customer_id
+      from followups as f
+     where f.done_at is null
+       and f.due_at < :end
+     union all
+    select f.staff,
+           0,
+           1,
+           f.customer_id
+      from followups as f
+     where f.done_at >= :end
+       and f.due_at < :end
+),
+work as (
+    select t.staff,
+           sum(t.done) as done,
+           sum(t.overdue) as overdue
+      from touched as t
       join customers as c
-        on c.id = f.customer_id
+        on c.id = t.customer_id
      where c.deleted_at is null
-     group by f.staff
+     group by t.staff
 ),
 people as (
     select u.username as staff

@@ -196,6 +196,8 @@ orders = sa.Table(
         "deleted_at",
     ),
     sa.Index("ix_orders_channel_id", "channel_id"),
+    # Orders staff entered in a week (the weekly sheet's Staff page; migration 0006).
+    sa.Index("ix_orders_created_at", "created_at", "deleted_at", "created_by"),
 )
 
 order_lines = sa.Table(
@@ -215,6 +217,10 @@ order_lines = sa.Table(
     sa.UniqueConstraint("order_id", "line_no"),
     sa.CheckConstraint("quantity > 0", name="quantity_positive"),
     sa.Index("ix_order_lines_product_id", "product_id"),
+    # An order's lines with what the weekly sheet sums, from the index alone (migration 0006).
+    sa.Index(
+        "ix_order_lines_order_id_cover", "order_id", "product_id", "quantity", "amount", "unit_cost"
+    ),
 )
 
 order_status_history = sa.Table(
@@ -252,6 +258,8 @@ followups = sa.Table(
     sa.CheckConstraint("kind in ('call', 'wechat', 'visit', 'message', 'other')", name="kind"),
     sa.Index("ix_followups_customer_id", "customer_id"),
     sa.Index("ix_followups_staff_due_at", "staff", "due_at"),
+    # Follow-ups done in a week, still open, or done late (weekly sheet; migration 0006).
+    sa.Index("ix_followups_done_at", "done_at", "due_at", "staff", "customer_id"),
 )
 
 communities = sa.Table(

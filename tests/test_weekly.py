@@ -251,6 +251,94 @@ def _assert_channels(ws, counted: pd.DataFrame, channels: pd.DataFrame) -> None:
     assert_money(total_row["revenue 销售额"], week_total)
 
 
+def test_products_communities_and_staff_match_pandas_on_the_demo_data(demo_db):
+    """The sheets whose SQL looks up buyers' earlier orders by index, against pandas."""
+    figures = exporter.collect(demo_db, parse_week("2026-W47"), 2)
+    start = local_monday("2026-W47")
+    end = start + timedelta(days=7)
+    o, ln, m, c, f = s.orders, s.order_lines, s.community_members, s.customers, s.followups
+    with demo_db.read() as conn:
+        orders_ = _frame(
+            conn,
+            sa.select(
+                o.c.id,
+                o.c.customer_id,
+                o.c.status,
+                o.c.ordered_at,
+                o.c.created_at,
+                o.c.created_by,
+                o.c.deleted_at,
+            ),
+        )
+        lines = _frame(conn, sa.select(ln.c.order_id, ln.c.product_id, ln.c.quantity, ln.c.amount))
+        members = _frame(
+            conn,
+            sa.select(m.c.community_id, m.c.customer_id, m.c.joined_at, c.c.deleted_at).join(
+                c, c.c.id == m.c.customer_id
+            ),
+        )
+        names = dict(conn.execute(sa.select(s.communities.c.id, s.communities.c.name)).all())
+        skus = dict(conn.execute(sa.select(s.products.c.id, s.products.c.sku)).all())
+        follow = _frame(
+            conn,
+            sa.select(f.c.staff, f.c.due_at, f.c.done_at)
+            .join(c, c.c.id == f.c.customer_id)
+            .where(c.c.deleted_at.is_(None)),
+        )
+    live = orders_[orders_["deleted_at"].isna()]
+    counted = live[~live["status"].isin(NOT_COUNTED)]
+    in_week = counted[(counted["ordered_at"] >= start) & (counted["ordered_at"] < end)]
+    sold = lines.merge(counted, left_on="order_id", right_on="id")
+    week_lines = sold[(sold["ordered_at"] >= start) & (sold["ordered_at"] < end)]
+    earlier = set(
+        zip(
+            *(sold[sold["ordered_at"] < start][k] for k in ("customer_id", "product_id")),
+            strict=True,
+        )
+    )
+
+    products = figures.products.set_index("sku")
+    assert len(products) == week_lines["product_id"].nunique() > 5
+    assert products["repeat_buyers"].sum() > 0
+    for pid, g in week_lines.groupby("product_id"):
+        got = products.loc[skus[pid]]
+        buyers = set(g["customer_id"])
+        assert got["units"] == g["quantity"].sum()
+        assert got["revenue"] == sum(g["amount"], Decimal(0))
+        assert got["buyers"] == len(buyers)
+        assert got["repeat_buyers"] == sum((b, pid) in earlier for b in buyers)
+
+    week_revenue = week_lines.groupby("customer_id")["amount"].sum()
+    ever = set(counted[counted["ordered_at"] < end]["customer_id"])
+    week_buyers = set(in_week["customer_id"])
+    kept = members[members["deleted_at"].isna() & (members["joined_at"] < end)]
+    communities = figures.communities.set_index("name")
+    assert len(communities) == kept["community_id"].nunique()
+    for cid, g in kept.groupby("community_id"):
+        got = communities.loc[names[cid]]
+        ids = list(g["customer_id"])
+        assert got["members"] == len(ids)
+        assert got["bought_this_week"] == sum(i in week_buyers for i in ids)
+        assert got["bought_ever"] == sum(i in ever for i in ids)
+        assert got["revenue"] == sum((week_revenue.get(i, Decimal(0)) for i in ids), Decimal(0))
+    assert communities["bought_this_week"].sum() > 0
+
+    entered = live[(live["created_at"] >= start) & (live["created_at"] < end)]
+    staff = figures.staff.set_index("staff")
+    for who, row in staff.iterrows():
+        mine = follow[follow["staff"] == who]
+        done = sum(1 for d in mine["done_at"] if d == d and d is not None and start <= d < end)
+        overdue = sum(
+            1
+            for due, d in zip(mine["due_at"], mine["done_at"], strict=True)
+            if due == due and due is not None and due < end and (d is None or d != d or d >= end)
+        )
+        assert row["orders_entered"] == (entered["created_by"] == who).sum()
+        assert (row["followups_done"], row["followups_overdue"]) == (done, overdue)
+    assert staff["orders_entered"].sum() == len(entered) > 0
+    assert staff["followups_done"].sum() > 0 and staff["followups_overdue"].sum() > 0
+
+
 # -- hand-made shops on SQLite and PostgreSQL ---------------------------------------------
 
 

@@ -1,0 +1,45 @@
+"""week lookups: indexes for the weekly sheet's per-buyer and per-week lookups
+
+The weekly sheet (queries/weekly.sql) joins each counted order of a week to its lines,
+looks back through each buyer's earlier orders for the products they bought before, counts
+the orders staff entered in a week (by created_at) and the follow-ups done in or overdue at
+the end of a week. Without these indexes the last two read every order and follow-up, and
+every line join read the table row. They add:
+
+- ix_order_lines_order_id_cover (order_id, product_id, quantity, amount, unit_cost): an
+  order's lines, with what the sheet sums, from the index alone;
+- ix_orders_created_at (created_at, deleted_at, created_by): orders entered in a range;
+- ix_followups_done_at (done_at, due_at, staff, customer_id): follow-ups done in a range,
+  still open, or done after a date.
+
+Revision ID: 0006_week_lookups
+Revises: 0005_week_indexes
+Create Date: 2026-12-02 15:10:00
+"""
+
+from alembic import op
+
+revision = "0006_week_lookups"
+down_revision = "0005_week_indexes"
+branch_labels = None
+depends_on = None
+
+INDEXES = [
+    (
+        "ix_order_lines_order_id_cover",
+        "order_lines",
+        ["order_id", "product_id", "quantity", "amount", "unit_cost"],
+    ),
+    ("ix_orders_created_at", "orders", ["created_at", "deleted_at", "created_by"]),
+    ("ix_followups_done_at", "followups", ["done_at", "due_at", "staff", "customer_id"]),
+]
+
+
+def upgrade() -> None:
+    for name, table, columns in INDEXES:
+        op.create_index(name, table, columns)
+
+
+def downgrade() -> None:
+    for name, table, _columns in reversed(INDEXES):
+        op.drop_index(name, table_name=table)
