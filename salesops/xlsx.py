@@ -54,6 +54,7 @@ class Sheet:
 
     def __init__(self, book: xlsxwriter.Workbook, formats: dict, name: str):
         self.ws, self.f, self.widths = book.add_worksheet(name), formats, {}
+        self.numbers: dict[int, tuple[float, float, bool]] = {}  # col -> (min, max, money)
         self.ws.set_landscape()
         self.ws.set_paper(9)  # A4
         self.ws.fit_to_pages(1, 0)
@@ -61,8 +62,17 @@ class Sheet:
 
     def _fit(self, col: int, text: str) -> None:
         """Remember the widest text of each column (wide CJK characters count twice)."""
-        w = sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
-        self.widths[col] = max(self.widths.get(col, 0), w)
+        if text.isascii():
+            w = len(text)
+        else:
+            w = sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+        if w > self.widths.get(col, 0):
+            self.widths[col] = w
+
+    def _fit_number(self, col: int, value: float, kind: str) -> None:
+        """Remember the largest number of each column; finish() sizes the column for it."""
+        low, high, money = self.numbers.get(col, (0.0, 0.0, False))
+        self.numbers[col] = (min(low, value), max(high, value), money or kind == "money")
 
     def text(self, row: int, col: int, value, fmt: str | None = None) -> None:
         """A text cell, never a formula, whatever it starts with."""
@@ -76,8 +86,9 @@ class Sheet:
         if value is None or (isinstance(value, float) and value != value):
             self.ws.write_blank(row, col, None, self.f[kind])
             return
-        self.ws.write_number(row, col, float(value), self.f[kind])
-        self._fit(col, f"{float(value):,.2f}" + ("¥" if kind == "money" else ""))
+        value = float(value)
+        self.ws.write_number(row, col, value, self.f[kind])
+        self._fit_number(col, value, kind)
 
     def formula(self, row: int, col: int, formula: str, value, kind: str) -> None:
         """A formula with its computed value cached (blank text when the value is None)."""
@@ -97,6 +108,9 @@ class Sheet:
     def finish(self, freeze_rows: int = 1) -> None:
         """Freeze the header rows and size the columns to what was written."""
         self.ws.freeze_panes(freeze_rows, 0)
+        for col, (low, high, money) in self.numbers.items():
+            for value in (low, high):
+                self._fit(col, f"{value:,.2f}" + ("¥" if money else ""))
         for col, w in self.widths.items():
             self.ws.set_column(col, col, min(max(w + 2, 8), 60))
 
