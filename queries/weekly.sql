@@ -30,23 +30,25 @@ in_week as (
      where o.deleted_at is null
        and o.status not in ('cancelled', 'refunded')
 ),
-firsts as (
-    select o.customer_id,
-           min(o.ordered_at) as first_at
-      from orders as o
-     where o.customer_id in (select i.customer_id from in_week as i)
-       and o.deleted_at is null
-       and o.status not in ('cancelled', 'refunded')
-     group by o.customer_id
+buyers as (
+    select i.customer_id,
+           min(i.week_no) as first_week
+      from in_week as i
+     group by i.customer_id
 ),
 new_buyers as (
-    select w.week_no,
+    -- a buyer is new in the first week they bought in, unless they bought before all weeks
+    select b.first_week as week_no,
            count(*) as new_customers
-      from weeks as w
-      join firsts as f
-        on f.first_at >= w.starts_at
-       and f.first_at < w.ends_at
-     group by w.week_no
+      from buyers as b
+     where not exists (
+               select 1
+                 from orders as o
+                where o.customer_id = b.customer_id
+                  and o.ordered_at < (select min(w.starts_at) from weeks as w)
+                  and o.deleted_at is null
+                  and o.status not in ('cancelled', 'refunded'))
+     group by b.first_week
 ),
 order_totals as (
     select i.week_no,
@@ -107,23 +109,25 @@ in_week as (
      where o.deleted_at is null
        and o.status not in ('cancelled', 'refunded')
 ),
-firsts as (
-    select o.customer_id,
-           min(o.ordered_at) as first_at
-      from orders as o
-     where o.customer_id in (select i.customer_id from in_week as i)
-       and o.deleted_at is null
-       and o.status not in ('cancelled', 'refunded')
-     group by o.customer_id
+buyers as (
+    select i.customer_id,
+           min(i.week_no) as first_week
+      from in_week as i
+     group by i.customer_id
 ),
 new_buyers as (
-    select w.week_no,
+    -- a buyer is new in the first week they bought in, unless they bought before all weeks
+    select b.first_week as week_no,
            count(*) as new_customers
-      from weeks as w
-      join firsts as f
-        on f.first_at >= w.starts_at
-       and f.first_at < w.ends_at
-     group by w.week_no
+      from buyers as b
+     where not exists (
+               select 1
+                 from orders as o
+                where o.customer_id = b.customer_id
+                  and o.ordered_at < (select min(w.starts_at) from weeks as w)
+                  and o.deleted_at is null
+                  and o.status not in ('cancelled', 'refunded'))
+     group by b.first_week
 ),
 order_totals as (
     select i.week_no,
@@ -182,14 +186,18 @@ with counted as (
        and o.deleted_at is null
        and o.status not in ('cancelled', 'refunded')
 ),
-firsts as (
-    select o.customer_id,
-           min(o.ordered_at) as first_at
-      from orders as o
-     where o.customer_id in (select c.customer_id from counted as c where c.this_week = 1)
-       and o.deleted_at is null
-       and o.status not in ('cancelled', 'refunded')
-     group by o.customer_id
+returners as (
+    -- the week's buyers who had a counted order before it; the others are new
+    select distinct c.customer_id
+      from counted as c
+     where c.this_week = 1
+       and exists (
+               select 1
+                 from orders as o
+                where o.customer_id = c.customer_id
+                  and o.ordered_at < :start
+                  and o.deleted_at is null
+                  and o.status not in ('cancelled', 'refunded'))
 ),
 order_lines_total as (
     select c.id,
@@ -206,7 +214,7 @@ per_channel as (
            sum(c.this_week) as orders,
            coalesce(sum(case when c.this_week = 1 then t.revenue end), 0) as revenue,
            count(distinct case when c.this_week = 1 then c.customer_id end) as customers,
-           count(distinct case when c.this_week = 1 and f.first_at >= :start
+           count(distinct case when c.this_week = 1 and r.customer_id is null
                                then c.customer_id end) as new_customers,
            sum(case when c.this_week = 1 then t.costed_revenue end) as costed_revenue,
            sum(case when c.this_week = 1 then t.cost end) as cost,
@@ -215,8 +223,8 @@ per_channel as (
       from counted as c
       left join order_lines_total as t
         on t.id = c.id
-      left join firsts as f
-        on f.customer_id = c.customer_id
+      left join returners as r
+        on r.customer_id = c.customer_id
      group by c.channel_id
 )
 select ch.id as channel_id,
@@ -320,35 +328,41 @@ select p.id as product_id,
 -- name: week_new_customers
 -- Customers whose first-ever counted order falls in [:start, :end): code, name, their
 -- source channel, referrer, and that first order's number, time and amount (line
--- amounts). First order first.
+-- amounts). First order first. A buyer of the week is new when no counted order of theirs
+-- precedes :start (one index probe per buyer).
 -- money: first_amount
 -- utc: first_at
-with firsts as (
-    select o.customer_id,
-           min(o.ordered_at) as first_at
+with week_orders as (
+    select o.id,
+           o.customer_id,
+           o.ordered_at
       from orders as o
-     where o.customer_id in (
-               select w.customer_id
-                 from orders as w
-                where w.ordered_at >= :start
-                  and w.ordered_at < :end
-                  and w.deleted_at is null
-                  and w.status not in ('cancelled', 'refunded'))
+     where o.ordered_at >= :start
+       and o.ordered_at < :end
        and o.deleted_at is null
        and o.status not in ('cancelled', 'refunded')
-     group by o.customer_id
+),
+firsts as (
+    select w.customer_id,
+           min(w.ordered_at) as first_at
+      from week_orders as w
+     group by w.customer_id
 ),
 first_orders as (
     select f.customer_id,
            f.first_at,
-           min(o.id) as order_id
+           min(w.id) as order_id
       from firsts as f
-      join orders as o
-        on o.customer_id = f.customer_id
-       and o.ordered_at = f.first_at
-       and o.deleted_at is null
-       and o.status not in ('cancelled', 'refunded')
-     where f.first_at >= :start
+      join week_orders as w
+        on w.customer_id = f.customer_id
+       and w.ordered_at = f.first_at
+     where not exists (
+               select 1
+                 from orders as o
+                where o.customer_id = f.customer_id
+                  and o.ordered_at < :start
+                  and o.deleted_at is null
+                  and o.status not in ('cancelled', 'refunded'))
      group by f.customer_id,
               f.first_at
 )

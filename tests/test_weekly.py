@@ -251,7 +251,7 @@ def _assert_channels(ws, counted: pd.DataFrame, channels: pd.DataFrame) -> None:
     assert_money(total_row["revenue 销售额"], week_total)
 
 
-def test_products_communities_and_staff_match_pandas_on_the_demo_data(demo_db):
+def test_products_new_customers_communities_and_staff_match_pandas_on_the_demo_data(demo_db):
     """The sheets whose SQL looks up buyers' earlier orders by index, against pandas."""
     figures = exporter.collect(demo_db, parse_week("2026-W47"), 2)
     start = local_monday("2026-W47")
@@ -322,6 +322,17 @@ def test_products_communities_and_staff_match_pandas_on_the_demo_data(demo_db):
         assert got["bought_ever"] == sum(i in ever for i in ids)
         assert got["revenue"] == sum((week_revenue.get(i, Decimal(0)) for i in ids), Decimal(0))
     assert communities["bought_this_week"].sum() > 0
+
+    before = set(counted[counted["ordered_at"] < start]["customer_id"])
+    firsts = in_week[~in_week["customer_id"].isin(before)].sort_values(["ordered_at", "id"])
+    firsts = firsts.drop_duplicates("customer_id")
+    amounts = lines.groupby("order_id")["amount"].sum()
+    with demo_db.read() as conn:
+        codes = dict(conn.execute(sa.select(c.c.id, c.c.code)).all())
+        numbers = dict(conn.execute(sa.select(o.c.id, o.c.order_no)).all())
+    expected = {codes[r.customer_id]: (numbers[r.id], amounts[r.id]) for r in firsts.itertuples()}
+    got = {r.code: (r.first_order_no, r.first_amount) for r in figures.new_customers.itertuples()}
+    assert got == expected and len(got) > 5
 
     entered = live[(live["created_at"] >= start) & (live["created_at"] < end)]
     staff = figures.staff.set_index("staff")
