@@ -145,8 +145,11 @@ customers = sa.Table(
         postgresql_where=sa.text("deleted_at is null"),
     ),
     sa.Index("ix_customers_name", "name"),
-    sa.Index("ix_customers_referrer_id", "referrer_id"),
     sa.Index("ix_customers_parent_agent_id", "parent_agent_id"),
+    # Who referred whom among live customers, and the reseller tree, from the index alone
+    # (the weekly sheet's referrals and agents; migration 0006).
+    sa.Index("ix_customers_referrer_id_cover", "referrer_id", "deleted_at"),
+    sa.Index("ix_customers_agents", "is_agent", "parent_agent_id", "deleted_at", "code"),
 )
 
 products = sa.Table(

@@ -10,7 +10,11 @@ every line join read the table row. They add:
   order's lines, with what the sheet sums, from the index alone;
 - ix_orders_created_at (created_at, deleted_at, created_by): orders entered in a range;
 - ix_followups_done_at (done_at, due_at, staff, customer_id): follow-ups done in a range,
-  still open, or done after a date.
+  still open, or done after a date;
+- ix_customers_agents (is_agent, parent_agent_id, deleted_at, code): the reseller tree's
+  roots and each agent's recruits, without reading every customer whose parent is empty;
+- ix_customers_referrer_id_cover (referrer_id, deleted_at) in place of
+  ix_customers_referrer_id: who referred whom, live customers only, from the index alone.
 
 Revision ID: 0006_week_lookups
 Revises: 0005_week_indexes
@@ -32,14 +36,18 @@ INDEXES = [
     ),
     ("ix_orders_created_at", "orders", ["created_at", "deleted_at", "created_by"]),
     ("ix_followups_done_at", "followups", ["done_at", "due_at", "staff", "customer_id"]),
+    ("ix_customers_agents", "customers", ["is_agent", "parent_agent_id", "deleted_at", "code"]),
+    ("ix_customers_referrer_id_cover", "customers", ["referrer_id", "deleted_at"]),
 ]
 
 
 def upgrade() -> None:
     for name, table, columns in INDEXES:
         op.create_index(name, table, columns)
+    op.drop_index("ix_customers_referrer_id", table_name="customers")
 
 
 def downgrade() -> None:
+    op.create_index("ix_customers_referrer_id", "customers", ["referrer_id"])
     for name, table, _columns in reversed(INDEXES):
         op.drop_index(name, table_name=table)
