@@ -275,6 +275,8 @@ def bench_weekly(ctx: Context) -> list[Figure]:
                 "export / floor",
                 "naive",
                 "naive / export",
+                "Weekly query",
+                "naive / Weekly query",
                 "export peak RSS MB",
                 "naive peak RSS MB",
                 "goal (<= 2x floor, naive >= 10x, < 500 MB)",
@@ -293,6 +295,8 @@ def bench_weekly(ctx: Context) -> list[Figure]:
                     r["export_vs_floor"],
                     s["naive"],
                     r["naive_vs_export"],
+                    s["weekly"],
+                    r["naive_vs_weekly"],
                     round(m["export"]),
                     round(m["naive"]),
                     _ok(

@@ -90,6 +90,33 @@ class Sheet:
         self.ws.write_number(row, col, value, self.f[kind])
         self._fit_number(col, value, kind)
 
+    def text_column(self, row: int, col: int, values: list) -> None:
+        """`values` as text cells down column `col` from `row` (the rules of `text`)."""
+        write, plain, quoted = self.ws.write_string, self.f.get(None), self.f["quoted"]
+        seen = set()
+        for r, value in enumerate(values, start=row):
+            text = "" if value is None or value != value else str(value)
+            write(r, col, text, quoted if text.startswith(RISKY) else plain)
+            seen.add(text)
+        for text in seen:
+            self._fit(col, text)
+
+    def number_column(self, row: int, col: int, values: list, kind: str) -> None:
+        """`values` as numeric cells down column `col` from `row` (the rules of `number`)."""
+        fmt, write, blank = self.f[kind], self.ws.write_number, self.ws.write_blank
+        numbers = []
+        for r, value in enumerate(values, start=row):
+            value = _value(value)
+            if value is None or (isinstance(value, float) and value != value):
+                blank(r, col, None, fmt)
+            else:
+                value = float(value)
+                write(r, col, value, fmt)
+                numbers.append(value)
+        if numbers:
+            self._fit_number(col, min(numbers), kind)
+            self._fit_number(col, max(numbers), kind)
+
     def formula(self, row: int, col: int, formula: str, value, kind: str) -> None:
         """A formula with its computed value cached (blank text when the value is None)."""
         if value is None or (isinstance(value, float) and value != value):
@@ -174,17 +201,21 @@ def _value(v):
 
 
 def _table(sheet: Sheet, df: pd.DataFrame, columns: list[tuple], start_col: int = 0) -> None:
-    """A plain table: (column, header, kind) per column, header in row 1, then the rows."""
+    """A plain table: (column, header, kind) per column, header in row 1, then the rows.
+
+    Written a column at a time (the agent tree runs to tens of thousands of rows), through
+    the same cell rules as Sheet.text and Sheet.number.
+    """
     sheet.header(0, start_col, [h for _, h, _ in columns])
-    for r, row in enumerate(df.itertuples(index=False), start=1):
-        values = row._asdict()
-        for c, (name, _, kind) in enumerate(columns, start=start_col):
-            if kind == "text":
-                sheet.text(r, c, values[name])
-            elif kind == "datetime":
-                _datetime(sheet, r, c, values[name])
-            else:
-                sheet.number(r, c, _value(values[name]), kind)
+    for c, (name, _, kind) in enumerate(columns, start=start_col):
+        values = df[name].tolist()
+        if kind == "text":
+            sheet.text_column(1, c, values)
+        elif kind == "datetime":
+            for r, value in enumerate(values, start=1):
+                _datetime(sheet, r, c, value)
+        else:
+            sheet.number_column(1, c, values, kind)
     if start_col == 0:
         sheet.ws.autofilter(0, 0, max(len(df), 1), len(columns) - 1)
     sheet.finish()
