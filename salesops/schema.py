@@ -197,6 +197,7 @@ orders = sa.Table(
         "ordered_at",
         "status",
         "deleted_at",
+        postgresql_include=["id"],  # SQLite's indexes carry the rowid anyway (migration 0006)
     ),
     sa.Index("ix_orders_channel_id", "channel_id"),
     # Orders staff entered in a week (the weekly sheet's Staff page; migration 0006).

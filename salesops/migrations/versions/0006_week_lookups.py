@@ -14,7 +14,10 @@ every line join read the table row. They add:
 - ix_customers_agents (is_agent, parent_agent_id, deleted_at, code): the reseller tree's
   roots and each agent's recruits, without reading every customer whose parent is empty;
 - ix_customers_referrer_id_cover (referrer_id, deleted_at) in place of
-  ix_customers_referrer_id: who referred whom, live customers only, from the index alone.
+  ix_customers_referrer_id: who referred whom, live customers only, from the index alone;
+- on PostgreSQL, ix_orders_customer_id_ordered_at_cover also INCLUDEs the order id, so a
+  buyer's earlier orders and their lines are found without visiting the table (SQLite's
+  index already holds the rowid). Week products at 1M customers: 4.4 -> 3.0 s.
 
 Revision ID: 0006_week_lookups
 Revises: 0005_week_indexes
@@ -45,9 +48,25 @@ def upgrade() -> None:
     for name, table, columns in INDEXES:
         op.create_index(name, table, columns)
     op.drop_index("ix_customers_referrer_id", table_name="customers")
+    if op.get_bind().dialect.name == "postgresql":
+        _customer_orders_index(include=["id"])
 
 
 def downgrade() -> None:
+    if op.get_bind().dialect.name == "postgresql":
+        _customer_orders_index(include=[])
     op.create_index("ix_customers_referrer_id", "customers", ["referrer_id"])
     for name, table, _columns in reversed(INDEXES):
         op.drop_index(name, table_name=table)
+
+
+def _customer_orders_index(include: list[str]) -> None:
+    """Rebuild ix_orders_customer_id_ordered_at_cover (migration 0005) with `include`."""
+    name = "ix_orders_customer_id_ordered_at_cover"
+    op.drop_index(name, table_name="orders")
+    op.create_index(
+        name,
+        "orders",
+        ["customer_id", "ordered_at", "status", "deleted_at"],
+        postgresql_include=include,
+    )
