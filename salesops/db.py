@@ -40,8 +40,17 @@ class Database:
 
     @contextmanager
     def read(self) -> Iterator[Connection]:
-        """A read-only transaction (a consistent snapshot on both databases)."""
+        """A read transaction that sees one consistent snapshot for all its statements.
+
+        SQLite's WAL readers keep the snapshot of their first read until the transaction
+        ends; PostgreSQL's default (READ COMMITTED) would give each statement its own, so
+        reads run at REPEATABLE READ there (read-only, it never fails on conflicts). The
+        weekly sheet runs its eleven queries in one read(), so its sheets agree even while
+        staff save orders.
+        """
         with self.engine.connect() as conn:
+            if not self.is_sqlite:
+                conn.execution_options(isolation_level="REPEATABLE READ")
             with conn.begin():
                 yield conn
 

@@ -428,6 +428,27 @@ def test_cancelled_and_refunded_orders_are_not_counted(db, buyer, basics, tmp_pa
     assert [r["channel 渠道"] for r in channels] == ["朋友圈", "Total 合计"]
 
 
+def test_an_order_saved_while_the_sheet_is_collected_is_in_no_sheet(db, buyer, monkeypatch):
+    """The eleven queries read one snapshot: an order committed between the first (the
+    Weekly series) and the rest appears nowhere, so Summary and Channels still agree."""
+    order(db, buyer, shanghai(2026, 11, 17))
+    fetch, saved = exporter.queries.fetch_df, []
+
+    def fetch_then_save(target, name, **params):
+        df = fetch(target, name, **params)
+        if not saved:  # a staff member saves an order of the same week, from another kernel
+            saved.append(order(db, buyer, shanghai(2026, 11, 18), qty=2))
+        return df
+
+    monkeypatch.setattr(exporter.queries, "fetch_df", fetch_then_save)
+    figures = exporter.collect(db, parse_week("2026-W47"), 2)
+    assert saved
+    assert int(figures.series.iloc[-1]["orders"]) == 1
+    assert int(figures.channels["orders"].sum()) == 1
+    assert int(figures.products["units"].sum()) == 1
+    assert exporter.collect(db, parse_week("2026-W47"), 2).channels["orders"].sum() == 2
+
+
 def test_a_customer_named_like_a_formula_comes_out_as_text(db, basics, tmp_path):
     """Names that look like formulas arrive through an orders import, as they would from a
     shop platform's export, and reach the sheet as text."""
