@@ -112,7 +112,7 @@ def collect(
     """Run every weekly query for `week` (default: the last complete one) and `weeks` weeks."""
     week = week or last_complete_week()
     found = {}
-    with db.read() as conn:  # one snapshot: the sheets agree while staff keep saving orders
+    with db.snapshot() as conn:  # the sheets agree while staff keep saving orders
         for field_name, name, params in query_plan(week, weeks):
             found[field_name] = queries.fetch_df(conn, name, **params)
             if progress:
