@@ -119,7 +119,7 @@ class PageData:
         profile, totals, orders, follow-ups, referrals; None for no such live customer."""
         from .queries import fetch_all
 
-        with self.db.read() as conn:
+        with self.db.snapshot() as conn:
             profile = fetch_all(conn, "customer_profile", customer_id=customer_id)
             if not profile or profile[0]["deleted_at"] is not None:
                 return None

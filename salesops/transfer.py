@@ -38,7 +38,8 @@ def copy_database(
     if any(_count(target, t) for t in metadata.sorted_tables):
         raise TransferError(f"the target database {target!r} is not empty; nothing was copied")
     copied = {}
-    with source.read() as src, target.write() as dst:
+    # One snapshot of the source: a sale saved mid-copy is copied whole or not at all.
+    with source.snapshot() as src, target.write() as dst:
         for table in metadata.sorted_tables:
             copied[table.name] = _copy_table(src, dst, table, progress)
         if target.dialect == "postgresql":

@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 import sqlalchemy as sa
 
-from salesops import appdata
+from salesops import appdata, queries
 from salesops.actors import Actor
 from salesops.appdata import PageData, page_actor
 from salesops.errors import ConflictError, PermissionDenied
@@ -84,6 +84,26 @@ def test_360_numbers_come_from_the_named_queries(data, basics):
     assert [o["order_no"] for o in data.customer_orders(buyer["id"])] == [order["order_no"]]
     referrals = data.customer_referrals(buyer["id"])
     assert [(r["name"], r["revenue"]) for r in referrals] == [("李娜", Decimal("68.50"))]
+
+
+def test_the_360_view_reads_one_snapshot_while_an_order_is_saved(data, basics, monkeypatch):
+    """An order saved between the profile query and the rest is in neither the order list
+    nor the totals, so the two agree (PostgreSQL reads at REPEATABLE READ for this)."""
+    buyer = data.create_customer({"name": "张伟", "channel_id": basics["wechat_moments"]})
+    data.create_order(buyer["id"], [{"sku": "TEA-01", "quantity": 1}])
+    fetch, saved = queries.fetch_all, []
+
+    def fetch_then_save(target, name, **params):
+        rows = fetch(target, name, **params)
+        if name == "customer_profile" and not saved:
+            saved.append(data.create_order(buyer["id"], [{"sku": "TEA-01", "quantity": 2}]))
+        return rows
+
+    monkeypatch.setattr(queries, "fetch_all", fetch_then_save)
+    view = data.customer_360(buyer["id"])
+    assert saved
+    assert len(view["orders"]) == view["totals"]["orders"] == 1
+    assert len(data.customer_360(buyer["id"])["orders"]) == 2
 
 
 def test_status_changes_follow_the_allowed_transitions(data):
