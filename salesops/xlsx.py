@@ -76,23 +76,16 @@ class Sheet:
 
     def text(self, row: int, col: int, value, fmt: str | None = None) -> None:
         """A text cell, never a formula, whatever it starts with."""
-        text = "" if value is None or value != value else str(value)
-        style = self.f["quoted"] if text.startswith(RISKY) else self.f.get(fmt)
-        self.ws.write_string(row, col, text, style)
-        self._fit(col, text)
+        self.text_column(row, col, [value], fmt)
 
     def number(self, row: int, col: int, value, kind: str = "int") -> None:
         """A numeric cell in format `kind` (int, money, rate); blank for None/NaN."""
-        if value is None or (isinstance(value, float) and value != value):
-            self.ws.write_blank(row, col, None, self.f[kind])
-            return
-        value = float(value)
-        self.ws.write_number(row, col, value, self.f[kind])
-        self._fit_number(col, value, kind)
+        self.number_column(row, col, [value], kind)
 
-    def text_column(self, row: int, col: int, values: list) -> None:
-        """`values` as text cells down column `col` from `row` (the rules of `text`)."""
-        write, plain, quoted = self.ws.write_string, self.f.get(None), self.f["quoted"]
+    def text_column(self, row: int, col: int, values: list, fmt: str | None = None) -> None:
+        """`values` as text cells down column `col` from `row`: never formulas (texts that
+        start like one get Excel's quote prefix instead of `fmt`)."""
+        write, plain, quoted = self.ws.write_string, self.f.get(fmt), self.f["quoted"]
         seen = set()
         for r, value in enumerate(values, start=row):
             text = "" if value is None or value != value else str(value)
@@ -102,7 +95,8 @@ class Sheet:
             self._fit(col, text)
 
     def number_column(self, row: int, col: int, values: list, kind: str) -> None:
-        """`values` as numeric cells down column `col` from `row` (the rules of `number`)."""
+        """`values` as numeric cells in format `kind` down column `col` from `row`; blank
+        for None/NaN."""
         fmt, write, blank = self.f[kind], self.ws.write_number, self.ws.write_blank
         numbers = []
         for r, value in enumerate(values, start=row):
