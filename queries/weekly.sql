@@ -8,7 +8,10 @@
 -- in the week), repeat_customers (buyers of the week with a counted order before it),
 -- aov (revenue / orders, 0 without orders), costed_revenue and cost over the lines whose
 -- unit cost is known, gross_profit and gross_margin ((revenue - cost) / revenue over
--- those lines; blank when none).
+-- those lines; blank when none). The weeks' orders are read from
+-- ix_orders_ordered_at_cover alone: each order keeps its revenue (goods_amount) and the
+-- revenue and cost of its costed lines (costed_goods, goods_cost), and each customer the
+-- time of their first counted order (first_ordered_at), by triggers (migration 0007).
 -- money: revenue, aov, costed_revenue, cost, gross_profit
 -- utc: starts_at
 -- ratio: gross_margin
@@ -21,8 +24,10 @@ with weeks as (
 ),
 in_week as (
     select w.week_no,
-           o.id,
-           o.customer_id
+           o.customer_id,
+           o.goods_amount,
+           o.costed_goods,
+           o.goods_cost
       from weeks as w
       join orders as o
         on o.ordered_at >= w.starts_at
@@ -30,60 +35,41 @@ in_week as (
      where o.deleted_at is null
        and o.status not in ('cancelled', 'refunded')
 ),
-buyers as (
-    select i.customer_id,
-           min(i.week_no) as first_week
-      from in_week as i
-     group by i.customer_id
-),
-new_buyers as (
-    -- a buyer is new in the first week they bought in, unless they bought before all weeks
-    select b.first_week as week_no,
-           count(*) as new_customers
-      from buyers as b
-     where not exists (
-               select 1
-                 from orders as o
-                where o.customer_id = b.customer_id
-                  and o.ordered_at < (select min(w.starts_at) from weeks as w)
-                  and o.deleted_at is null
-                  and o.status not in ('cancelled', 'refunded'))
-     group by b.first_week
-),
-order_totals as (
+per_week as (
     select i.week_no,
            count(*) as orders,
-           count(distinct i.customer_id) as customers
+           sum(i.goods_amount) as revenue,
+           count(distinct i.customer_id) as customers,
+           sum(i.costed_goods) as costed_revenue,
+           sum(i.goods_cost) as cost
       from in_week as i
      group by i.week_no
 ),
-line_totals as (
-    select i.week_no,
-           sum(l.amount) as revenue,
-           sum(case when l.unit_cost is not null then l.amount end) as costed_revenue,
-           sum(l.unit_cost * l.quantity) as cost
-      from in_week as i
-      join order_lines as l
-        on l.order_id = i.id
-     group by i.week_no
+new_buyers as (
+    -- customers whose first counted order (kept in customers.first_ordered_at) is in it
+    select w.week_no,
+           count(*) as new_customers
+      from weeks as w
+      join customers as c
+        on c.first_ordered_at >= w.starts_at
+       and c.first_ordered_at < w.ends_at
+     group by w.week_no
 )
 select w.week,
        w.starts_at,
-       coalesce(o.orders, 0) as orders,
-       coalesce(l.revenue, 0) as revenue,
-       coalesce(o.customers, 0) as customers,
+       coalesce(p.orders, 0) as orders,
+       coalesce(p.revenue, 0) as revenue,
+       coalesce(p.customers, 0) as customers,
        coalesce(n.new_customers, 0) as new_customers,
-       coalesce(o.customers, 0) - coalesce(n.new_customers, 0) as repeat_customers,
-       coalesce(l.revenue * 1.0 / nullif(o.orders, 0), 0) as aov,
-       l.costed_revenue,
-       l.cost,
-       l.costed_revenue - l.cost as gross_profit,
-       (l.costed_revenue - l.cost) * 1.0 / nullif(l.costed_revenue, 0) as gross_margin
+       coalesce(p.customers, 0) - coalesce(n.new_customers, 0) as repeat_customers,
+       coalesce(p.revenue * 1.0 / nullif(p.orders, 0), 0) as aov,
+       p.costed_revenue,
+       p.cost,
+       p.costed_revenue - p.cost as gross_profit,
+       (p.costed_revenue - p.cost) * 1.0 / nullif(p.costed_revenue, 0) as gross_margin
   from weeks as w
-  left join order_totals as o
-    on o.week_no = w.week_no
-  left join line_totals as l
-    on l.week_no = w.week_no
+  left join per_week as p
+    on p.week_no = w.week_no
   left join new_buyers as n
     on n.week_no = w.week_no
  order by w.week_no;
@@ -100,8 +86,10 @@ with weeks as (
 ),
 in_week as (
     select w.week_no,
-           o.id,
-           o.customer_id
+           o.customer_id,
+           o.goods_amount,
+           o.costed_goods,
+           o.goods_cost
       from weeks as w
       join orders as o
         on o.ordered_at >= w.starts_at
@@ -109,60 +97,41 @@ in_week as (
      where o.deleted_at is null
        and o.status not in ('cancelled', 'refunded')
 ),
-buyers as (
-    select i.customer_id,
-           min(i.week_no) as first_week
-      from in_week as i
-     group by i.customer_id
-),
-new_buyers as (
-    -- a buyer is new in the first week they bought in, unless they bought before all weeks
-    select b.first_week as week_no,
-           count(*) as new_customers
-      from buyers as b
-     where not exists (
-               select 1
-                 from orders as o
-                where o.customer_id = b.customer_id
-                  and o.ordered_at < (select min(w.starts_at) from weeks as w)
-                  and o.deleted_at is null
-                  and o.status not in ('cancelled', 'refunded'))
-     group by b.first_week
-),
-order_totals as (
+per_week as (
     select i.week_no,
            count(*) as orders,
-           count(distinct i.customer_id) as customers
+           sum(i.goods_amount) as revenue,
+           count(distinct i.customer_id) as customers,
+           sum(i.costed_goods) as costed_revenue,
+           sum(i.goods_cost) as cost
       from in_week as i
      group by i.week_no
 ),
-line_totals as (
-    select i.week_no,
-           sum(l.amount) as revenue,
-           sum(case when l.unit_cost is not null then l.amount end) as costed_revenue,
-           sum(l.unit_cost * l.quantity) as cost
-      from in_week as i
-      join order_lines as l
-        on l.order_id = i.id
-     group by i.week_no
+new_buyers as (
+    -- customers whose first counted order (kept in customers.first_ordered_at) is in it
+    select w.week_no,
+           count(*) as new_customers
+      from weeks as w
+      join customers as c
+        on c.first_ordered_at >= w.starts_at
+       and c.first_ordered_at < w.ends_at
+     group by w.week_no
 )
 select w.week,
        w.starts_at,
-       coalesce(o.orders, 0) as orders,
-       coalesce(l.revenue, 0) as revenue,
-       coalesce(o.customers, 0) as customers,
+       coalesce(p.orders, 0) as orders,
+       coalesce(p.revenue, 0) as revenue,
+       coalesce(p.customers, 0) as customers,
        coalesce(n.new_customers, 0) as new_customers,
-       coalesce(o.customers, 0) - coalesce(n.new_customers, 0) as repeat_customers,
-       coalesce(l.revenue * 1.0 / nullif(o.orders, 0), 0) as aov,
-       l.costed_revenue,
-       l.cost,
-       l.costed_revenue - l.cost as gross_profit,
-       (l.costed_revenue - l.cost) * 1.0 / nullif(l.costed_revenue, 0) as gross_margin
+       coalesce(p.customers, 0) - coalesce(n.new_customers, 0) as repeat_customers,
+       coalesce(p.revenue * 1.0 / nullif(p.orders, 0), 0) as aov,
+       p.costed_revenue,
+       p.cost,
+       p.costed_revenue - p.cost as gross_profit,
+       (p.costed_revenue - p.cost) * 1.0 / nullif(p.costed_revenue, 0) as gross_margin
   from weeks as w
-  left join order_totals as o
-    on o.week_no = w.week_no
-  left join line_totals as l
-    on l.week_no = w.week_no
+  left join per_week as p
+    on p.week_no = w.week_no
   left join new_buyers as n
     on n.week_no = w.week_no
  order by w.week_no;
@@ -176,9 +145,11 @@ select w.week,
 -- money: revenue, aov, costed_revenue, cost, prev_revenue
 -- ratio: gross_margin
 with counted as (
-    select o.id,
-           o.customer_id,
+    select o.customer_id,
            o.channel_id,
+           o.goods_amount,
+           o.costed_goods,
+           o.goods_cost,
            case when o.ordered_at >= :start then 1 else 0 end as this_week
       from orders as o
      where o.ordered_at >= :prev_start
@@ -186,45 +157,20 @@ with counted as (
        and o.deleted_at is null
        and o.status not in ('cancelled', 'refunded')
 ),
-returners as (
-    -- the week's buyers who had a counted order before it; the others are new
-    select distinct c.customer_id
-      from counted as c
-     where c.this_week = 1
-       and exists (
-               select 1
-                 from orders as o
-                where o.customer_id = c.customer_id
-                  and o.ordered_at < :start
-                  and o.deleted_at is null
-                  and o.status not in ('cancelled', 'refunded'))
-),
-order_lines_total as (
-    select c.id,
-           sum(l.amount) as revenue,
-           sum(case when l.unit_cost is not null then l.amount end) as costed_revenue,
-           sum(l.unit_cost * l.quantity) as cost
-      from counted as c
-      join order_lines as l
-        on l.order_id = c.id
-     group by c.id
-),
 per_channel as (
     select c.channel_id,
            sum(c.this_week) as orders,
-           coalesce(sum(case when c.this_week = 1 then t.revenue end), 0) as revenue,
+           coalesce(sum(case when c.this_week = 1 then c.goods_amount end), 0) as revenue,
            count(distinct case when c.this_week = 1 then c.customer_id end) as customers,
-           count(distinct case when c.this_week = 1 and r.customer_id is null
+           count(distinct case when c.this_week = 1 and cu.first_ordered_at >= :start
                                then c.customer_id end) as new_customers,
-           sum(case when c.this_week = 1 then t.costed_revenue end) as costed_revenue,
-           sum(case when c.this_week = 1 then t.cost end) as cost,
+           sum(case when c.this_week = 1 then c.costed_goods end) as costed_revenue,
+           sum(case when c.this_week = 1 then c.goods_cost end) as cost,
            sum(1 - c.this_week) as prev_orders,
-           coalesce(sum(case when c.this_week = 0 then t.revenue end), 0) as prev_revenue
+           coalesce(sum(case when c.this_week = 0 then c.goods_amount end), 0) as prev_revenue
       from counted as c
-      left join order_lines_total as t
-        on t.id = c.id
-      left join returners as r
-        on r.customer_id = c.customer_id
+      join customers as cu
+        on cu.id = c.customer_id
      group by c.channel_id
 )
 select ch.id as channel_id,
@@ -251,9 +197,8 @@ select ch.id as channel_id,
 -- Per product sold in counted orders of the week [:start, :end): units, revenue (line
 -- amounts), cost and gross_margin over lines with a known cost, buyers (distinct
 -- customers) and repeat_buyers (buyers who had bought the product in a counted order
--- before :start). Largest revenue first. Each of the week's (buyer, product) pairs looks
--- back through that buyer's earlier orders only (ix_orders_customer_id_ordered_at_cover,
--- ix_order_lines_order_id_cover).
+-- before :start, kept in customer_products by triggers, migration 0007). Largest revenue
+-- first.
 -- money: revenue, costed_revenue, cost
 -- ratio: gross_margin
 with week_lines as (
@@ -275,21 +220,6 @@ pairs as (
            w.customer_id
       from week_lines as w
 ),
-earlier as (
-    select p.product_id,
-           p.customer_id
-      from pairs as p
-     where exists (
-               select 1
-                 from orders as o
-                 join order_lines as l
-                   on l.order_id = o.id
-                where o.customer_id = p.customer_id
-                  and o.ordered_at < :start
-                  and o.deleted_at is null
-                  and o.status not in ('cancelled', 'refunded')
-                  and l.product_id = p.product_id)
-),
 per_product as (
     select w.product_id,
            sum(w.quantity) as units,
@@ -301,10 +231,14 @@ per_product as (
      group by w.product_id
 ),
 repeaters as (
-    select e.product_id,
+    select p.product_id,
            count(*) as repeat_buyers
-      from earlier as e
-     group by e.product_id
+      from pairs as p
+      join customer_products as cp
+        on cp.customer_id = p.customer_id
+       and cp.product_id = p.product_id
+     where cp.first_bought_at < :start
+     group by p.product_id
 )
 select p.id as product_id,
        p.sku,
@@ -326,45 +260,23 @@ select p.id as product_id,
           p.sku;
 
 -- name: week_new_customers
--- Customers whose first-ever counted order falls in [:start, :end): code, name, their
--- source channel, referrer, and that first order's number, time and amount (line
--- amounts). First order first. A buyer of the week is new when no counted order of theirs
--- precedes :start (one index probe per buyer).
+-- Customers whose first-ever counted order falls in [:start, :end)
+-- (customers.first_ordered_at): code, name, their source channel, referrer, and that
+-- first order's number, time and amount (line amounts). First order first.
 -- money: first_amount
 -- utc: first_at
-with week_orders as (
-    select o.id,
-           o.customer_id,
-           o.ordered_at
-      from orders as o
-     where o.ordered_at >= :start
-       and o.ordered_at < :end
-       and o.deleted_at is null
-       and o.status not in ('cancelled', 'refunded')
-),
-firsts as (
-    select w.customer_id,
-           min(w.ordered_at) as first_at
-      from week_orders as w
-     group by w.customer_id
-),
-first_orders as (
-    select f.customer_id,
-           f.first_at,
-           min(w.id) as order_id
-      from firsts as f
-      join week_orders as w
-        on w.customer_id = f.customer_id
-       and w.ordered_at = f.first_at
-     where not exists (
-               select 1
-                 from orders as o
-                where o.customer_id = f.customer_id
-                  and o.ordered_at < :start
-                  and o.deleted_at is null
-                  and o.status not in ('cancelled', 'refunded'))
-     group by f.customer_id,
-              f.first_at
+with firsts as (
+    select c.id as customer_id,
+           c.first_ordered_at as first_at,
+           (select min(o.id)
+              from orders as o
+             where o.customer_id = c.id
+               and o.ordered_at = c.first_ordered_at
+               and o.deleted_at is null
+               and o.status not in ('cancelled', 'refunded')) as order_id
+      from customers as c
+     where c.first_ordered_at >= :start
+       and c.first_ordered_at < :end
 )
 select c.code,
        c.name,
@@ -372,19 +284,18 @@ select c.code,
        r.code as referrer_code,
        r.name as referrer,
        o.order_no as first_order_no,
-       fo.first_at,
-       (select sum(l.amount) from order_lines as l where l.order_id = fo.order_id)
-       as first_amount
-  from first_orders as fo
+       f.first_at,
+       o.goods_amount as first_amount
+  from firsts as f
   join customers as c
-    on c.id = fo.customer_id
+    on c.id = f.customer_id
   join orders as o
-    on o.id = fo.order_id
+    on o.id = f.order_id
   left join channels as ch
     on ch.id = c.channel_id
   left join customers as r
     on r.id = c.referrer_id
- order by fo.first_at,
+ order by f.first_at,
           c.code;
 
 -- name: week_top_customers
@@ -393,11 +304,9 @@ select c.code,
 -- money: revenue
 with per_customer as (
     select o.customer_id,
-           count(distinct o.id) as orders,
-           sum(l.amount) as revenue
+           count(*) as orders,
+           sum(o.goods_amount) as revenue
       from orders as o
-      join order_lines as l
-        on l.order_id = o.id
      where o.ordered_at >= :start
        and o.ordered_at < :end
        and o.deleted_at is null
@@ -426,10 +335,8 @@ select c.code,
 with referred_revenue as (
     select c.referrer_id,
            count(distinct o.customer_id) as buyers,
-           sum(l.amount) as revenue
+           sum(o.goods_amount) as revenue
       from orders as o
-      join order_lines as l
-        on l.order_id = o.id
       join customers as c
         on c.id = o.customer_id
      where o.ordered_at >= :start
@@ -467,14 +374,12 @@ select r.code,
 -- referred by another customer, against all revenue, and how many referred customers
 -- bought.
 -- money: referred_revenue, revenue
-select coalesce(sum(case when c.referrer_id is not null then l.amount end), 0)
+select coalesce(sum(case when c.referrer_id is not null then o.goods_amount end), 0)
        as referred_revenue,
-       coalesce(sum(l.amount), 0) as revenue,
+       coalesce(sum(o.goods_amount), 0) as revenue,
        count(distinct case when c.referrer_id is not null then o.customer_id end)
        as referred_buyers
   from orders as o
-  join order_lines as l
-    on l.order_id = o.id
   join customers as c
     on c.id = o.customer_id
  where o.ordered_at >= :start
@@ -507,17 +412,15 @@ with recursive tree (id, tier, path) as (
        and c.deleted_at is null
 ),
 sales as (
+    -- every buyer of the week (the agents among them are joined below): one index range
     select o.customer_id,
-           count(distinct o.id) as orders,
-           sum(l.amount) as revenue
+           count(*) as orders,
+           sum(o.goods_amount) as revenue
       from orders as o
-      join order_lines as l
-        on l.order_id = o.id
      where o.ordered_at >= :start
        and o.ordered_at < :end
        and o.deleted_at is null
        and o.status not in ('cancelled', 'refunded')
-       and o.customer_id in (select t.id from tree as t)
      group by o.customer_id
 ),
 recruits as (
@@ -552,16 +455,14 @@ select c.code,
 -- name: week_communities
 -- Per community: members, members who bought in [:start, :end) and who ever bought up to
 -- :end (counted orders), conversion (ever bought / members) and the members' revenue in
--- the week (line amounts). Most members first. Each member's orders are looked up by
--- customer (ix_orders_customer_id_ordered_at_cover), not by scanning every order.
+-- the week (line amounts). Most members first. Whether a member ever bought is their
+-- first counted order (customers.first_ordered_at), not a look through their orders.
 -- money: revenue
 -- ratio: conversion
 with week_revenue as (
     select o.customer_id,
-           sum(l.amount) as revenue
+           sum(o.goods_amount) as revenue
       from orders as o
-      left join order_lines as l
-        on l.order_id = o.id
      where o.ordered_at >= :start
        and o.ordered_at < :end
        and o.deleted_at is null
@@ -571,14 +472,7 @@ with week_revenue as (
 members as (
     select m.community_id,
            m.customer_id,
-           case when exists (
-                    select 1
-                      from orders as o
-                     where o.customer_id = m.customer_id
-                       and o.ordered_at < :end
-                       and o.deleted_at is null
-                       and o.status not in ('cancelled', 'refunded'))
-                then 1 else 0 end as bought_ever
+           case when c.first_ordered_at < :end then 1 else 0 end as bought_ever
       from community_members as m
       join customers as c
         on c.id = m.customer_id

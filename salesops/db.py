@@ -86,7 +86,28 @@ def make_engine(url: str, *, pool_size: int = 2) -> Engine:
         return _sqlite_engine(u, pool_size)
     engine = sa.create_engine(u, pool_size=pool_size, max_overflow=1, pool_recycle=3600)
     _ping_when_idle(engine)
+    _no_jit(engine)
     return engine
+
+
+def _no_jit(engine: Engine) -> None:
+    """Turn PostgreSQL's JIT compilation off on each new connection.
+
+    The server compiles a query to machine code when its estimated cost passes
+    jit_above_cost; our queries are index lookups that run in milliseconds, and a recursive
+    query (the weekly sheet's reseller tree) is estimated far too high, so JIT spent ~0.5 s
+    compiling what runs in 0.15 s (weekly sheet at 200k customers: 2.2 -> 1.3 s of SQL,
+    bench/weekly_bench.py). An analyst who wants it for a long query can `set jit = on`.
+    """
+
+    @sa.event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn, _record):
+        was = dbapi_conn.autocommit
+        dbapi_conn.autocommit = True  # a SET outside any transaction lasts the session
+        try:
+            dbapi_conn.execute("set jit = off")
+        finally:
+            dbapi_conn.autocommit = was
 
 
 PING_AFTER_IDLE_S = 10.0

@@ -130,6 +130,9 @@ customers = sa.Table(
     sa.Column("notes", sa.Text, nullable=False, server_default=""),
     *_stamps(),
     sa.Column("deleted_at", UTCDateTime),
+    # The time of the customer's first counted order (not deleted, cancelled or refunded),
+    # kept by database triggers on orders (migration 0007); NULL before any.
+    sa.Column("first_ordered_at", UTCDateTime),
     sa.Index(
         "uq_customers_active_mobile",
         "mobile",
@@ -150,6 +153,7 @@ customers = sa.Table(
     # (the weekly sheet's referrals and agents; migration 0006).
     sa.Index("ix_customers_referrer_id_cover", "referrer_id", "deleted_at"),
     sa.Index("ix_customers_agents", "is_agent", "parent_agent_id", "deleted_at", "code"),
+    sa.Index("ix_customers_first_ordered_at", "first_ordered_at"),
 )
 
 products = sa.Table(
@@ -182,14 +186,28 @@ orders = sa.Table(
     sa.Column("note", sa.Text, nullable=False, server_default=""),
     *_stamps(),
     sa.Column("deleted_at", UTCDateTime),
+    # Over the lines with a known unit cost: their amounts and their cost (NULL when no
+    # line has one). Kept by database triggers on order_lines (migration 0007).
+    Money(name="costed_goods"),
+    Money(name="goods_cost"),
     sa.CheckConstraint(
         "status in ('new', 'paid', 'shipped', 'completed', 'cancelled', 'refunded')",
         name="status",
     ),
-    # Covering the week reports (queries/weekly.sql): orders of a date range, and a
-    # customer's earlier orders, read from the index alone (migration 0005).
+    # Covering the week reports (queries/weekly.sql): orders of a date range with their
+    # channel and money (migrations 0005, 0007), and a customer's earlier orders, read
+    # from the index alone.
     sa.Index(
-        "ix_orders_ordered_at_cover", "ordered_at", "status", "deleted_at", "customer_id", "id"
+        "ix_orders_ordered_at_cover",
+        "ordered_at",
+        "status",
+        "deleted_at",
+        "customer_id",
+        "id",
+        "channel_id",
+        "goods_amount",
+        "costed_goods",
+        "goods_cost",
     ),
     sa.Index(
         "ix_orders_customer_id_ordered_at_cover",
@@ -225,6 +243,21 @@ order_lines = sa.Table(
     sa.Index(
         "ix_order_lines_order_id_cover", "order_id", "product_id", "quantity", "amount", "unit_cost"
     ),
+)
+
+customer_products = sa.Table(
+    "customer_products",
+    metadata,
+    sa.Column(
+        "customer_id", sa.ForeignKey("customers.id", ondelete="CASCADE"), primary_key=True
+    ),
+    sa.Column("product_id", sa.ForeignKey("products.id"), primary_key=True),
+    sa.Column("first_bought_at", UTCDateTime, nullable=False),
+    sqlite_with_rowid=False,
+    # Derived: for each product a customer bought in a counted order, when they first did.
+    # Database triggers on orders and order_lines keep it (migration 0007); nothing writes
+    # it directly, and a copy between databases lets the target's triggers rebuild it.
+    info={"derived": True},
 )
 
 order_status_history = sa.Table(

@@ -2,7 +2,8 @@
 one file), then verify it row for row.
 
 The target is migrated to the same revision first and must be empty. Tables are copied
-parent-first in chunks inside one transaction, PostgreSQL's id sequences are moved past
+parent-first in chunks inside one transaction (derived tables, which the target's
+triggers fill as orders arrive, are not copied but are compared like the others), PostgreSQL's id sequences are moved past
 the copied ids, and every table is compared by row count and by a digest of its rows in
 primary-key order, so a copy that differs in a single value is reported, not trusted.
 """
@@ -41,6 +42,8 @@ def copy_database(
     # One snapshot of the source: a sale saved mid-copy is copied whole or not at all.
     with source.snapshot() as src, target.write() as dst:
         for table in metadata.sorted_tables:
+            if table.info.get("derived"):  # the target's triggers rebuild it; verified below
+                continue
             copied[table.name] = _copy_table(src, dst, table, progress)
         if target.dialect == "postgresql":
             _reset_sequences(dst)
