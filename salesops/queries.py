@@ -223,7 +223,7 @@ def fetch_all(db: Database | sa.Connection, name: str, /, **params) -> list[dict
     convert = [(col, CONVERTERS[kind]) for col, kind in q.columns.items()]
     out = []
     for row in rows:
-        record = dict(zip(keys, row))
+        record = dict(zip(keys, row, strict=True))
         for col, fn in convert:
             record[col] = fn(record[col])
         out.append(record)
@@ -240,7 +240,7 @@ def fetch_df(db: Database | sa.Connection, name: str, /, **params) -> pd.DataFra
     if not rows:
         return pd.DataFrame([], columns=keys)
     data = {}
-    for key, values in zip(keys, zip(*rows)):
+    for key, values in zip(keys, zip(*rows, strict=True), strict=True):
         kind = q.columns.get(key)
         data[key] = list(map(CONVERTERS[kind], values)) if kind else list(values)
     df = pd.DataFrame(data, columns=keys)

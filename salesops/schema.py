@@ -248,9 +248,7 @@ order_lines = sa.Table(
 customer_products = sa.Table(
     "customer_products",
     metadata,
-    sa.Column(
-        "customer_id", sa.ForeignKey("customers.id", ondelete="CASCADE"), primary_key=True
-    ),
+    sa.Column("customer_id", sa.ForeignKey("customers.id", ondelete="CASCADE"), primary_key=True),
     sa.Column("product_id", sa.ForeignKey("products.id"), primary_key=True),
     sa.Column("first_bought_at", UTCDateTime, nullable=False),
     sqlite_with_rowid=False,

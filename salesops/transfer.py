@@ -2,10 +2,11 @@
 one file), then verify it row for row.
 
 The target is migrated to the same revision first and must be empty. Tables are copied
-parent-first in chunks inside one transaction (derived tables, which the target's
-triggers fill as orders arrive, are not copied but are compared like the others), PostgreSQL's id sequences are moved past
+parent-first in chunks inside one transaction, PostgreSQL's id sequences are moved past
 the copied ids, and every table is compared by row count and by a digest of its rows in
 primary-key order, so a copy that differs in a single value is reported, not trusted.
+Derived tables (customer_products), which the target's triggers fill as the orders
+arrive, are not copied, but are compared like the others.
 """
 
 from __future__ import annotations
