@@ -271,13 +271,15 @@ def database(
 
 
 def _upgrade(url: str, log=print) -> None:
-    """Bring a reused database to the head migration (and refresh statistics if it moved)."""
+    """Bring a reused database to the head migration; if it moved, compact and refresh
+    statistics, so it matches one built at the head revision (a migration that fills a
+    new column rewrites every row, leaving PostgreSQL tables with a dead copy of each)."""
     db = Database(url)
     try:
         if migrate.current_revision(db) != migrate.head_revision(db):
             log(f"migrating {url.rsplit('/', 1)[-1]} to the head revision ...")
             migrate.upgrade(db)
-            analyse(db)
+            analyse(db, full=True)
     finally:
         db.dispose()
 
@@ -305,8 +307,9 @@ def build(url: str, n: int, per_customer: int = ORDERS_PER_CUSTOMER) -> dict:
         db.dispose()
 
 
-def analyse(db: Database) -> None:
-    """Refresh the planner's statistics (what any DBA does after a bulk load)."""
+def analyse(db: Database, full: bool = False) -> None:
+    """Refresh the planner's statistics (what any DBA does after a bulk load); with `full`,
+    also rewrite PostgreSQL tables compactly (VACUUM FULL, after a migration)."""
     if db.is_sqlite:
         with db.write() as conn:
             conn.exec_driver_sql("analyze")
@@ -314,7 +317,8 @@ def analyse(db: Database) -> None:
             conn.exec_driver_sql("pragma wal_checkpoint(truncate)")
     else:
         with db.engine.connect() as conn:
-            conn.execution_options(isolation_level="AUTOCOMMIT").exec_driver_sql("vacuum analyze")
+            command = "vacuum full analyze" if full else "vacuum analyze"
+            conn.execution_options(isolation_level="AUTOCOMMIT").exec_driver_sql(command)
 
 
 def built_stats(backend: str, n: int, per_customer: int = ORDERS_PER_CUSTOMER) -> dict:

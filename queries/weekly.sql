@@ -390,11 +390,15 @@ select coalesce(sum(case when c.referrer_id is not null then o.goods_amount end)
 -- name: week_agents
 -- The live reseller tree (tier 1 = recruited by the seller) with each agent's own counted
 -- purchases in [:start, :end) (orders, revenue) and their direct recruits; agents at
--- tier 3 or deeper are flagged deep (multi-tier recruitment: pyramid-selling risk).
+-- tier 3 or deeper are flagged deep (multi-tier recruitment: pyramid-selling risk). The
+-- tree carries each agent's name and parent along, so nothing joins back to customers.
 -- money: revenue
 -- bool: deep
-with recursive tree (id, tier, path) as (
+with recursive tree (id, code, name, parent_code, tier, path) as (
     select c.id,
+           c.code,
+           c.name,
+           cast(null as varchar(32)),
            1,
            cast(c.code as varchar(2000))
       from customers as c
@@ -403,6 +407,9 @@ with recursive tree (id, tier, path) as (
        and c.deleted_at is null
      union all
     select c.id,
+           c.code,
+           c.name,
+           t.code,
            t.tier + 1,
            cast(t.path || '/' || c.code as varchar(2000))
       from customers as c
@@ -432,9 +439,9 @@ recruits as (
        and c.parent_agent_id is not null
      group by c.parent_agent_id
 )
-select c.code,
-       c.name,
-       p.code as parent_code,
+select t.code,
+       t.name,
+       t.parent_code,
        t.tier,
        t.path,
        coalesce(r.recruits, 0) as recruits,
@@ -442,10 +449,6 @@ select c.code,
        coalesce(s.revenue, 0) as revenue,
        t.tier >= 3 as deep
   from tree as t
-  join customers as c
-    on c.id = t.id
-  left join customers as p
-    on p.id = c.parent_agent_id
   left join sales as s
     on s.customer_id = t.id
   left join recruits as r
