@@ -3,20 +3,35 @@
 Every sheet has its header in row 1, frozen, with an autofilter and columns sized to their
 content (CJK characters count double). Money is `¥#,##0.00`, rates `0.0%`. Derived cells
 (AOV, shares, changes, totals) are formulas written with their computed value, because
-LibreOffice shows a formula without a cached value as 0 until recalculated. Every text
-goes through `write_string`, so a customer named `=HYPERLINK(...)` stays text (formula
-injection); such texts also get Excel's quote prefix, so editing the cell keeps it text.
+LibreOffice shows a formula without a cached value as 0 until recalculated. No text is ever
+written as a formula, so a customer named `=HYPERLINK(...)` stays text (formula injection);
+such texts also get Excel's quote prefix, so editing the cell keeps it text.
+
+The tables (new customers, the reseller tree: tens of thousands of cells) are written a
+column at a time through `ColumnWorksheet`, which renders their XML in one pass instead of
+xlsxwriter's per-cell objects; single cells (headers, summaries, formulas) go through
+xlsxwriter as usual.
 """
 
 from __future__ import annotations
 
+import math
+import re
 import unicodedata
+from collections import defaultdict
+from dataclasses import dataclass
 from decimal import Decimal
+from itertools import count
+from operator import itemgetter
 from typing import IO
 
+import numpy as np
 import pandas as pd
 import xlsxwriter
+from xlsxwriter.format import Format
+from xlsxwriter.utility import xl_col_to_name
 from xlsxwriter.utility import xl_rowcol_to_cell as cell
+from xlsxwriter.worksheet import Worksheet
 
 from . import config
 from .exporter import WeeklyFigures
@@ -49,11 +64,249 @@ DEFINITIONS = [
 ]
 
 
+# The private xlsxwriter pieces ColumnWorksheet overrides or calls (xlsxwriter 3.x; written
+# against 3.3.1). A different major version, or one that lacks any of them, is refused.
+XLSXWRITER_MAJOR = 3
+XLSXWRITER_PRIVATE = (
+    "_write_rows",
+    "_write_row",
+    "_write_empty_row",
+    "_write_cell",
+    "_check_dimensions",
+    "_get_range_data",
+)
+XLS_STRMAX = 32767  # Excel's longest text, in UTF-16 units (xlsxwriter truncates to it)
+# Text that Excel stores with _xHHHH_ escapes: control characters, the non-characters
+# U+FFFE/U+FFFF, and text that already looks like such an escape.
+_EXCEL_ESCAPED = re.compile(r"[\x00-\x08\x0b-\x1f\ufffe\uffff]|_x[0-9a-fA-F]{4}_")
+
+
+def _check_xlsxwriter() -> None:
+    """Refuse an xlsxwriter whose private worksheet API ColumnWorksheet was not written for."""
+    version = xlsxwriter.__version__
+    missing = [name for name in XLSXWRITER_PRIVATE if not hasattr(Worksheet, name)]
+    if version.split(".")[0] != str(XLSXWRITER_MAJOR) or missing:
+        raise RuntimeError(
+            f"salesops.xlsx needs xlsxwriter {XLSXWRITER_MAJOR}.x (written against 3.3.1): "
+            f"its ColumnWorksheet overrides xlsxwriter's private Worksheet "
+            f"{', '.join(XLSXWRITER_PRIVATE)}; installed is xlsxwriter {version}"
+            + (f", which lacks {', '.join(missing)}" if missing else "")
+        )
+
+
+def _inline(text: str) -> str:
+    """The <t> element of an inline string: &, < and > escaped, xml:space="preserve" when
+    the text starts or ends with white space. (Texts that need Excel's _xHHHH_ escapes are
+    shared strings instead; see ColumnWorksheet.)"""
+    if text.isalnum():  # letters and digits, the common case, need nothing
+        return f"<t>{text}</t>"
+    space = ' xml:space="preserve"' if text[:1].isspace() or text[-1:].isspace() else ""
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return f"<t{space}>{text}</t>"
+
+
+def _excel_length(text: str) -> str:
+    """`text` cut to Excel's 32,767 UTF-16 units, never inside a character (as xlsxwriter's
+    write_string cuts it)."""
+    if len(text.encode("utf-16-le", "surrogatepass")) // 2 <= XLS_STRMAX:
+        return text
+    units = 0
+    for i, ch in enumerate(text):
+        units += 2 if ord(ch) > 0xFFFF else 1
+        if units > XLS_STRMAX:
+            return text[:i]
+    return text
+
+
+@dataclass
+class _Column:
+    """Cells stored by ColumnWorksheet: `values` down column `col` from `row`."""
+
+    row: int
+    col: int
+    values: list  # str for a text column; float or None (blank) for a number column
+    fmt: Format
+    shared: dict[str, int] | None = None  # text column: the shared strings' indices
+    quoted: Format | None = None  # text column: the format of texts that start like a formula
+
+    def cells(self) -> list[str]:
+        """The <c> elements of the column, one per row. Each distinct value is rendered
+        once; style indices are final by now (xlsxwriter numbers the formats as it writes
+        the sheets)."""
+        s = self.fmt._get_xf_index()
+        ends = {}  # value -> the <c> element after its r="..."
+        for v in set(self.values):
+            if self.shared is None:
+                ends[v] = f' s="{s}"/>' if v is None else f' s="{s}"><v>{v:.16G}</v></c>'
+            elif v in self.shared:
+                style = self.quoted._get_xf_index() if v.startswith(RISKY) else s
+                ends[v] = f' s="{style}" t="s"><v>{self.shared[v]}</v></c>'
+            else:
+                ends[v] = f' s="{s}" t="inlineStr"><is>{_inline(v)}</is></c>'
+        letter, rows = xl_col_to_name(self.col), count(self.row + 1)
+        return [f'<c r="{letter}{r}"{ends[v]}' for r, v in zip(rows, self.values, strict=False)]
+
+
+class ColumnWorksheet(Worksheet):
+    """An xlsxwriter worksheet that also takes whole columns of cells at once.
+
+    xlsxwriter keeps an object per cell and writes each through several calls (~10 us a
+    cell). `write_text_column` and `write_number_column` keep a column as a plain list
+    instead; when xlsxwriter writes the sheet's <sheetData>, `_write_rows` renders each
+    column in one pass, joins side-by-side columns of the same rows, and merges the rows
+    with the cells written the usual way (headers, formulas, totals) in column order. A
+    cell written both ways is refused. Texts are inline strings (t="inlineStr"), except
+    those that start like a formula (they get the quote-prefix format) and those that need
+    Excel's _xHHHH_ escapes (control characters): these go to the shared string table
+    exactly as write_string stores them, so every reader decodes them as before and the
+    sheet XML never holds formula-like text. Numbers are written as write_number writes
+    them (`.16G`).
+
+    Column cells are not in xlsxwriter's cell table, so a chart may not read them
+    (refused) and autofit() does not see them. Private xlsxwriter pieces relied on:
+    Worksheet._write_rows (overridden), _write_row, _write_empty_row, _write_cell,
+    _check_dimensions, _get_range_data (guarded), the attributes table, row_info,
+    comments, row_spans, dim_rowmin/dim_rowmax, default_row_height, original_row_height,
+    excel_version, constant_memory, str_table (its _get_shared_string_index) and fh, and
+    Format._get_xf_index; the version is checked on construction (_check_xlsxwriter).
+    """
+
+    def __init__(self) -> None:
+        _check_xlsxwriter()
+        super().__init__()
+        self.columns: list[_Column] = []
+
+    def _add_column(self, column: _Column) -> None:
+        """Store a column and widen the sheet's dimensions to it."""
+        if self.constant_memory:
+            raise ValueError("ColumnWorksheet does not work in constant_memory mode")
+        last = column.row + len(column.values) - 1
+        if column.values and (
+            self._check_dimensions(column.row, column.col)
+            or self._check_dimensions(last, column.col)
+        ):
+            raise ValueError(f"column {column.col} rows {column.row}-{last} is off the sheet")
+        self.columns.append(column)
+
+    def write_text_column(
+        self, row: int, col: int, texts: list[str], fmt: Format, quoted: Format
+    ) -> None:
+        """`texts` as text cells in format `fmt` down column `col` from `row` ('' is an empty
+        text cell); none is ever a formula. A text that starts like a formula (RISKY) gets
+        format `quoted` (Excel's quote prefix); it and a text that needs Excel's _xHHHH_
+        escapes are shared strings, the others inline strings."""
+        half = XLS_STRMAX // 2  # shorter texts cannot be over the limit
+        texts = [t if len(t) <= half else _excel_length(t) for t in texts]
+        special = {
+            t
+            for t in set(texts)
+            if t.startswith(RISKY) or (not t.isalnum() and _EXCEL_ESCAPED.search(t))
+        }
+        shared = {}
+        if special:
+            for text in texts:  # counted per cell, as write_string counts them
+                if text in special:
+                    shared[text] = self.str_table._get_shared_string_index(text)
+        self._add_column(_Column(row, col, texts, fmt, shared, quoted))
+
+    def write_number_column(self, row: int, col: int, numbers: list, fmt: Format) -> None:
+        """`numbers` (floats; None for a blank cell that keeps `fmt`) as numeric cells down
+        column `col` from `row`. -0.0 is written as 0."""
+        numbers = [None if v is None else v + 0.0 for v in numbers]
+        if not all(map(math.isfinite, [v for v in numbers if v is not None])):
+            raise ValueError(f"column {col}: NaN or infinity is not a cell value")
+        self._add_column(_Column(row, col, numbers, fmt))
+
+    def _get_range_data(self, row_start, col_start, row_end, col_end):
+        """xlsxwriter's chart cache reader, refusing ranges written as columns."""
+        for c in self.columns:
+            last = c.row + len(c.values) - 1
+            if col_start <= c.col <= col_end and c.row <= row_end and row_start <= last:
+                raise ValueError(f"a chart reads column {c.col}, which was written as a column")
+        return super()._get_range_data(row_start, col_start, row_end, col_end)
+
+    def _write_rows(self) -> None:
+        """Write the <row> elements: xlsxwriter's cells and the stored columns, in column
+        order. A row with no row settings starts `<row r=".." spans="..">` directly (what
+        _write_row writes for it when the default row height is unchanged and the sheet is
+        not in Excel 2010 mode)."""
+        if not self.columns:
+            return super()._write_rows()
+        runs, groups = self._runs()
+        self.row_spans = spans = self._spans(groups)
+        table, info, comments, write = self.table, self.row_info, self.comments, self.fh.write
+        plain = self.default_row_height == self.original_row_height and self.excel_version != 2010
+        for row in range(self.dim_rowmin, self.dim_rowmax + 1):
+            cells, parts = table.get(row), runs.get(row)
+            span = spans.get(row // 16)
+            if not cells and not parts:
+                if row in info or row in comments:
+                    self._write_empty_row(row, span, info.get(row))
+                continue
+            if plain and row not in info:
+                write(f'<row r="{row + 1}" spans="{span}">' if span else f'<row r="{row + 1}">')
+            else:
+                self._write_row(row, span, info.get(row))
+            if not cells and len(parts) == 1:
+                write(parts[0][2])
+            else:
+                self._write_merged(row, parts or [], cells or {})
+            write("</row>")
+
+    def _write_merged(self, row: int, parts: list, cells: dict) -> None:
+        """Write a row's column runs and xlsxwriter cells in column order; refuse overlaps."""
+        merged = sorted(parts + [(col, col, c) for col, c in cells.items()], key=itemgetter(0))
+        end = -1
+        for first, last, part in merged:
+            if first <= end:
+                raise ValueError(f"cell {cell(row, first)} is written twice")
+            end = last
+            if isinstance(part, str):
+                self.fh.write(part)
+            else:
+                self._write_cell(row, first, part)
+
+    def _runs(self) -> tuple[dict[int, list], list[tuple[int, int, int, int]]]:
+        """The stored columns' XML by row, {row: [(first col, last col, <c> elements)]},
+        and the runs as (first row, last row, first col, last col); columns side by side
+        with the same rows are joined into one run."""
+        groups: list[list[_Column]] = []
+        for c in sorted(self.columns, key=lambda c: (c.row, c.col)):
+            g = groups[-1] if groups else None
+            if g and (g[-1].row, len(g[-1].values), g[-1].col + 1) == (c.row, len(c.values), c.col):
+                g.append(c)
+            else:
+                groups.append([c])
+        runs: dict[int, list] = defaultdict(list)
+        for g in groups:
+            first, last = g[0].col, g[-1].col
+            joined = map("".join, zip(*(c.cells() for c in g), strict=True))
+            for row, xml in enumerate(joined, start=g[0].row):
+                runs[row].append((first, last, xml))
+        bounds = [(g[0].row, g[0].row + len(g[0].values) - 1, g[0].col, g[-1].col) for g in groups]
+        return runs, [b for b in bounds if b[1] >= b[0]]
+
+    def _spans(self, groups: list[tuple[int, int, int, int]]) -> dict[int, str]:
+        """The <row spans="..."> of each block of 16 rows: its first to last used column
+        (what xlsxwriter's _calculate_spans gives, with the stored columns counted)."""
+        low: dict[int, int] = {}
+        high: dict[int, int] = {}
+        blocks = [(r // 16, min(cols), max(cols)) for r, cols in self.table.items() if cols]
+        blocks += [(r // 16, min(cols), max(cols)) for r, cols in self.comments.items() if cols]
+        for top, bottom, first, last in groups:
+            blocks += [(b, first, last) for b in range(top // 16, bottom // 16 + 1)]
+        for block, first, last in blocks:
+            low[block] = min(low.get(block, first), first)
+            high[block] = max(high.get(block, last), last)
+        return {block: f"{low[block] + 1}:{high[block] + 1}" for block in low}
+
+
 class Sheet:
     """One worksheet plus the workbook's formats, writing typed cells and tracking widths."""
 
     def __init__(self, book: xlsxwriter.Workbook, formats: dict, name: str):
-        self.ws, self.f, self.widths = book.add_worksheet(name), formats, {}
+        self.ws = book.add_worksheet(name, worksheet_class=ColumnWorksheet)
+        self.f, self.widths = formats, {}
         self.numbers: dict[int, tuple[float, float, bool]] = {}  # col -> (min, max, money)
         self.ws.set_landscape()
         self.ws.set_paper(9)  # A4
@@ -69,47 +322,62 @@ class Sheet:
         if w > self.widths.get(col, 0):
             self.widths[col] = w
 
+    def _fit_texts(self, col: int, texts) -> None:
+        """_fit over `texts`, longest first, stopping once no shorter text can be wider (a
+        text is at most twice its length wide)."""
+        for text in sorted(set(texts), key=len, reverse=True):
+            if 2 * len(text) <= self.widths.get(col, 0):
+                break
+            self._fit(col, text)
+
     def _fit_number(self, col: int, value: float, kind: str) -> None:
         """Remember the largest number of each column; finish() sizes the column for it."""
         low, high, money = self.numbers.get(col, (0.0, 0.0, False))
         self.numbers[col] = (min(low, value), max(high, value), money or kind == "money")
 
+    def _text_format(self, text: str, fmt: str | None):
+        """The format of a text cell: Excel's quote prefix when it starts like a formula."""
+        return self.f["quoted"] if text.startswith(RISKY) else self.f.get(fmt)
+
     def text(self, row: int, col: int, value, fmt: str | None = None) -> None:
-        """A text cell, never a formula, whatever it starts with."""
-        self.text_column(row, col, [value], fmt)
+        """A text cell, never a formula, whatever it starts with ('' for None/NaN)."""
+        text = _texts([value])[0]
+        self.ws.write_string(row, col, text, self._text_format(text, fmt))
+        self._fit(col, text)
 
     def number(self, row: int, col: int, value, kind: str = "int") -> None:
         """A numeric cell in format `kind` (int, money, rate); blank for None/NaN."""
-        self.number_column(row, col, [value], kind)
+        value = _numbers([value])[0]
+        if value is None:
+            self.ws.write_blank(row, col, None, self.f[kind])
+        else:
+            self.ws.write_number(row, col, value, self.f[kind])
+            self._fit_number(col, value, kind)
 
     def text_column(self, row: int, col: int, values: list, fmt: str | None = None) -> None:
-        """`values` as text cells down column `col` from `row`: never formulas (texts that
-        start like one get Excel's quote prefix instead of `fmt`)."""
-        write, plain, quoted = self.ws.write_string, self.f.get(fmt), self.f["quoted"]
-        seen = set()
-        for r, value in enumerate(values, start=row):
-            text = "" if value is None or value != value else str(value)
-            write(r, col, text, quoted if text.startswith(RISKY) else plain)
-            seen.add(text)
-        for text in seen:
-            self._fit(col, text)
+        """`values` as text cells down column `col` from `row`, by the rules of `text`, in
+        one ColumnWorksheet column."""
+        texts = _texts(values)
+        self.ws.write_text_column(row, col, texts, self.f.get(fmt), self.f["quoted"])
+        self._fit_texts(col, texts)
 
     def number_column(self, row: int, col: int, values: list, kind: str) -> None:
-        """`values` as numeric cells in format `kind` down column `col` from `row`; blank
-        for None/NaN."""
-        fmt, write, blank = self.f[kind], self.ws.write_number, self.ws.write_blank
-        numbers = []
-        for r, value in enumerate(values, start=row):
-            value = _value(value)
-            if value is None or (isinstance(value, float) and value != value):
-                blank(r, col, None, fmt)
-            else:
-                value = float(value)
-                write(r, col, value, fmt)
-                numbers.append(value)
-        if numbers:
-            self._fit_number(col, min(numbers), kind)
-            self._fit_number(col, max(numbers), kind)
+        """`values` as numeric cells in format `kind` down column `col` from `row`, by the
+        rules of `number`, in one ColumnWorksheet column."""
+        numbers = _numbers(values)
+        self.ws.write_number_column(row, col, numbers, self.f[kind])
+        present = [v for v in numbers if v is not None]
+        if present:
+            self._fit_number(col, min(present), kind)
+            self._fit_number(col, max(present), kind)
+
+    def datetime_column(self, row: int, col: int, values: pd.Series) -> None:
+        """UTC timestamps as date-time cells in the business zone down column `col` from
+        `row`; blank for missing ones."""
+        serials = _excel_datetimes(values, config.business_zone())
+        self.ws.write_number_column(row, col, serials, self.f["datetime"])
+        if any(v is not None for v in serials):
+            self._fit(col, "2026-11-22 23:59")
 
     def formula(self, row: int, col: int, formula: str, value, kind: str) -> None:
         """A formula with its computed value cached (blank text when the value is None)."""
@@ -194,34 +462,50 @@ def _value(v):
     return float(v) if isinstance(v, Decimal) else v
 
 
+def _texts(values: list) -> list[str]:
+    """The texts of cells: '' for None/NaN, else str(value)."""
+    return ["" if v is None or v != v else str(v) for v in values]
+
+
+def _numbers(values: list) -> list[float | None]:
+    """The numbers of cells as floats (Decimal, int and numpy numbers alike); None, a blank
+    cell, for None/NaN/NA."""
+    floats = [None if v is None or v is pd.NA else float(v) for v in values]
+    return [None if v is None or v != v else v for v in floats]
+
+
+def _excel_datetimes(values: pd.Series, zone) -> list[float | None]:
+    """Aware timestamps as Excel serial date-times (1900 date system) of their wall-clock
+    time in `zone`, computed exactly as xlsxwriter's write_datetime does; None for missing.
+    """
+    local = pd.to_datetime(pd.Series(values), utc=True).dt.tz_convert(zone).dt.tz_localize(None)
+    missing = local.isna().to_numpy()
+    since = local.to_numpy("datetime64[us]") - np.datetime64("1899-12-31T00:00", "us")
+    days, rest = np.divmod(since.astype(np.int64), 86_400_000_000)  # in microseconds
+    seconds, micros = np.divmod(rest, 1_000_000)
+    serial = days + (seconds.astype(float) + micros.astype(float) / 1e6) / 86400
+    serial[days == 1] -= 1  # 1900-01-01 is serial 1, as in xlsxwriter
+    serial[serial > 59] += 1  # Excel's 29 February 1900
+    return [None if m else v for m, v in zip(missing, serial.tolist(), strict=True)]
+
+
 def _table(sheet: Sheet, df: pd.DataFrame, columns: list[tuple], start_col: int = 0) -> None:
     """A plain table: (column, header, kind) per column, header in row 1, then the rows.
 
-    Written a column at a time (the agent tree runs to tens of thousands of rows), through
-    the same cell rules as Sheet.text and Sheet.number.
+    Written a column at a time (the agent tree runs to tens of thousands of rows) through
+    ColumnWorksheet, by the same cell rules as Sheet.text and Sheet.number.
     """
     sheet.header(0, start_col, [h for _, h, _ in columns])
     for c, (name, _, kind) in enumerate(columns, start=start_col):
-        values = df[name].tolist()
         if kind == "text":
-            sheet.text_column(1, c, values)
+            sheet.text_column(1, c, df[name].tolist())
         elif kind == "datetime":
-            for r, value in enumerate(values, start=1):
-                _datetime(sheet, r, c, value)
+            sheet.datetime_column(1, c, df[name])
         else:
-            sheet.number_column(1, c, values, kind)
+            sheet.number_column(1, c, df[name].tolist(), kind)
     if start_col == 0:
         sheet.ws.autofilter(0, 0, max(len(df), 1), len(columns) - 1)
     sheet.finish()
-
-
-def _datetime(sheet: Sheet, row: int, col: int, value) -> None:
-    """A UTC timestamp shown in the business zone."""
-    if value is None or pd.isna(value):
-        return sheet.ws.write_blank(row, col, None, sheet.f["datetime"])
-    local = pd.Timestamp(value).tz_convert(config.business_zone()).to_pydatetime()
-    sheet.ws.write_datetime(row, col, local.replace(tzinfo=None), sheet.f["datetime"])
-    sheet._fit(col, "2026-11-22 23:59")
 
 
 def _summary(sheet: Sheet, figures: WeeklyFigures) -> None:
