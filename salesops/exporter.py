@@ -8,7 +8,9 @@ and the weekly page both call these, so they hand out the same file.
 
 from __future__ import annotations
 
+import queue
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -83,7 +85,8 @@ class WeeklyFigures:
 
 
 def query_plan(week: Week, weeks: int = 12) -> list[tuple[str, str, dict]]:
-    """(field, query name, params) of every query `collect` runs, in order.
+    """(field, query name, params) of every query `collect` runs, the longest first (so
+    two threads share them out evenly).
 
     The benchmark replays this list as bare SQL to measure the floor the export stands on.
     """
@@ -93,30 +96,36 @@ def query_plan(week: Week, weeks: int = 12) -> list[tuple[str, str, dict]]:
     span = {"start": start, "end": end}
     return [
         ("series", "weekly_kpis", {"weeks": weeks_param(week_range(week, max(weeks, 2)))}),
-        ("referral_totals", "week_referral_totals", span),
-        ("channels", "week_channels", {"prev_start": prev_start, **span}),
-        ("products", "week_products", span),
-        ("new_customers", "week_new_customers", span),
-        ("top_customers", "week_top_customers", {"limit": TOP_CUSTOMERS, **span}),
-        ("referrers", "week_referrers", {"limit": TOP_REFERRERS, **span}),
         ("agents", "week_agents", span),
         ("communities", "week_communities", span),
+        ("channels", "week_channels", {"prev_start": prev_start, **span}),
+        ("products", "week_products", span),
+        ("referrers", "week_referrers", {"limit": TOP_REFERRERS, **span}),
         ("staff", "week_staff", span),
         ("prev_staff", "week_staff", {"start": prev_start, "end": start}),
+        ("new_customers", "week_new_customers", span),
+        ("top_customers", "week_top_customers", {"limit": TOP_CUSTOMERS, **span}),
+        ("referral_totals", "week_referral_totals", span),
     ]
+
+
+THREADS = 2  # collect() reads in this many threads, on connections sharing one snapshot
 
 
 def collect(
     db: Database, week: Week | None = None, weeks: int = 12, progress: Progress | None = None
 ) -> WeeklyFigures:
-    """Run every weekly query for `week` (default: the last complete one) and `weeks` weeks."""
+    """Run every weekly query for `week` (default: the last complete one) and `weeks` weeks.
+
+    The queries read one snapshot, so the sheets agree while staff keep saving orders; they
+    run in THREADS threads on as many connections sharing that snapshot
+    (Database.snapshots), each database working on its own query meanwhile. `progress` is
+    called in the calling thread with each query's name as it completes.
+    """
     week = week or last_complete_week()
-    found = {}
-    with db.snapshot() as conn:  # the sheets agree while staff keep saving orders
-        for field_name, name, params in query_plan(week, weeks):
-            found[field_name] = queries.fetch_df(conn, name, **params)
-            if progress:
-                progress(name)
+    plan = query_plan(week, weeks)
+    with db.snapshots(THREADS) as conns:
+        found = dict(_run_plan(conns, plan, progress))
     totals = found.pop("referral_totals")
     return WeeklyFigures(
         week=week,
@@ -126,6 +135,35 @@ def collect(
         zone=str(config.business_zone()),
         **found,
     )
+
+
+def _run_plan(conns: list, plan: list, progress: Progress | None):
+    """Yield (field, DataFrame) for each query of `plan`, run on the connections `conns`
+    (one thread per connection; each takes the next query when it is done)."""
+    if len(conns) == 1:
+        for field_name, name, params in plan:
+            yield field_name, queries.fetch_df(conns[0], name, **params)
+            if progress:
+                progress(name)
+        return
+    free: queue.SimpleQueue = queue.SimpleQueue()
+    for conn in conns:
+        free.put(conn)
+
+    def run(name: str, params: dict) -> pd.DataFrame:
+        conn = free.get()
+        try:
+            return queries.fetch_df(conn, name, **params)
+        finally:
+            free.put(conn)
+
+    with ThreadPoolExecutor(len(conns), thread_name_prefix="weekly") as pool:
+        futures = {pool.submit(run, name, params): (f, name) for f, name, params in plan}
+        for future in as_completed(futures):
+            field_name, name = futures[future]
+            yield field_name, future.result()
+            if progress:
+                progress(name)
 
 
 STEPS = 11  # queries collect() runs, for progress bars

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+import threading
 import zipfile
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
@@ -429,15 +430,16 @@ def test_cancelled_and_refunded_orders_are_not_counted(db, buyer, basics, tmp_pa
 
 
 def test_an_order_saved_while_the_sheet_is_collected_is_in_no_sheet(db, buyer, monkeypatch):
-    """The eleven queries read one snapshot: an order committed between the first (the
-    Weekly series) and the rest appears nowhere, so Summary and Channels still agree."""
+    """The eleven queries read one snapshot, in both of collect()'s threads: an order
+    committed after the first query ends appears nowhere, so Summary and Channels agree."""
     order(db, buyer, shanghai(2026, 11, 17))
-    fetch, saved = exporter.queries.fetch_df, []
+    fetch, saved, once = exporter.queries.fetch_df, [], threading.Lock()
 
     def fetch_then_save(target, name, **params):
         df = fetch(target, name, **params)
-        if not saved:  # a staff member saves an order of the same week, from another kernel
-            saved.append(order(db, buyer, shanghai(2026, 11, 18), qty=2))
+        with once:  # collect() runs queries in two threads; the order is saved once
+            if not saved:  # a staff member saves an order of the same week, elsewhere
+                saved.append(order(db, buyer, shanghai(2026, 11, 18), qty=2))
         return df
 
     monkeypatch.setattr(exporter.queries, "fetch_df", fetch_then_save)
