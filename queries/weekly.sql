@@ -330,7 +330,9 @@ select c.code,
 -- name: week_referrers
 -- Customers who referred others, with how many they referred (ever), how many of those
 -- bought in [:start, :end) and the referred customers' revenue that week (line amounts of
--- counted orders). Referrers with the most referred revenue first, at most :limit.
+-- counted orders). Referrers with the most referred revenue first, then the most
+-- referred, then by code; at most :limit. Names are looked up for the top rows (and rows
+-- tied with the last of them) only, not for every referrer.
 -- money: referred_revenue
 with referred_revenue as (
     select c.referrer_id,
@@ -346,27 +348,51 @@ with referred_revenue as (
        and c.referrer_id is not null
      group by c.referrer_id
 ),
-referred as (
-    select c.referrer_id,
-           count(*) as referred
-      from customers as c
-     where c.referrer_id is not null
-       and c.deleted_at is null
-     group by c.referrer_id
+scored as (
+    select n.referrer_id,
+           n.referred,
+           coalesce(rr.buyers, 0) as buyers,
+           coalesce(rr.revenue, 0) as revenue
+      from (select c.referrer_id,
+                   count(*) as referred
+              from customers as c
+             where c.referrer_id is not null
+               and c.deleted_at is null
+             group by c.referrer_id) as n
+      left join referred_revenue as rr
+        on rr.referrer_id = n.referrer_id
+),
+last_kept as (
+    -- the last best (revenue, referred) within the limit: better or tied rows are candidates
+    select k.revenue,
+           k.referred
+      from (select s.revenue,
+                   s.referred
+              from scored as s
+             order by s.revenue desc,
+                      s.referred desc
+             limit :limit) as k
+     order by k.revenue,
+              k.referred
+     limit 1
 )
-select r.code,
-       r.name,
-       n.referred,
-       coalesce(rr.buyers, 0) as buyers,
-       coalesce(rr.revenue, 0) as referred_revenue
-  from referred as n
-  join customers as r
-    on r.id = n.referrer_id
-  left join referred_revenue as rr
-    on rr.referrer_id = n.referrer_id
- order by coalesce(rr.revenue, 0) desc,
-          n.referred desc,
-          r.code
+select x.code,
+       x.name,
+       x.referred,
+       x.buyers,
+       x.revenue as referred_revenue
+  from (select (select r.code from customers as r where r.id = s.referrer_id) as code,
+               (select r.name from customers as r where r.id = s.referrer_id) as name,
+               s.referred,
+               s.buyers,
+               s.revenue
+          from scored as s
+          join last_kept as l
+            on s.revenue > l.revenue
+            or (s.revenue = l.revenue and s.referred >= l.referred)) as x
+ order by x.revenue desc,
+          x.referred desc,
+          x.code
  limit :limit;
 
 -- name: week_referral_totals

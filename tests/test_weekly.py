@@ -351,6 +351,101 @@ def test_products_new_customers_communities_and_staff_match_pandas_on_the_demo_d
     assert staff["followups_done"].sum() > 0 and staff["followups_overdue"].sum() > 0
 
 
+def test_top_customers_referrals_and_the_reseller_tree_match_pandas_on_the_demo_data(demo_db):
+    """The Customers top 20 and the Referrals & agents sheet, against pandas."""
+    figures = exporter.collect(demo_db, parse_week("2026-W47"), 2)
+    start = local_monday("2026-W47")
+    end = start + timedelta(days=7)
+    o, ln, c = s.orders, s.order_lines, s.customers
+    with demo_db.read() as conn:
+        orders_ = _frame(
+            conn, sa.select(o.c.id, o.c.customer_id, o.c.status, o.c.ordered_at, o.c.deleted_at)
+        )
+        lines = _frame(conn, sa.select(ln.c.order_id, ln.c.amount))
+        people = _frame(
+            conn,
+            sa.select(
+                c.c.id, c.c.code, c.c.referrer_id, c.c.is_agent, c.c.parent_agent_id, c.c.deleted_at
+            ),
+        ).set_index("id")
+    counted = orders_[orders_["deleted_at"].isna() & ~orders_["status"].isin(NOT_COUNTED)]
+    week = counted[(counted["ordered_at"] >= start) & (counted["ordered_at"] < end)]
+    amounts = lines.groupby("order_id")["amount"].sum()
+    week = week.assign(revenue=[amounts.get(i, Decimal(0)) for i in week["id"]])
+    per_buyer = week.groupby("customer_id").agg(orders=("id", "count"), revenue=("revenue", "sum"))
+    code = people["code"].to_dict()
+
+    top = figures.top_customers
+    assert len(top) == 20
+    expected = {code[i]: (r.orders, r.revenue) for i, r in per_buyer.iterrows()}
+    assert all(expected[r.code] == (r.orders, r.revenue) for r in top.itertuples())
+    assert list(top["revenue"]) == sorted(top["revenue"], reverse=True)
+    assert top["revenue"].iloc[-1] >= max(
+        v for k, (_, v) in expected.items() if k not in set(top["code"])
+    )
+
+    live = people[people["deleted_at"].isna()]
+    referred = live[live["referrer_id"].notna()].groupby("referrer_id").size()
+    referred_of = people["referrer_id"].to_dict()
+    by_referrer: dict = {}
+    for buyer, r in per_buyer.iterrows():
+        ref = referred_of[buyer]
+        if ref == ref and ref is not None:
+            buyers, revenue = by_referrer.get(int(ref), (0, Decimal(0)))
+            by_referrer[int(ref)] = (buyers + 1, revenue + r.revenue)
+    ranked = {
+        code[int(ref)]: (n, *by_referrer.get(int(ref), (0, Decimal(0))))
+        for ref, n in referred.items()
+    }
+    got = figures.referrers
+    assert len(got) == 20 and got["referred_revenue"].sum() > 0
+    assert all(
+        ranked[r.code] == (r.referred, r.buyers, r.referred_revenue) for r in got.itertuples()
+    )
+    keys = [(r.referred_revenue, r.referred) for r in got.itertuples()]
+    assert keys == sorted(keys, reverse=True)
+    left_out = [(v[2], v[0]) for k, v in ranked.items() if k not in set(got["code"])]
+    assert keys[-1] >= max(left_out)
+    totals = figures.referral_totals
+    referred_week = week[
+        [
+            referred_of[i] == referred_of[i] and referred_of[i] is not None
+            for i in week["customer_id"]
+        ]
+    ]
+    assert totals["revenue"] == week["revenue"].sum()
+    assert totals["referred_revenue"] == referred_week["revenue"].sum() > 0
+    assert totals["referred_buyers"] == referred_week["customer_id"].nunique()
+
+    agents = live[live["is_agent"].astype(bool)]
+    parent_of = {
+        i: p if p == p and p is not None else None for i, p in agents["parent_agent_id"].items()
+    }
+    children: dict = {}
+    for i, p in parent_of.items():
+        children.setdefault(p, []).append(i)
+    tree, todo = {}, [(i, 1, code[i], None) for i in children.get(None, [])]
+    while todo:  # walk down from the seller's own recruits; orphans of deleted agents drop out
+        i, tier, path, parent = todo.pop()
+        sales = per_buyer.loc[i] if i in per_buyer.index else None
+        tree[code[i]] = (
+            parent,
+            tier,
+            path,
+            len(children.get(i, [])),
+            (int(sales.orders), sales.revenue) if sales is not None else (0, Decimal(0)),
+        )
+        todo += [(k, tier + 1, f"{path}/{code[k]}", code[i]) for k in children.get(i, [])]
+    sheet = figures.agents
+    assert len(sheet) == len(tree) > 50 and sheet["deep"].any() and sheet["orders"].sum() > 0
+    assert list(sheet["path"]) == sorted(sheet["path"])
+    for r in sheet.itertuples():
+        parent = r.parent_code if isinstance(r.parent_code, str) else None
+        got = (parent, r.tier, r.path, r.recruits, (r.orders, r.revenue))
+        assert got == tree[r.code]
+        assert r.deep == (r.tier >= 3)
+
+
 # -- hand-made shops on SQLite and PostgreSQL ---------------------------------------------
 
 
