@@ -266,7 +266,10 @@ select p.id as product_id,
 -- money: first_amount
 -- utc: first_at
 with firsts as (
-    select c.id as customer_id,
+    select c.code,
+           c.name,
+           c.channel_id,
+           c.referrer_id,
            c.first_ordered_at as first_at,
            (select min(o.id)
               from orders as o
@@ -278,29 +281,26 @@ with firsts as (
      where c.first_ordered_at >= :start
        and c.first_ordered_at < :end
 )
-select c.code,
-       c.name,
+select f.code,
+       f.name,
        ch.name as channel,
-       r.code as referrer_code,
-       r.name as referrer,
+       (select r.code from customers as r where r.id = f.referrer_id) as referrer_code,
+       (select r.name from customers as r where r.id = f.referrer_id) as referrer,
        o.order_no as first_order_no,
        f.first_at,
        o.goods_amount as first_amount
   from firsts as f
-  join customers as c
-    on c.id = f.customer_id
   join orders as o
     on o.id = f.order_id
   left join channels as ch
-    on ch.id = c.channel_id
-  left join customers as r
-    on r.id = c.referrer_id
+    on ch.id = f.channel_id
  order by f.first_at,
-          c.code;
+          f.code;
 
 -- name: week_top_customers
 -- The :limit customers with the most revenue (line amounts of counted orders) in
--- [:start, :end): code, name, source channel, orders, revenue; ties by code.
+-- [:start, :end): code, name, source channel, orders, revenue; ties by code. Names are
+-- looked up for the top rows (and rows tied with the last of them) only.
 -- money: revenue
 with per_customer as (
     select o.customer_id,
@@ -312,20 +312,37 @@ with per_customer as (
        and o.deleted_at is null
        and o.status not in ('cancelled', 'refunded')
      group by o.customer_id
+),
+last_kept as (
+    select k.revenue
+      from (select p.revenue
+              from per_customer as p
+             order by p.revenue desc
+             limit :limit) as k
+     order by k.revenue
+     limit 1
+),
+top as (
+    select p.customer_id,
+           p.orders,
+           p.revenue,
+           (select c.code from customers as c where c.id = p.customer_id) as code
+      from per_customer as p
+      join last_kept as l
+        on p.revenue >= l.revenue
 )
-select c.code,
+select t.code,
        c.name,
        ch.name as channel,
-       p.orders,
-       p.revenue
-  from per_customer as p
+       t.orders,
+       t.revenue
+  from (select * from top order by revenue desc, code limit :limit) as t
   join customers as c
-    on c.id = p.customer_id
+    on c.id = t.customer_id
   left join channels as ch
     on ch.id = c.channel_id
- order by p.revenue desc,
-          c.code
- limit :limit;
+ order by t.revenue desc,
+          t.code;
 
 -- name: week_referrers
 -- Customers who referred others, with how many they referred (ever), how many of those

@@ -91,7 +91,12 @@ class Database:
 
         When several run side by side they are the parallelism: parallel query workers are
         turned off for them, since each worker of a parallel hash join builds the same hash
-        table again (weekly sheet at 200k customers, two threads: 0.61 -> 0.52 s)."""
+        table again. Without workers, the default random_page_cost (4, for spinning disks)
+        makes the planner hash whole tables rather than probe indexes for a week's rows
+        (the weekly sheet's products: a scan of every order line); these transactions read
+        index ranges that sit in memory, so they plan with 1.1, the value PostgreSQL's
+        documentation suggests for solid-state storage. Weekly sheet at 200k customers,
+        two threads: 0.61 -> 0.40 s."""
         conn = stack.enter_context(self.engine.connect())
         conn.execution_options(isolation_level="REPEATABLE READ")
         stack.enter_context(conn.begin())
@@ -99,6 +104,7 @@ class Database:
             conn.exec_driver_sql(f"set transaction snapshot '{exported}'")
         if count > 1:
             conn.exec_driver_sql("set local max_parallel_workers_per_gather = 0")
+            conn.exec_driver_sql("set local random_page_cost = 1.1")
         return conn
 
     def _sqlite_snapshots(self, stack: ExitStack, count: int) -> list[Connection]:
