@@ -18,12 +18,14 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
-from collections import defaultdict
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from decimal import Decimal
-from itertools import count
-from operator import itemgetter
+from itertools import compress, repeat
+from operator import add, itemgetter
+from types import FunctionType
 from typing import IO
+from zipfile import ZipFile
 
 import numpy as np
 import pandas as pd
@@ -81,6 +83,62 @@ XLS_STRMAX = 32767  # Excel's longest text, in UTF-16 units (xlsxwriter truncate
 _EXCEL_ESCAPED = re.compile(r"[\x00-\x08\x0b-\x1f\ufffe\uffff]|_x[0-9a-fA-F]{4}_")
 
 
+ZIP_LEVEL = 1  # zlib level of the workbook's parts (xlsxwriter's ZipFile uses the default, 6)
+
+
+class _ZipFile(ZipFile):
+    """The zip file `_Workbook` writes: its parts deflated at zlib level ZIP_LEVEL unless
+    told otherwise (about 3x faster than the default level for a ~25% larger file; any
+    deflate level is plain deflate to Excel, LibreOffice and openpyxl)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("compresslevel", ZIP_LEVEL)
+        super().__init__(*args, **kwargs)
+
+    def writestr(self, zinfo_or_arcname, data, compress_type=None, compresslevel=None):
+        # xlsxwriter passes a ZipInfo, whose level is the default unless given here.
+        if compresslevel is None:
+            compresslevel = self.compresslevel
+        super().writestr(zinfo_or_arcname, data, compress_type, compresslevel)
+
+
+def _store_with(zip_class) -> object:
+    """xlsxwriter's Workbook._store_workbook (private) with its global `ZipFile` bound to
+    `zip_class`: the same function, run on a copy of its module's globals, so no other
+    workbook and no global name changes. None if the method does not look up `ZipFile`
+    as a global (a different xlsxwriter; the workbook is then stored as usual)."""
+    store = xlsxwriter.Workbook._store_workbook
+    code = getattr(store, "__code__", None)
+    if code is None or "ZipFile" not in code.co_names or code.co_freevars:
+        return None
+    scope = {**store.__globals__, "ZipFile": zip_class}
+    return FunctionType(code, scope, store.__name__, store.__defaults__, store.__closure__)
+
+
+class _Workbook(xlsxwriter.Workbook):
+    """An xlsxwriter Workbook that stores its parts through `_ZipFile` (ZIP_LEVEL)."""
+
+    if (_store := _store_with(_ZipFile)) is not None:
+        _store_workbook = _store
+    del _store
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\ufffe\uffff]")  # part of _EXCEL_ESCAPED
+
+
+def _maybe_special(texts: set[str]) -> bool:
+    """False when no text starts like a formula (RISKY) or needs Excel's _xHHHH_ escapes;
+    True when one may. Checked on the texts joined with newlines (neither RISKY's start
+    nor an _EXCEL_ESCAPED match can take in a newline)."""
+    joined = "\n".join(texts)
+    return (
+        joined[:1] in RISKY
+        or any("\n" + c in joined for c in RISKY)
+        or _CONTROL.search(joined) is not None
+        or ("_x" in joined and _EXCEL_ESCAPED.search(joined) is not None)
+    )
+
+
 def _check_xlsxwriter() -> None:
     """Refuse an xlsxwriter whose private worksheet API ColumnWorksheet was not written for."""
     version = xlsxwriter.__version__
@@ -103,6 +161,21 @@ def _inline(text: str) -> str:
     space = ' xml:space="preserve"' if text[:1].isspace() or text[-1:].isspace() else ""
     text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     return f"<t{space}>{text}</t>"
+
+
+def _inline_texts(texts: list[str]) -> list[str] | None:
+    """The escaped contents of the <t> elements of inline strings `texts`, as `_inline`
+    escapes them, when none starts or ends with white space (none needs
+    xml:space="preserve"); else None. Done on the texts joined with \x00 (an inline
+    string holds none: control characters make a text a shared string)."""
+    if not texts:
+        return []
+    if list(map(str.strip, texts)) != texts:  # str.strip strips what str.isspace() finds
+        return None
+    joined = "\x00".join(texts)
+    if "&" in joined or "<" in joined or ">" in joined:
+        joined = joined.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return joined.split("\x00")
 
 
 def _excel_length(text: str) -> str:
@@ -129,10 +202,10 @@ class _Column:
     shared: dict[str, int] | None = None  # text column: the shared strings' indices
     quoted: Format | None = None  # text column: the format of texts that start like a formula
 
-    def cells(self) -> list[str]:
-        """The <c> elements of the column, one per row. Each distinct value is rendered
-        once; style indices are final by now (xlsxwriter numbers the formats as it writes
-        the sheets)."""
+    def ends(self) -> list[str]:
+        """Each cell's <c> element after its r="...", one per row. Each distinct value is
+        rendered once; style indices are final by now (xlsxwriter numbers the formats as
+        it writes the sheets)."""
         s = self.fmt._get_xf_index()
         ends = {}  # value -> the <c> element after its r="..."
         for v in set(self.values):
@@ -143,8 +216,67 @@ class _Column:
                 ends[v] = f' s="{style}" t="s"><v>{self.shared[v]}</v></c>'
             else:
                 ends[v] = f' s="{s}" t="inlineStr"><is>{_inline(v)}</is></c>'
-        letter, rows = xl_col_to_name(self.col), count(self.row + 1)
-        return [f'<c r="{letter}{r}"{ends[v]}' for r, v in zip(rows, self.values, strict=False)]
+        return list(map(ends.__getitem__, self.values))
+
+    def stream(self, numbers: list[str]) -> list:
+        """The column's <c> elements as a stream for `_Run`: constant strings and per-row
+        lists, in order (`numbers` are the rows' numbers as text). A number column without
+        blanks passes its numbers formatted (`.16G`, each distinct one once); a text column
+        of inline strings that need no xml:space="preserve" passes its escaped texts; any
+        other column passes each cell's rendered end (`ends`)."""
+        s, start = self.fmt._get_xf_index(), f'<c r="{xl_col_to_name(self.col)}'
+        if self.shared is None and None not in self.values:
+            text = {v: f"{v:.16G}" for v in set(self.values)}
+            texts = list(map(text.__getitem__, self.values))
+            return [start, numbers, f'" s="{s}"><v>', texts, "</v></c>"]
+        if self.shared is not None and not self.shared:
+            texts = _inline_texts(self.values)
+            if texts is not None:
+                head = f'" s="{s}" t="inlineStr"><is><t>'
+                return [start, numbers, head, texts, "</t></is></c>"]
+        return [start, numbers, '"', self.ends()]
+
+
+class _Run:
+    """The XML of a run of stored columns (side by side, the same rows), kept as a stream
+    of constant strings and per-row lists that `str.join` interleaves: `rows` renders
+    whole rows (`<row r=".." spans="..">` and their <c> elements), `cells` one row's <c>
+    elements."""
+
+    def __init__(self, group: list[_Column], spans: dict[int, str]):
+        self.top = top = group[0].row
+        n = len(group[0].values)
+        numbers = list(map(str, range(top + 1, top + n + 1)))
+        cells: list = []
+        for c in group:
+            for part in c.stream(numbers):
+                if isinstance(part, str) and cells and isinstance(cells[-1], str):
+                    cells[-1] += part
+                else:
+                    cells.append(part)
+        heads = [f'" spans="{spans[b]}">' for b in range(top // 16, (top + n - 1) // 16 + 1)]
+        heads = [h for h in heads for _ in range(16)][top % 16 : top % 16 + n]
+        self.cells_stream = cells
+        end = [cells[-1] + "</row>"] if isinstance(cells[-1], str) else [cells[-1], "</row>"]
+        self.rows_stream = ['<row r="', numbers, heads, *cells[:-1], *end]
+
+    @staticmethod
+    def _join(stream: list, a: int, b: int) -> str:
+        """Rows a to b - 1 (of the run) of `stream`, interleaved by extended-slice
+        assignment (no per-row objects) and joined."""
+        n, k = b - a, len(stream)
+        out = [""] * (n * k)
+        for i, part in enumerate(stream):
+            out[i::k] = [part] * n if isinstance(part, str) else part[a:b]
+        return "".join(out)
+
+    def rows(self, start: int, stop: int) -> str:
+        """Rows `start` to `stop` - 1 (of the sheet), whole."""
+        return self._join(self.rows_stream, start - self.top, stop - self.top)
+
+    def cells(self, row: int) -> str:
+        """The <c> elements of sheet row `row`."""
+        return self._join(self.cells_stream, row - self.top, row - self.top + 1)
 
 
 class ColumnWorksheet(Worksheet):
@@ -196,12 +328,18 @@ class ColumnWorksheet(Worksheet):
         format `quoted` (Excel's quote prefix); it and a text that needs Excel's _xHHHH_
         escapes are shared strings, the others inline strings."""
         half = XLS_STRMAX // 2  # shorter texts cannot be over the limit
-        texts = [t if len(t) <= half else _excel_length(t) for t in texts]
-        special = {
-            t
-            for t in set(texts)
-            if t.startswith(RISKY) or (not t.isalnum() and _EXCEL_ESCAPED.search(t))
-        }
+        if texts and max(map(len, texts)) > half:
+            texts = [t if len(t) <= half else _excel_length(t) for t in texts]
+        else:
+            texts = list(texts)
+        distinct = set(texts)
+        special = set()
+        if _maybe_special(distinct):
+            special = {
+                t
+                for t in distinct
+                if t.startswith(RISKY) or (not t.isalnum() and _EXCEL_ESCAPED.search(t))
+            }
         shared = {}
         if special:
             for text in texts:  # counted per cell, as write_string counts them
@@ -212,7 +350,10 @@ class ColumnWorksheet(Worksheet):
     def write_number_column(self, row: int, col: int, numbers: list, fmt: Format) -> None:
         """`numbers` (floats; None for a blank cell that keeps `fmt`) as numeric cells down
         column `col` from `row`. -0.0 is written as 0."""
-        numbers = [None if v is None else v + 0.0 for v in numbers]
+        if None in numbers:
+            numbers = [None if v is None else v + 0.0 for v in numbers]
+        else:
+            numbers = list(map(add, numbers, repeat(0.0)))
         if not all(map(math.isfinite, [v for v in numbers if v is not None])):
             raise ValueError(f"column {col}: NaN or infinity is not a cell value")
         self._add_column(_Column(row, col, numbers, fmt))
@@ -229,29 +370,66 @@ class ColumnWorksheet(Worksheet):
         """Write the <row> elements: xlsxwriter's cells and the stored columns, in column
         order. A row with no row settings starts `<row r=".." spans="..">` directly (what
         _write_row writes for it when the default row height is unchanged and the sheet is
-        not in Excel 2010 mode)."""
+        not in Excel 2010 mode); such rows of one run only are rendered whole, a run at a
+        time (`_Run`), the others one by one (`_write_one`)."""
         if not self.columns:
             return super()._write_rows()
-        runs, groups = self._runs()
-        self.row_spans = spans = self._spans(groups)
-        table, info, comments, write = self.table, self.row_info, self.comments, self.fh.write
+        groups = self._groups()
+        bounds = [(g[0].row, g[0].row + len(g[0].values) - 1, g[0].col, g[-1].col) for g in groups]
+        self.row_spans = spans = self._spans(bounds)
+        first, last = self.dim_rowmin, self.dim_rowmax
         plain = self.default_row_height == self.original_row_height and self.excel_version != 2010
-        for row in range(self.dim_rowmin, self.dim_rowmax + 1):
-            cells, parts = table.get(row), runs.get(row)
-            span = spans.get(row // 16)
-            if not cells and not parts:
-                if row in info or row in comments:
-                    self._write_empty_row(row, span, info.get(row))
+        # Rows written one by one: rows with xlsxwriter cells, row settings or comments,
+        # rows two runs share, and every row of a sheet whose rows are not plain.
+        single = {r for r, cells in self.table.items() if cells}
+        single.update(self.row_info, self.comments)
+        for i, (top, bottom, _, _) in enumerate(bounds):
+            for top2, bottom2, _, _ in bounds[:i]:
+                single.update(range(max(top, top2), min(bottom, bottom2) + 1))
+        if not plain:
+            single.update(range(first, last + 1))
+        singles = sorted(r for r in single if first <= r <= last)
+        runs = [_Run(g, spans) for g in groups]
+        events = [(r, None, None, None) for r in singles]
+        for (top, bottom, _, _), run in zip(bounds, runs, strict=True):
+            start = top  # split the run's rows at the single rows
+            for r in singles[bisect_left(singles, top) : bisect_right(singles, bottom)]:
+                if r > start:
+                    events.append((start, r, run, None))
+                start = r + 1
+            if start <= bottom:
+                events.append((start, bottom + 1, run, None))
+        events.sort(key=itemgetter(0))
+        write = self.fh.write
+        for row, stop, run, _ in events:
+            if run is not None:
+                write(run.rows(row, stop))
                 continue
-            if plain and row not in info:
-                write(f'<row r="{row + 1}" spans="{span}">' if span else f'<row r="{row + 1}">')
-            else:
-                self._write_row(row, span, info.get(row))
-            if not cells and len(parts) == 1:
-                write(parts[0][2])
-            else:
-                self._write_merged(row, parts or [], cells or {})
-            write("</row>")
+            parts = [
+                (b[2], b[3], run.cells(row))
+                for b, run in zip(bounds, runs, strict=True)
+                if b[0] <= row <= b[1]
+            ]
+            self._write_one(row, spans.get(row // 16), parts, plain)
+
+    def _write_one(self, row: int, span: str | None, parts: list, plain: bool) -> None:
+        """Write one row: its column runs `parts`, [(first col, last col, <c> elements)],
+        and its xlsxwriter cells."""
+        cells, info = self.table.get(row), self.row_info
+        if not cells and not parts:
+            if row in info or row in self.comments:
+                self._write_empty_row(row, span, info.get(row))
+            return
+        write = self.fh.write
+        if plain and row not in info:
+            write(f'<row r="{row + 1}" spans="{span}">' if span else f'<row r="{row + 1}">')
+        else:
+            self._write_row(row, span, info.get(row))
+        if not cells and len(parts) == 1:
+            write(parts[0][2])
+        else:
+            self._write_merged(row, parts, cells or {})
+        write("</row>")
 
     def _write_merged(self, row: int, parts: list, cells: dict) -> None:
         """Write a row's column runs and xlsxwriter cells in column order; refuse overlaps."""
@@ -266,10 +444,9 @@ class ColumnWorksheet(Worksheet):
             else:
                 self._write_cell(row, first, part)
 
-    def _runs(self) -> tuple[dict[int, list], list[tuple[int, int, int, int]]]:
-        """The stored columns' XML by row, {row: [(first col, last col, <c> elements)]},
-        and the runs as (first row, last row, first col, last col); columns side by side
-        with the same rows are joined into one run."""
+    def _groups(self) -> list[list[_Column]]:
+        """The stored columns in runs: columns side by side with the same rows, joined;
+        runs of no rows left out."""
         groups: list[list[_Column]] = []
         for c in sorted(self.columns, key=lambda c: (c.row, c.col)):
             g = groups[-1] if groups else None
@@ -277,14 +454,7 @@ class ColumnWorksheet(Worksheet):
                 g.append(c)
             else:
                 groups.append([c])
-        runs: dict[int, list] = defaultdict(list)
-        for g in groups:
-            first, last = g[0].col, g[-1].col
-            joined = map("".join, zip(*(c.cells() for c in g), strict=True))
-            for row, xml in enumerate(joined, start=g[0].row):
-                runs[row].append((first, last, xml))
-        bounds = [(g[0].row, g[0].row + len(g[0].values) - 1, g[0].col, g[-1].col) for g in groups]
-        return runs, [b for b in bounds if b[1] >= b[0]]
+        return [g for g in groups if g[0].values]
 
     def _spans(self, groups: list[tuple[int, int, int, int]]) -> dict[int, str]:
         """The <row spans="..."> of each block of 16 rows: its first to last used column
@@ -325,7 +495,14 @@ class Sheet:
     def _fit_texts(self, col: int, texts) -> None:
         """_fit over `texts`, longest first, stopping once no shorter text can be wider (a
         text is at most twice its length wide)."""
-        for text in sorted(set(texts), key=len, reverse=True):
+        distinct = list(set(texts))
+        lengths = list(map(len, distinct))
+        if not lengths:
+            return
+        # The widest is at least as wide as the longest is long, so a text at most half as
+        # long cannot be wider: only the longer ones are sorted.
+        longer = compress(distinct, map((max(lengths) // 2).__lt__, lengths))
+        for text in sorted(longer, key=len, reverse=True):
             if 2 * len(text) <= self.widths.get(col, 0):
                 break
             self._fit(col, text)
@@ -366,7 +543,7 @@ class Sheet:
         rules of `number`, in one ColumnWorksheet column."""
         numbers = _numbers(values)
         self.ws.write_number_column(row, col, numbers, self.f[kind])
-        present = [v for v in numbers if v is not None]
+        present = [v for v in numbers if v is not None] if None in numbers else numbers
         if present:
             self._fit_number(col, min(present), kind)
             self._fit_number(col, max(present), kind)
@@ -427,7 +604,7 @@ def _formats(book: xlsxwriter.Workbook) -> dict:
 
 def write_workbook(figures: WeeklyFigures, target: str | IO[bytes]) -> None:
     """Write every sheet of the weekly workbook to a path or binary file object."""
-    book = xlsxwriter.Workbook(target, {"strings_to_formulas": False, "in_memory": True})
+    book = _Workbook(target, {"strings_to_formulas": False, "in_memory": True})
     book.set_properties({"title": f"Weekly sheet {figures.week}", "author": "salesops"})
     f = _formats(book)
     _summary(Sheet(book, f, "Summary"), figures)
@@ -464,14 +641,23 @@ def _value(v):
 
 def _texts(values: list) -> list[str]:
     """The texts of cells: '' for None/NaN, else str(value)."""
+    if set(map(type, values)) <= {str}:  # plain texts, the common case
+        return list(values)
     return ["" if v is None or v != v else str(v) for v in values]
 
 
 def _numbers(values: list) -> list[float | None]:
     """The numbers of cells as floats (Decimal, int and numpy numbers alike); None, a blank
     cell, for None/NaN/NA."""
+    if set(map(type, values)) <= _PLAIN_NUMBERS:
+        floats = list(map(float, values))
+        if not any(map(math.isnan, floats)):
+            return floats
     floats = [None if v is None or v is pd.NA else float(v) for v in values]
     return [None if v is None or v != v else v for v in floats]
+
+
+_PLAIN_NUMBERS = {float, int, Decimal, np.float64, np.int64}  # float() of each is its value
 
 
 def _excel_datetimes(values: pd.Series, zone) -> list[float | None]:

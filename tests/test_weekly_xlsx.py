@@ -318,3 +318,32 @@ def test_a_cell_written_both_in_a_column_and_on_its_own_is_refused(tmp_path):
     ws.write_string(2, 0, "again")
     with pytest.raises(ValueError, match="A3 is written twice"):
         book.close()
+
+
+def test_the_fast_column_paths_render_each_cell_as_its_own_rendering_does():
+    """A number column without blanks (formatted once per distinct value) and a text column
+    of inline strings needing no xml:space (escaped all at once) give the same <c>
+    elements as rendering each cell; texts with white space at an end take that path."""
+    fmt = xlsxwriter.format.Format()
+    fmt.xf_index = 3
+    columns = [
+        xlsx._Column(1, 0, [1.0, 0.0, 2.5, 1.0, 1e20, 1 / 3], fmt),
+        xlsx._Column(1, 1, ["a", "A&B <b>", "王小明", "", "a", "x>y"], fmt, {}, fmt),
+        xlsx._Column(1, 2, ["a", " lead", "b", "trail\n", "c", "d"], fmt, {}, fmt),
+    ]
+    streams = [c.stream(["2", "3", "4", "5", "6", "7"]) for c in columns]
+    assert [len(s) for s in streams] == [5, 5, 4]  # the last one is rendered cell by cell
+    for c, stream in zip(columns, streams, strict=True):
+        got = [xlsx._Run._join(stream, i, i + 1) for i in range(6)]
+        want = [f'<c r="{"ABC"[c.col]}{i + 2}"{end}' for i, end in enumerate(c.ends())]
+        assert got == want
+
+
+def test_the_workbook_parts_are_deflated_at_the_fast_level(tmp_path):
+    path = tmp_path / "x.xlsx"
+    xlsx.write_workbook(big_figures(3, 3), path)
+    with zipfile.ZipFile(path) as z:
+        assert z.testzip() is None
+        assert {i.compress_type for i in z.infolist()} == {zipfile.ZIP_DEFLATED}
+    assert xlsx._Workbook._store_workbook is not xlsxwriter.Workbook._store_workbook
+    assert xlsxwriter.workbook.ZipFile is zipfile.ZipFile  # nothing global was changed
