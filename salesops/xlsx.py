@@ -21,7 +21,7 @@ import unicodedata
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from decimal import Decimal
-from itertools import compress, repeat
+from itertools import compress, filterfalse, repeat
 from operator import add, itemgetter
 from types import FunctionType
 from typing import IO
@@ -493,15 +493,20 @@ class Sheet:
             self.widths[col] = w
 
     def _fit_texts(self, col: int, texts) -> None:
-        """_fit over `texts`, longest first, stopping once no shorter text can be wider (a
-        text is at most twice its length wide)."""
-        distinct = list(set(texts))
-        lengths = list(map(len, distinct))
+        """_fit over `texts`: the longest ASCII text (as wide as it is long), then the
+        others longest first, stopping once no shorter text can be wider (a text is at
+        most twice its length wide)."""
+        distinct = set(texts)
+        plain = list(filter(str.isascii, distinct))  # each as wide as it is long
+        if plain:
+            self._fit(col, max(plain, key=len))
+        wide = list(filterfalse(str.isascii, distinct))
+        lengths = list(map(len, wide))
         if not lengths:
             return
         # The widest is at least as wide as the longest is long, so a text at most half as
         # long cannot be wider: only the longer ones are sorted.
-        longer = compress(distinct, map((max(lengths) // 2).__lt__, lengths))
+        longer = compress(wide, map((max(lengths) // 2).__lt__, lengths))
         for text in sorted(longer, key=len, reverse=True):
             if 2 * len(text) <= self.widths.get(col, 0):
                 break
@@ -892,7 +897,9 @@ def _customers(sheet: Sheet, figures: WeeklyFigures) -> None:
     """New customers of the week (left) and the top customers by revenue (right)."""
     new = figures.new_customers.assign(
         referrer=[
-            " ".join(p for p in (c, n) if isinstance(p, str))
+            (c + " " + n if isinstance(n, str) else c)
+            if isinstance(c, str)
+            else (n if isinstance(n, str) else "")
             for c, n in zip(
                 figures.new_customers["referrer_code"],
                 figures.new_customers["referrer"],
