@@ -170,18 +170,23 @@ def _no_jit(engine: Engine) -> None:
     The server compiles a query to machine code when its estimated cost passes
     jit_above_cost; our queries are index lookups that run in milliseconds, and a recursive
     query (the weekly sheet's reseller tree) is estimated far too high, so JIT spent ~0.5 s
-    compiling what runs in 0.15 s (weekly sheet at 200k customers: 2.2 -> 1.3 s of SQL,
+    compiling what runs in 0.15 s (weekly sheet at 200k customers: 2.2 -> 1.4 s of SQL,
     bench/weekly_bench.py). An analyst who wants it for a long query can `set jit = on`.
     """
 
     @sa.event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn, _record):
-        was = dbapi_conn.autocommit
-        dbapi_conn.autocommit = True  # a SET outside any transaction lasts the session
-        try:
-            dbapi_conn.execute("set jit = off")
-        finally:
-            dbapi_conn.autocommit = was
+        _outside_transaction(dbapi_conn, "set jit = off")  # so it lasts the session
+
+
+def _outside_transaction(dbapi_conn, sql: str) -> None:
+    """Run `sql` on a psycopg connection in autocommit, leaving no transaction open."""
+    was = dbapi_conn.autocommit
+    dbapi_conn.autocommit = True
+    try:
+        dbapi_conn.execute(sql)
+    finally:
+        dbapi_conn.autocommit = was
 
 
 PING_AFTER_IDLE_S = 10.0
@@ -210,12 +215,7 @@ def _ping_when_idle(engine: Engine) -> None:
         if since is None or time.monotonic() - since < PING_AFTER_IDLE_S:
             return
         try:
-            was = dbapi_conn.autocommit
-            dbapi_conn.autocommit = True  # a ping must not leave a transaction open
-            try:
-                dbapi_conn.execute("select 1")
-            finally:
-                dbapi_conn.autocommit = was
+            _outside_transaction(dbapi_conn, "select 1")
         except Exception as exc:
             raise sa.exc.DisconnectionError(f"pooled connection is dead: {exc}") from exc
 

@@ -140,6 +140,25 @@ SQLITE_DOWN = [
 
 # -- PostgreSQL: statement triggers over transition tables ------------------------------------
 
+TABLES = ("order_lines", "orders")
+EVENTS = ("insert", "delete", "update")
+
+
+def _pg_triggers(table: str, rows: str) -> list[str]:
+    """The insert, delete and update statement triggers of `table`, each calling
+    salesops_<table>_kept() with its transition tables, new_<rows> and old_<rows>."""
+    seen = {
+        "insert": f"new table as new_{rows}",
+        "delete": f"old table as old_{rows}",
+        "update": f"old table as old_{rows} new table as new_{rows}",
+    }
+    return [
+        f"create trigger {table}_kept_{event} after {event} on {table} "
+        f"referencing {seen[event]} for each statement execute function salesops_{table}_kept()"
+        for event in EVENTS
+    ]
+
+
 _PG_CUSTOMERS = f"""
     update customers as c
        set first_ordered_at = s.first_at
@@ -211,15 +230,7 @@ begin
     return null;
 end
 $$""",
-    "create trigger order_lines_kept_insert after insert on order_lines "
-    "referencing new table as new_lines "
-    "for each statement execute function salesops_order_lines_kept()",
-    "create trigger order_lines_kept_delete after delete on order_lines "
-    "referencing old table as old_lines "
-    "for each statement execute function salesops_order_lines_kept()",
-    "create trigger order_lines_kept_update after update on order_lines "
-    "referencing old table as old_lines new table as new_lines "
-    "for each statement execute function salesops_order_lines_kept()",
+    *_pg_triggers("order_lines", "lines"),
     f"""
 create function salesops_orders_kept() returns trigger language plpgsql as $$
 declare
@@ -253,25 +264,11 @@ begin
     return null;
 end
 $$""",
-    "create trigger orders_kept_insert after insert on orders "
-    "referencing new table as new_orders "
-    "for each statement execute function salesops_orders_kept()",
-    "create trigger orders_kept_delete after delete on orders "
-    "referencing old table as old_orders "
-    "for each statement execute function salesops_orders_kept()",
-    "create trigger orders_kept_update after update on orders "
-    "referencing old table as old_orders new table as new_orders "
-    "for each statement execute function salesops_orders_kept()",
+    *_pg_triggers("orders", "orders"),
 ]
 POSTGRESQL_DOWN = [
-    "drop trigger if exists orders_kept_update on orders",
-    "drop trigger if exists orders_kept_delete on orders",
-    "drop trigger if exists orders_kept_insert on orders",
-    "drop function if exists salesops_orders_kept()",
-    "drop trigger if exists order_lines_kept_update on order_lines",
-    "drop trigger if exists order_lines_kept_delete on order_lines",
-    "drop trigger if exists order_lines_kept_insert on order_lines",
-    "drop function if exists salesops_order_lines_kept()",
+    *(f"drop trigger if exists {t}_kept_{event} on {t}" for t in TABLES for event in EVENTS),
+    *(f"drop function if exists salesops_{t}_kept()" for t in TABLES),
 ]
 
 # -- filling them from existing rows ----------------------------------------------------------
