@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import shutil
 import uuid
+from pathlib import Path
 
 import pytest
 
@@ -22,6 +23,34 @@ from salesops.pgtemp import PostgresUnavailable, TempPostgres
 pytest_plugins = ["browser"]
 
 BACKENDS = ["sqlite", "postgresql"]
+
+
+def libreoffice_convert(path, to: str, outdir, home) -> Path:
+    """Convert `path` with headless LibreOffice (its own profile and HOME under `home`)
+    to format `to` in `outdir`; returns the new file. A missing soffice is a missing
+    service."""
+    import subprocess
+
+    soffice = shutil.which("soffice")
+    if not soffice:
+        missing_service("LibreOffice (soffice) is needed")
+    subprocess.run(
+        [
+            soffice,
+            f"-env:UserInstallation=file://{Path(home) / 'lo-profile'}",
+            "--headless",
+            "--convert-to",
+            to,
+            "--outdir",
+            str(outdir),
+            str(path),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=180,
+        env={**os.environ, "HOME": str(home)},
+    )
+    return Path(outdir) / f"{Path(path).stem}.{to}"
 
 
 def missing_service(reason: str):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
 import threading
@@ -655,30 +654,12 @@ def test_last_complete_week_turns_over_at_monday_midnight_in_shanghai():
 
 
 def test_libreoffice_opens_the_workbook_and_shows_the_cached_figures(demo_db, tmp_path):
-    soffice, pdftoppm = shutil.which("soffice"), shutil.which("pdftoppm")
-    if not soffice or not pdftoppm:
-        from conftest import missing_service
+    from conftest import libreoffice_convert, missing_service
 
+    if not shutil.which("soffice") or not shutil.which("pdftoppm"):
         missing_service("LibreOffice (soffice) and poppler (pdftoppm) are needed")
     values, _, path = export(demo_db, tmp_path, "2026-W47")
-    profile = tmp_path / "lo-profile"
-    subprocess.run(
-        [
-            soffice,
-            f"-env:UserInstallation=file://{profile}",
-            "--headless",
-            "--convert-to",
-            "pdf",
-            "--outdir",
-            str(tmp_path),
-            str(path),
-        ],
-        check=True,
-        capture_output=True,
-        timeout=180,
-        env={**os.environ, "HOME": str(tmp_path)},
-    )
-    pdf = path.with_suffix(".pdf")
+    pdf = libreoffice_convert(path, "pdf", tmp_path, tmp_path)
     text = subprocess.run(
         ["pdftotext", "-layout", "-f", "1", "-l", "1", str(pdf), "-"],
         check=True,
@@ -693,7 +674,7 @@ def test_libreoffice_opens_the_workbook_and_shows_the_cached_figures(demo_db, tm
     ARTIFACTS.mkdir(exist_ok=True)
     subprocess.run(
         [
-            pdftoppm,
+            "pdftoppm",
             "-png",
             "-r",
             "80",

@@ -4,10 +4,7 @@ openpyxl and in LibreOffice. No database: the figures are made up here."""
 
 from __future__ import annotations
 
-import os
 import re
-import shutil
-import subprocess
 import zipfile
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
@@ -275,33 +272,14 @@ def test_big_tables_read_back_cell_for_cell_in_openpyxl(tmp_path):
 
 
 def test_libreoffice_reads_every_cell_of_the_big_tables(tmp_path):
-    soffice = shutil.which("soffice")
-    if not soffice:
-        from conftest import missing_service
+    from conftest import libreoffice_convert
 
-        missing_service("LibreOffice (soffice) is needed")
     figures = big_figures()
     path = tmp_path / "big.xlsx"
     xlsx.write_workbook(figures, path)
-    out = tmp_path / "saved-by-libreoffice"
-    subprocess.run(
-        [
-            soffice,
-            f"-env:UserInstallation=file://{tmp_path / 'lo-profile'}",
-            "--headless",
-            "--convert-to",
-            "xlsx",
-            "--outdir",
-            str(out),
-            str(path),
-        ],
-        check=True,
-        capture_output=True,
-        timeout=180,
-        env={**os.environ, "HOME": str(tmp_path)},
-    )
+    saved = libreoffice_convert(path, "xlsx", tmp_path / "saved-by-libreoffice", tmp_path)
     # LibreOffice read the file and wrote its own: the cells it saw are the cells we wrote.
-    book = openpyxl.load_workbook(out / "big.xlsx")
+    book = openpyxl.load_workbook(saved)
     assert_big_tables(book, figures, libreoffice=True)
 
 

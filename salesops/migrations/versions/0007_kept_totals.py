@@ -160,6 +160,9 @@ def _pg_triggers(table: str, rows: str) -> list[str]:
 
 
 _PG_CUSTOMERS = f"""
+    if buyers is null then
+        return null;
+    end if;
     update customers as c
        set first_ordered_at = s.first_at
       from (select i.id,
@@ -224,9 +227,7 @@ begin
         return null;
     end if;
     select array_agg(distinct o.customer_id) into buyers from orders as o where o.id = any(ids);
-    if buyers is null then
-        return null;
-    end if;{_PG_CUSTOMERS}
+{_PG_CUSTOMERS}
     return null;
 end
 $$""",
@@ -258,9 +259,7 @@ begin
             or n.ordered_at is distinct from o.ordered_at
             or ({counted("n")}) is distinct from ({counted("o")});
     end if;
-    if buyers is null then
-        return null;
-    end if;{_PG_CUSTOMERS}
+{_PG_CUSTOMERS}
     return null;
 end
 $$""",
