@@ -29,11 +29,12 @@ from .divisions import Division
 from .errors import Problem, ValidationError
 from .messages import add, t
 
-SEP = r"\s,;、|。"
+SEP = r"\s,;、|。【】"
 PIECES = re.compile(f"([{SEP}]+)")
 SKIP = re.compile(f"[{SEP}]*")
 PHONE = re.compile(
-    r"(?<![\d+])(?:"
+    r"(?:(?:手机号码|手机号|手机|联系电话|电话|(?<![a-z])(?:tel|mobile|phone))\s*:?\s*)?"
+    r"(?<![\d+])(?P<num>"
     r"(?P<mobile>(?:(?:\+|00)?86[\s-]?)?1[3-9]\d(?:[\s-]?\d){8})"
     r"|(?P<masked>1[3-9]\d\*{4}\d{4})"
     r"|(?P<foreign>(?:\+|00)(?!86)[1-9]\d{0,3}(?:[\s-]?\d){6,12})"
@@ -56,7 +57,7 @@ LABEL_KIND = {word: kind for kind, words in LABELS.items() for word in words.spl
 LABEL = re.compile(
     r"(?<![A-Za-z])(" + "|".join(sorted(LABEL_KIND, key=len, reverse=True)) + r")\s*:", re.I
 )
-NAME = re.compile(r"[\u4e00-\u9fff][\u4e00-\u9fff·]{1,5}")
+NAME = re.compile(r"[\u4e00-\u9fff]{2,6}|[\u4e00-\u9fff]{1,6}(?:[·•][\u4e00-\u9fff]{1,6}){1,2}")
 NOT_NAME_END = set("路街道巷弄号室楼栋幢层座村镇乡区县市省州旗盟苑厦场店院门口湾寨屯站侧旁处边面")
 NOT_NAME_WORDS = ("放", "送", "寄", "快递", "驿站", "丰巢", "代收", "到付", "包邮", "加急", "备注")
 NOT_NAME_WORDS += ("单元", "小区", "大厦", "公司")
@@ -172,13 +173,13 @@ def _take_phones(s: str, out: ParsedAddress) -> str:
 def _phone(m: re.Match, out: ParsedAddress) -> None:
     """Record one phone number found in the text."""
     if m["masked"]:
-        out.note("address.masked", "mobile", m[0])
+        out.note("address.masked", "mobile", m["num"])
     elif m["landline"]:
         number = m["area"] + "-" + re.sub(r"[\s-]", "", m["number"])
         _keep_first(out, "landline", number + (f"-{m['ext']}" if m["ext"] else ""))
     else:
         try:
-            _keep_first(out, "mobile", validate.mobile(m[0]))
+            _keep_first(out, "mobile", validate.mobile(m["num"]))
         except ValidationError as e:
             out.problems.extend(e.problems)
 
@@ -211,14 +212,25 @@ def _take_labels(s: str, out: ParsedAddress) -> str:
     for m, next_m in zip(labels, labels[1:] + [None], strict=True):
         value = s[m.end() : next_m.start() if next_m else len(s)]
         kind = LABEL_KIND[m[1].lower()]
-        if kind == "recipient" and value.strip():
-            out.recipient = out.recipient or _join(_pieces(value))
+        if kind == "recipient" and value.strip() and not out.recipient:
+            out.recipient, rest = _labelled_name(value)
+            kept.append(rest)
         elif kind == "postcode" and value.strip():
             out.note("address.postcode", "postcode", value.strip())
             out.unplaced.append(value.strip())
         else:
             kept.append(value)
     return " \n ".join(kept)
+
+
+def _labelled_name(value: str) -> tuple[str, str]:
+    """Split a 收货人 value into the name and any address written on after it."""
+    found = _find_region(value)
+    head, tail = (value[: found[0].start], value[found[0].start :]) if found else (value, "")
+    pieces = _pieces(head)
+    if len(pieces) > 1 and _name_like(pieces[0][0]):
+        return pieces[0][0], _join(pieces[1:]) + " " + tail
+    return _join(pieces), tail
 
 
 def _read(s: str, out: ParsedAddress) -> None:

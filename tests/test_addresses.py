@@ -160,6 +160,19 @@ CASES = [
         unplaced=["3100"],
         id="labelled-bad-postcode",
     ),
+    case(
+        "收货人: 张三 13800138000 浙江省杭州市西湖区文三路90号",
+        WENSAN,
+        id="one-label-then-everything",
+    ),
+    case("张三 手机13800138000 浙江省杭州市西湖区文三路90号", WENSAN, id="label-without-colon"),
+    case(
+        "【顺丰包邮】张三 13800138000 浙江省杭州市西湖区文三路90号",
+        WENSAN,
+        problems=["address"],
+        unplaced=["顺丰包邮"],
+        id="bracketed-note",
+    ),
     # --- without the province, or without city and province ---------------------------------
     case("杭州市西湖区文三路90号 张三 13800138000", WENSAN, id="city-and-district"),
     case(
@@ -305,6 +318,31 @@ CASES = [
             "code": "540102",
         },
         id="tibet-short",
+    ),
+    case(
+        "阿卜杜拉·买买提 13899812345 新疆乌鲁木齐市天山区",
+        {
+            "recipient": "阿卜杜拉·买买提",
+            "mobile": "13899812345",
+            "province": "新疆维吾尔自治区",
+            "city": "乌鲁木齐市",
+            "district": "天山区",
+            "code": "650102",
+        },
+        id="name-with-middle-dot",
+    ),
+    case(
+        "王海南 13800138000 青海省海南州共和县恰卜恰镇",
+        {
+            "recipient": "王海南",
+            "mobile": "13800138000",
+            "province": "青海省",
+            "city": "海南藏族自治州",
+            "district": "共和县",
+            "detail": "恰卜恰镇",
+            "code": "632521",
+        },
+        id="prefecture-named-like-a-province",
     ),
     case(
         "吉林省吉林市船营区 王八 13904412345",
