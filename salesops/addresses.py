@@ -59,8 +59,7 @@ LABEL = re.compile(
 )
 NAME = re.compile(r"[\u4e00-\u9fff]{2,6}|[\u4e00-\u9fff]{1,6}(?:[·•][\u4e00-\u9fff]{1,6}){1,2}")
 NOT_NAME_END = set("路街道巷弄号室楼栋幢层座村镇乡区县市省州旗盟苑厦场店院门口湾寨屯站侧旁处边面")
-NOT_NAME_WORDS = ("放", "送", "寄", "快递", "驿站", "丰巢", "代收", "到付", "包邮", "加急", "备注")
-NOT_NAME_WORDS += ("单元", "小区", "大厦", "公司")
+NOT_NAME_WORDS = re.compile("放|送|寄|快递|驿站|丰巢|代收|到付|包邮|加急|备注|单元|小区|大厦|公司")
 GLUED_NAME = re.compile(r"(?<=[号室楼栋幢座层户\d])(?:(?![号室楼栋幢座层户])[\u4e00-\u9fff]){2,3}$")
 COUNTRY = ("中国", "中国大陆", "中华人民共和国")
 ABROAD = re.compile(
@@ -239,7 +238,7 @@ def _read(s: str, out: ParsedAddress) -> None:
     if found:
         before, after = _pieces(s[: found[0].start]), _pieces(s[found[0].end :])
         detached = bool(re.match(f"[{SEP}]", s[found[0].end : found[0].end + 1]))
-        _apply(found, out)
+        _apply(found, s[found[0].start : found[0].end], out)
     else:
         before, after, detached = [], _pieces(s), True
         if len(after) > 1 and not out.recipient and _name_like(after[0][0]):
@@ -280,7 +279,7 @@ def _name_like(text: str) -> bool:
     return bool(
         NAME.fullmatch(text)
         and text[-1] not in NOT_NAME_END
-        and not any(w in text for w in NOT_NAME_WORDS)
+        and not NOT_NAME_WORDS.search(text)
         and text not in divisions.alias_index()
     )
 
@@ -318,11 +317,10 @@ def _find_region(s: str) -> list[_Reading] | None:
     return None
 
 
-def _readings(s: str, i: int, above: _Reading | None = None):
-    """Every reading of divisions written at `i`, going down from `above` if given."""
-    last = next((d for d in reversed(above.levels) if d), None) if above else None
-    for d, end, full in _names_at(s, i):
-        if last and last.code not in (p.code for p in divisions.chain(d)[:-1]):
+def _readings(s: str, i: int, above: _Reading | None = None, last: Division | None = None):
+    """Every reading of divisions written at `i`, going down from `last` (read in `above`)."""
+    for d, end, full in divisions.names_at(s, i):
+        if last and last not in divisions.chain(d)[:-1]:
             continue
         levels = _levels(d)
         written = (above.written if above else 0) + 1
@@ -330,20 +328,15 @@ def _readings(s: str, i: int, above: _Reading | None = None):
         reading = _Reading(above.start if above else i, end, levels, written, shorts)
         yield reading
         if d.level != "district":
-            yield from _readings(s, SKIP.match(s, end).end(), reading)
-
-
-def _names_at(s: str, i: int):
-    """(division, end, is_full_name) for every division name starting at `i`, longest first."""
-    index = divisions.alias_index()
-    for n in range(min(15, len(s) - i), 1, -1):
-        for d, full in index.get(s[i : i + n], ()):
-            yield d, i + n, full
+            yield from _readings(s, SKIP.match(s, end).end(), reading, d)
 
 
 def _levels(d: Division) -> tuple:
-    """(province, city, district) of `d`, None below its own level."""
+    """(province, city, district) of `d`, None below its own level (a municipality's city
+    is filled in: it has only the one)."""
     found = divisions.chain(d)
+    if d.level == "province" and len(divisions.children(d)) == 1:
+        found += divisions.children(d)
     return found + (None,) * (3 - len(found))
 
 
@@ -368,7 +361,7 @@ def _drop_repeat(s: str, best: list[_Reading]) -> list[_Reading]:
     return [r]
 
 
-def _apply(readings: list[_Reading], out: ParsedAddress) -> None:
+def _apply(readings: list[_Reading], written: str, out: ParsedAddress) -> None:
     """Fill province / city / district with what all readings agree on; note the rest."""
     agreed = []
     for level in range(3):
@@ -380,17 +373,17 @@ def _apply(readings: list[_Reading], out: ParsedAddress) -> None:
         setattr(out, name, d.name)
         out.code = d.code
     if len(agreed) < 3 and len(readings) > 1:
-        _ambiguous(readings, len(agreed), out)
+        _ambiguous(readings, len(agreed), written, out)
     elif len(agreed) in (1, 2) and divisions.children(agreed[-1]):
         key = "address.no_city" if len(agreed) == 1 else "address.no_district"
         out.note(key, "city" if len(agreed) == 1 else "district", agreed[-1].name)
 
 
-def _ambiguous(readings: list[_Reading], level: int, out: ParsedAddress) -> None:
+def _ambiguous(readings: list[_Reading], level: int, written: str, out: ParsedAddress) -> None:
     """Note the places a name could be; keep the district's name when all readings share it."""
     deepest = [next(d for d in reversed(r.levels) if d) for r in readings]
     if len({d.name for d in deepest}) == 1 and all(d.level == "district" for d in deepest):
         out.district = deepest[0].name
     places = "; ".join(" ".join(d.name for d in divisions.chain(x)) for x in deepest)
     field = ("province", "city", "district")[level]
-    out.note("address.ambiguous", field, deepest[0].name, places=places)
+    out.note("address.ambiguous", field, written, places=places)

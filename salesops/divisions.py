@@ -164,3 +164,17 @@ def alias_index() -> dict[str, tuple[tuple[Division, bool], ...]]:
         for name, full in aliases(d).items():
             index.setdefault(name, []).append((d, full))
     return {k: tuple(v) for k, v in index.items()}
+
+
+@cache
+def _longest() -> int:
+    """The length of the longest name (双江拉祜族佤族布朗族傣族自治县: 15)."""
+    return max(map(len, alias_index()))
+
+
+def names_at(text: str, i: int):
+    """(division, end, is_full_name) for every division name starting at text[i], longest first."""
+    index = alias_index()
+    for n in range(min(_longest(), len(text) - i), 1, -1):
+        for d, full in index.get(text[i : i + n], ()):
+            yield d, i + n, full

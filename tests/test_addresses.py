@@ -421,6 +421,36 @@ CASES = [
         id="tianjin-district-only",
     ),
     case(
+        "张三 13800138000 北京市",
+        {
+            "recipient": "张三",
+            "mobile": "13800138000",
+            "province": "北京市",
+            "city": "北京市",
+            "code": "110100",
+        },
+        problems=["district"],
+        id="municipality-alone-has-its-city",
+    ),
+    case(
+        "张三 13800138000 吉林 船营区",
+        {
+            "recipient": "张三",
+            "mobile": "13800138000",
+            "province": "吉林省",
+            "city": "吉林市",
+            "district": "船营区",
+            "code": "220204",
+        },
+        id="short-name-of-a-province-and-a-city",
+    ),
+    case(
+        "张三 13800138000 吉林",
+        {"recipient": "张三", "mobile": "13800138000", "province": "吉林省", "code": "220000"},
+        problems=["city"],
+        id="province-or-city-of-the-same-name-asks",
+    ),
+    case(
         "湖北省仙桃市仙桃大道 刘十 13886912345",
         {
             "recipient": "刘十",

@@ -142,3 +142,10 @@ def test_the_data_file_ships_with_the_package_and_is_found_from_where_it_is_inst
     ).stdout.split("\n")
     assert out[0] == str(installed / "salesops" / "data" / "divisions.csv")
     assert out[1] == "31"
+
+
+def test_names_at_gives_every_division_a_name_there_could_mean_longest_first():
+    found = [(d.code, end, full) for d, end, full in divisions.names_at("吉林市船营区", 0)]
+    assert found == [("220200", 3, True), ("220000", 2, False), ("220200", 2, False)]
+    assert list(divisions.names_at("文三路", 0)) == []
+    assert list(divisions.names_at("北京", 5)) == []
