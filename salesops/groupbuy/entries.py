@@ -1,0 +1,229 @@
+"""Reading the text of one entry line: items, mobiles, the buyer and the note.
+
+Order of work: mobiles first (their digits are never a quantity), then product names
+(longest first), then each name's quantity (after it: `草莓2盒`, `草莓 x2`, `草莓+1`;
+before it, with a unit: `2盒草莓`), then words that look like items but name no product
+(`榴莲2盒`). What is left before the first item is the buyer, except building numbers and
+pickup words, which join the rest of the leftover text in the note.
+
+The first word of a line is the buyer's name when nothing in it has a quantity and more
+text follows, so `小橙子 橙子2斤` is one item for 小橙子, not two.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from .catalog import Catalog, Match
+from .text import (
+    CN,
+    UNIT,
+    Mobile,
+    Quantity,
+    fold,
+    mobiles,
+    normalise,
+    number,
+    quantity_after,
+    quantity_before,
+)
+
+SEPARATORS = " \t,，、;；:：+&/|~-—…。.!！?？()（）[]【】\"'“”‘’"
+TOKEN = re.compile(r"[^\s,，、;；:：]+")
+CONNECTOR = re.compile(r"(?:和|加|还有|另|再|及|跟|以及|还要|外加)")
+NOTE_WORD = re.compile(r"自提|提货|送货|送到|配送|门口|备注|不要|帮|代|放|取消|退出|退团")
+ADDRESS = re.compile(r"\d\s*(?:号|楼|栋|幢|单元|室|层|座|期|区|#)|\d+\s*-\s*\d+|[A-Za-z]\d+栋")
+UNKNOWN_AFTER = re.compile(
+    rf"(?P<word>[^\W\d_]+?)\s*(?P<mark>[xX×✕✖*+]\s*)?(?P<num>\d+|{CN}+|半)\s*(?P<unit>{UNIT})?"
+)
+UNKNOWN_BEFORE = re.compile(
+    rf"(?<![\d.])(?P<num>\d+|{CN}+|半)\s*(?P<unit>{UNIT})(?P<word>[^\W\d_]+)"
+)
+NOT_AFTER_NUMBER = re.compile(
+    r"\s*(?:号|楼|栋|幢|单元|室|层|座|期|区|点|时|月|日|年|岁|元|块钱|折|%|#|[-/:.]\d)"
+)
+
+
+@dataclass
+class Found:
+    """A product name (or an unknown item word) with the quantity written beside it."""
+
+    start: int
+    end: int
+    match: Match | None  # None: a word that looks like an item but is no product
+    word: str = ""
+    before: Quantity | None = None
+    after: Quantity | None = None
+
+    @property
+    def span(self) -> tuple[int, int]:
+        """Where the item and its quantity are written."""
+        start = self.before.start if self.before else self.start
+        return start, self.after.end if self.after else self.end
+
+
+@dataclass
+class Piece:
+    """What one line of an entry says (`text`: the line's entry text as written)."""
+
+    text: str
+    found: list[Found] = field(default_factory=list)
+    mobiles: list[Mobile] = field(default_factory=list)
+    buyer: str = ""
+    notes: list[str] = field(default_factory=list)
+    cancel: str | None = None
+
+
+def read_line(text: str, catalog: Catalog, first: bool) -> Piece:
+    """Read an entry's text (without its number); `first`: its first line, with a buyer."""
+    norm = normalise(text)
+    found_mobiles = mobiles(norm)
+    blocked = [(m.start, m.end) for m in found_mobiles]
+    matches = catalog.find(fold(text), blocked)
+    if first:
+        matches = _without_buyer_name(norm, matches, blocked)
+    found = _quantified(norm, [Found(m.start, m.end, m) for m in matches], blocked)
+    found = sorted(found + _unknown(norm, found, blocked), key=lambda f: f.start)
+    piece = Piece(text, found, found_mobiles, cancel=_cancel(norm))
+    _buyer_and_notes(piece, text, norm, first)
+    return piece
+
+
+def _obstacles(found: list[Found], blocked) -> list[tuple[int, int]]:
+    """Spans a quantity may not reach into: other items and mobiles."""
+    return sorted([(f.start, f.end) for f in found] + list(blocked))
+
+
+def _quantified(norm: str, found: list[Found], blocked) -> list[Found]:
+    """Give each product name the quantity after or before it; a quantity between two
+    names goes to the one whose style it fits (`2盒草莓 3盒车厘子`, `草莓2盒车厘子1斤`)."""
+    spans = _obstacles(found, blocked)
+    for f in found:
+        lo = max([e for s, e in spans if e <= f.start], default=0)
+        hi = min([s for s, e in spans if s >= f.end], default=len(norm))
+        f.after = quantity_after(norm, f.end, hi)
+        f.before = quantity_before(norm, lo, f.start)
+    for a, b in zip(found, found[1:], strict=False):
+        if a.after and b.before and a.after.end > b.before.start:
+            if a.before and not b.after:
+                a.after = None
+            else:
+                b.before = None
+    return found
+
+
+def _first_token(norm: str) -> tuple[int, int] | None:
+    """The span of the line's first word (up to a space or a comma)."""
+    m = TOKEN.search(norm)
+    return (m.start(), m.end()) if m else None
+
+
+def _without_buyer_name(norm: str, matches: list[Match], blocked) -> list[Match]:
+    """Drop product names inside the first word when that word is the buyer's name."""
+    token = _first_token(norm)
+    if not token or not norm[token[1] :].strip(SEPARATORS):
+        return matches
+    inside = [m for m in matches if m.start < token[1]]
+    if not inside or (len(inside) == 1 and (inside[0].start, inside[0].end) == token):
+        return matches
+    found = _quantified(norm, [Found(m.start, m.end, m) for m in matches], blocked)
+    if any(f.before or f.after for f in found if f.start < token[1]):
+        return matches
+    return [m for m in matches if m.start >= token[1]]
+
+
+def _free(norm: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The parts of `norm` outside `spans`."""
+    free, pos = [], 0
+    for start, end in sorted(spans):
+        if start > pos:
+            free.append((pos, start))
+        pos = max(pos, end)
+    return free + ([(pos, len(norm))] if pos < len(norm) else [])
+
+
+def _unknown(norm: str, found: list[Found], blocked) -> list[Found]:
+    """Words written like items (`榴莲2盒`, `2盒榴莲`, `榴莲×2`) that name no product."""
+    taken = [f.span for f in found] + list(blocked)
+    first_item = min((f.span[0] for f in found), default=len(norm))
+    unknown = []
+    for start, end in _free(norm, taken):
+        unknown += _unknown_in(norm, start, end, after_items=start >= first_item)
+    return unknown
+
+
+def _unknown_in(norm: str, start: int, end: int, after_items: bool) -> list[Found]:
+    """Unknown item words between `start` and `end`."""
+    found = []
+    for m in UNKNOWN_AFTER.finditer(norm, start, end):
+        value = number(m.group("num"))
+        bare = not m.group("mark") and not m.group("unit")
+        if value is None or (bare and not _bare_quantity(norm, m, end, after_items)):
+            continue
+        q = Quantity(value, m.group("unit"), m.end("word"), m.end())
+        found.append(Found(m.start(), m.end("word"), None, m.group("word"), after=q))
+    for m in UNKNOWN_BEFORE.finditer(norm, start, end):
+        value = number(m.group("num"))
+        if value is not None and not any(
+            f.start < m.end() and m.start() < f.span[1] for f in found
+        ):
+            q = Quantity(value, m.group("unit"), m.start(), m.start("word"))
+            found.append(Found(m.start("word"), m.end(), None, m.group("word"), before=q))
+    return found
+
+
+def _bare_quantity(norm: str, m: re.Match, end: int, after_items: bool) -> bool:
+    """A bare number after a word is a quantity only after the line's first item, when
+    it is short, Arabic and not a building, a time or money (`榴莲2`, not `3号楼`)."""
+    num = m.group("num")
+    if not after_items or not num.isdigit() or len(num) > 2:
+        return False
+    return not NOT_AFTER_NUMBER.match(norm, m.end("num"), end)
+
+
+def _cancel(norm: str) -> str | None:
+    """A word saying the buyer withdraws: 取消, 不要了."""
+    m = re.search(r"取消|不要了|不要啦|退出|退团", norm)
+    return m.group() if m else None
+
+
+def _buyer_and_notes(piece: Piece, text: str, norm: str, first: bool) -> None:
+    """The buyer (leftover before the first item) and the note (all other leftover)."""
+    taken = [f.span for f in piece.found] + [(m.start, m.end) for m in piece.mobiles]
+    first_item = min((f.span[0] for f in piece.found), default=len(norm))
+    buyer = []
+    for start, end in _free(norm, taken):
+        if first and start < first_item:
+            buyer += _split_buyer(text, norm, start, min(end, first_item), piece.notes)
+            start = min(end, first_item)
+        _note(piece.notes, text, norm, start, end)
+    piece.buyer = " ".join(buyer)
+
+
+def _split_buyer(text: str, norm: str, start: int, end: int, notes: list[str]) -> list[str]:
+    """The words of the buyer between `start` and `end`; building numbers and pickup words
+    go to `notes`."""
+    words = []
+    for m in TOKEN.finditer(norm, start, end):
+        if ADDRESS.search(m.group()) or NOTE_WORD.search(m.group()):
+            _note(notes, text, norm, m.start(), m.end())
+        elif word := _stripped(text, norm, m.start(), m.end()):
+            words.append(word)
+    return words
+
+
+def _stripped(text: str, norm: str, start: int, end: int) -> str:
+    """text[start:end] as written, without the separators around it."""
+    while start < end and norm[start] in SEPARATORS:
+        start += 1
+    while end > start and norm[end - 1] in SEPARATORS:
+        end -= 1
+    return text[start:end]
+
+
+def _note(notes: list[str], text: str, norm: str, start: int, end: int) -> None:
+    """Add a leftover fragment to the note unless it is only separators or a connector."""
+    fragment = _stripped(text, norm, start, end)
+    if fragment and not CONNECTOR.fullmatch(normalise(fragment)):
+        notes.append(fragment)
