@@ -13,7 +13,7 @@ text follows, so `小橙子 橙子2斤` is one item for 小橙子, not two.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from .catalog import Catalog, Match
 from .text import (
@@ -110,7 +110,17 @@ def _quantified(norm: str, found: list[Found], blocked) -> list[Found]:
                 a.after = None
             else:
                 b.before = None
+    _share_each(found)
     return found
+
+
+def _share_each(found: list[Found]) -> None:
+    """`草莓、车厘子各2`: the quantity after the last name is also every earlier name's."""
+    for i, f in enumerate(found):
+        for g in reversed(found[:i] if f.after and f.after.each else []):
+            if g.before or g.after:
+                break
+            g.after = replace(f.after, start=g.end, end=g.end)
 
 
 def _first_token(norm: str) -> tuple[int, int] | None:

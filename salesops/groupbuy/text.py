@@ -34,7 +34,7 @@ NOT_A_QUANTITY = re.compile(
     r"\s*(?:号|楼|栋|幢|单元|室|层|座|期|区|点|时|月|日|年|岁|元|块钱|折|%|#|[-/:]\s*\d)"
 )
 AFTER = re.compile(
-    rf"[ \t]*(?:[:]\s*)?(?P<mark>[xX×✕✖*+]\s*)?(?P<num>{NUMBER})"
+    rf"[ \t]*(?:[:]\s*)?(?P<each>各\s*)?(?P<mark>[xX×✕✖*+]\s*)?(?P<num>{NUMBER})"
     rf"\s*(?P<unit>{UNIT})?(?P<half>半)?"
 )
 BEFORE = re.compile(rf"(?<![\d.])(?P<num>{NUMBER})\s*(?P<unit>{UNIT})(?P<half>半)?\s*$")
@@ -114,12 +114,14 @@ def number(text: str) -> Decimal | None:
 
 @dataclass(frozen=True)
 class Quantity:
-    """A quantity read from a line: its value (maybe fractional), unit and span."""
+    """A quantity read from a line: its value (maybe fractional), unit and span; `each`:
+    written as 各N, for every item listed before it."""
 
     value: Decimal
     unit: str | None
     start: int
     end: int
+    each: bool = False
 
 
 def quantity_after(line: str, pos: int, limit: int) -> Quantity | None:
@@ -129,7 +131,7 @@ def quantity_after(line: str, pos: int, limit: int) -> Quantity | None:
         return None
     if not m.group("unit") and _not_a_quantity(line, m.end("num"), m.group("num"), limit):
         return None
-    return Quantity(value, m.group("unit"), pos, m.end())
+    return Quantity(value, m.group("unit"), pos, m.end(), bool(m.group("each")))
 
 
 def quantity_before(line: str, start: int, pos: int) -> Quantity | None:
