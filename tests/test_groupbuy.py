@@ -6,12 +6,11 @@ are matched to customers by the integrator). `catalog.json` is the shop's produc
 """
 
 import json
-from decimal import Decimal
 from pathlib import Path
 
 import pytest
 
-from salesops.groupbuy import Product, match_buyers, read_list
+from salesops.groupbuy import read_list
 
 CORPUS = Path(__file__).parent / "data" / "jielong"
 LISTS = sorted(CORPUS.glob("*.txt"))

@@ -57,13 +57,18 @@ CIRCLED |= {chr(0x2780 + i): i + 1 for i in range(10)}  # ➀ .. ➉
 CIRCLED |= {chr(0x278A + i): i + 1 for i in range(10)}  # ➊ .. ➓
 CIRCLED |= {chr(0x2474 + i): i + 1 for i in range(20)}  # ⑴ .. ⒇
 CIRCLED |= {chr(0x2488 + i): i + 1 for i in range(20)}  # ⒈ .. ⒛
+# After a plain number: a mark (`1.` `1、` `1)`), or a space not followed by a unit
+# (`1 李梅`, not `3 盒草莓`), or straight text that is no unit, building, time or money
+# (`1李梅`, not `2盒草莓`, `3号楼`, `8点`, `3-2-501`).
+_NOT_AFTER_ENTRY = r"\d\s.,:;、)\-/#号楼栋幢单元室层座期区点时月日年元块x×X*+%" + UNIT.replace(
+    "|", ""
+)
 NUMBERING = re.compile(
     r"\s*(?:(?P<circled>[" + "".join(CIRCLED) + r"])[.、)\s]?"
     r"|(?P<keycap>(?:\d\ufe0f?\u20e3)+)"
     r"|[(\[【]\s*(?P<bracketed>\d{1,4})\s*[)\]】][.、]?"
-    r"|(?P<plain>\d{1,4})(?:\s*(?:[.,:](?!\d)|[、);])|\s+|(?=[^\d\s.,:;、)\-/#号楼栋幢单元室层座期区点时月日年元块"
-    + UNIT.replace("|", "")
-    + r"x×X*+%]))"
+    r"|(?P<plain>\d{1,4})"
+    rf"(?:\s*(?:[.,:](?!\d)|[、);])|\s+(?!\s|{UNIT})|(?=[^{_NOT_AFTER_ENTRY}]))"
     r")\s*"
 )
 
@@ -131,6 +136,8 @@ def quantity_after(line: str, pos: int, limit: int) -> Quantity | None:
         return None
     if not m.group("unit") and _not_a_quantity(line, m.end("num"), m.group("num"), limit):
         return None
+    if m.group("unit") == "块" and line.startswith("钱", m.end("unit")):
+        return None  # '39块钱' is money
     return Quantity(value, m.group("unit"), pos, m.end(), bool(m.group("each")))
 
 
