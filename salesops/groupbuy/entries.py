@@ -84,7 +84,7 @@ def read_line(text: str, catalog: Catalog, first: bool) -> Piece:
     if first:
         matches = _without_buyer_name(norm, matches, blocked)
     found = _quantified(norm, [Found(m.start, m.end, m) for m in matches], blocked)
-    found = sorted(found + _unknown(norm, found, blocked), key=lambda f: f.start)
+    found = sorted(found + _unknown(norm, found, blocked, first), key=lambda f: f.start)
     piece = Piece(text, found, found_mobiles, cancel=_cancel(norm))
     _buyer_and_notes(piece, text, norm, first)
     return piece
@@ -153,23 +153,28 @@ def _free(norm: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
     return free + ([(pos, len(norm))] if pos < len(norm) else [])
 
 
-def _unknown(norm: str, found: list[Found], blocked) -> list[Found]:
-    """Words written like items (`榴莲2盒`, `2盒榴莲`, `榴莲×2`) that name no product."""
+def _unknown(norm: str, found: list[Found], blocked, first: bool) -> list[Found]:
+    """Words written like items (`榴莲2盒`, `2盒榴莲`, `榴莲×2`) that name no product.
+    A bare number (`榴莲2`) counts only after the first item, or after the buyer's
+    name when there is no item (a nickname may end in digits)."""
     taken = [f.span for f in found] + list(blocked)
-    first_item = min((f.span[0] for f in found), default=len(norm))
+    token = _first_token(norm) if first else None
+    bare_from = min(f.span[0] for f in found) if found else (token[1] if token else 0)
     unknown = []
     for start, end in _free(norm, taken):
-        unknown += _unknown_in(norm, start, end, after_items=start >= first_item)
+        unknown += _unknown_in(norm, start, end, bare_from)
     return unknown
 
 
-def _unknown_in(norm: str, start: int, end: int, after_items: bool) -> list[Found]:
+def _unknown_in(norm: str, start: int, end: int, bare_from: int) -> list[Found]:
     """Unknown item words between `start` and `end`."""
     found = []
     for m in UNKNOWN_AFTER.finditer(norm, start, end):
         value = number(m.group("num"))
         bare = not m.group("mark") and not m.group("unit")
-        if value is None or (bare and not _bare_quantity(norm, m, end, after_items)):
+        if value is None or (bare and not _bare_quantity(norm, m, end, bare_from)):
+            continue
+        if _names_what_follows(norm, m, end):
             continue
         q = Quantity(value, m.group("unit"), m.end("word"), m.end())
         found.append(Found(m.start(), m.end("word"), None, m.group("word"), after=q))
@@ -183,11 +188,18 @@ def _unknown_in(norm: str, start: int, end: int, after_items: bool) -> list[Foun
     return found
 
 
-def _bare_quantity(norm: str, m: re.Match, end: int, after_items: bool) -> bool:
-    """A bare number after a word is a quantity only after the line's first item, when
-    it is short, Arabic and not a building, a time or money (`榴莲2`, not `3号楼`)."""
+def _names_what_follows(norm: str, m: re.Match, end: int) -> bool:
+    """`李梅 2盒榴莲`: a spaced quantity with a word right after its unit is that word's."""
+    spaced = norm[m.end("word")].isspace()
+    follower = norm[m.end() : end][:1]
+    return spaced and bool(m.group("unit")) and follower.isalpha()
+
+
+def _bare_quantity(norm: str, m: re.Match, end: int, bare_from: int) -> bool:
+    """A bare number after a word is a quantity from `bare_from` on, when it is short,
+    Arabic and not a building, a time or money (`榴莲2`, not `3号楼`)."""
     num = m.group("num")
-    if not after_items or not num.isdigit() or len(num) > 2:
+    if m.start() < bare_from or not num.isdigit() or len(num) > 2:
         return False
     return not NOT_AFTER_NUMBER.match(norm, m.end("num"), end)
 

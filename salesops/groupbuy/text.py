@@ -60,9 +60,7 @@ CIRCLED |= {chr(0x2488 + i): i + 1 for i in range(20)}  # ⒈ .. ⒛
 # After a plain number: a mark (`1.` `1、` `1)`), or a space not followed by a unit
 # (`1 李梅`, not `3 盒草莓`), or straight text that is no unit, building, time or money
 # (`1李梅`, not `2盒草莓`, `3号楼`, `8点`, `3-2-501`).
-_NOT_AFTER_ENTRY = r"\d\s.,:;、)\-/#号楼栋幢单元室层座期区点时月日年元块x×X*+%" + UNIT.replace(
-    "|", ""
-)
+_NOT_AFTER_ENTRY = r"\d\s.,:;、)\-/#号楼栋幢单元室层座期区点时月日年元块x×X*+%" + "".join(UNITS)
 NUMBERING = re.compile(
     r"\s*(?:(?P<circled>[" + "".join(CIRCLED) + r"])[.、)\s]?"
     r"|(?P<keycap>(?:\d\ufe0f?\u20e3)+)"
