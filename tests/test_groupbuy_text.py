@@ -231,3 +231,9 @@ def test_normalising_folds_full_width_forms_and_keeps_every_character_in_place()
     norm = text.normalise(written)
     assert norm == "3、小雨 草莓×3(不要太熟)+1⑩🍓"
     assert len(norm) == len(written)
+
+
+def test_a_quantity_of_86_before_a_mobile_is_not_its_country_code():
+    norm = text.normalise("草莓86 13800138000")
+    (found,) = text.mobiles(norm)
+    assert (found.number, norm[found.start : found.end]) == ("13800138000", "13800138000")

@@ -7,6 +7,7 @@ active ones are ambiguous and the reader says so rather than choosing.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -105,11 +106,12 @@ def _preferred(products: Iterable[Product]) -> tuple[Product, ...]:
 
 
 def _stands_alone(text: str, start: int, end: int) -> bool:
-    """A Latin name must not be part of a longer Latin word ('pear' in 'spear')."""
+    """A Latin name must not be part of a longer Latin word ('kiwi' in 'kiwifruit')."""
     before = text[start - 1] if start else ""
     after = text[end] if end < len(text) else ""
     inside = _latin(text[start]) and _latin(before)
-    return not inside and not (_latin(text[end - 1]) and _latin(after))
+    times = re.match(r"[xX]\s*\d", text[end:])  # 'kiwix2': kiwi times two
+    return not inside and not (_latin(text[end - 1]) and _latin(after) and not times)
 
 
 def _latin(c: str) -> bool:

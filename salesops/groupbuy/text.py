@@ -45,8 +45,10 @@ PRICE = re.compile(
     rf"(?:\s*(?:/|一|每)\s*(?P<u2>{UNIT}))?"
     rf"|(?<![\d.])(?P<a3>{MONEY})\s*/\s*(?P<u3>{UNIT})"
 )
+# A country code is +86 or 0086, or 86 written straight before the number: in '草莓86
+# 13800138000' the 86 is a quantity.
 MOBILE = re.compile(
-    r"(?<![\d+])(?:(?:\+|00)?86[\s-]?)?1[3-9]\d(?:[\s-]?\d){8}(?!\d)"
+    r"(?<![\d+])(?:(?:\+|00)86[\s-]?|86(?=1))?1[3-9]\d(?:[\s-]?\d){8}(?!\d)"
     r"|(?<!\d)\+85[23][\s-]?\d{4}[\s-]?\d{4}(?!\d)"
 )
 CIRCLED = {chr(0x2460 + i): i + 1 for i in range(20)}  # ① .. ⑳
