@@ -7,15 +7,17 @@
 
 The modules, in reading order: `text` (numerals, quantities, prices, numbers, mobiles),
 `catalog` (finding product names), `lines` (header, entries, ignored lines), `header`
-(posted group prices), `entries` (one entry's items, buyer and note), `reading` (the
-result and `read_list`), `buyers` (matching buyers to customers), `problems` (messages).
+(posted group prices), `entries` (one line's items, buyer and note), `items` (prices
+and quantity checks), `reading` (the result and `read_list`), `buyers` (matching buyers
+to customers), `problems` (the messages, in Chinese and English).
 """
 
 from .buyers import KINDS, match_buyers
 from .catalog import Catalog, Product
 from .header import Posted
+from .items import Item
 from .problems import Problem
-from .reading import Entry, Item, Reading, read_list
+from .reading import Entry, Reading, read_list
 
 __all__ = [
     "KINDS",

@@ -167,25 +167,33 @@ def _unknown(norm: str, found: list[Found], blocked, first: bool) -> list[Found]
 
 
 def _unknown_in(norm: str, start: int, end: int, bare_from: int) -> list[Found]:
-    """Unknown item words between `start` and `end`."""
-    found = []
+    """Unknown item words between `start` and `end`: `榴莲2盒` first, then `2盒榴莲`."""
+    found = list(_unknown_after(norm, start, end, bare_from))
+    for f in _unknown_before(norm, start, end):
+        if not any(g.start < f.span[1] and f.span[0] < g.span[1] for g in found):
+            found.append(f)
+    return found
+
+
+def _unknown_after(norm: str, start: int, end: int, bare_from: int):
+    """Words followed by a quantity: `榴莲2盒`, `榴莲×2`, and `榴莲2` from `bare_from`."""
     for m in UNKNOWN_AFTER.finditer(norm, start, end):
         value = number(m.group("num"))
         bare = not m.group("mark") and not m.group("unit")
         if value is None or (bare and not _bare_quantity(norm, m, end, bare_from)):
             continue
-        if _names_what_follows(norm, m, end):
-            continue
-        q = Quantity(value, m.group("unit"), m.end("word"), m.end())
-        found.append(Found(m.start(), m.end("word"), None, m.group("word"), after=q))
+        if not _names_what_follows(norm, m, end):
+            q = Quantity(value, m.group("unit"), m.end("word"), m.end())
+            yield Found(m.start(), m.end("word"), None, m.group("word"), after=q)
+
+
+def _unknown_before(norm: str, start: int, end: int):
+    """Words after a quantity with a unit: `2盒榴莲`."""
     for m in UNKNOWN_BEFORE.finditer(norm, start, end):
         value = number(m.group("num"))
-        if value is not None and not any(
-            f.start < m.end() and m.start() < f.span[1] for f in found
-        ):
+        if value is not None:
             q = Quantity(value, m.group("unit"), m.start(), m.start("word"))
-            found.append(Found(m.start("word"), m.end(), None, m.group("word"), before=q))
-    return found
+            yield Found(m.start("word"), m.end(), None, m.group("word"), before=q)
 
 
 def _names_what_follows(norm: str, m: re.Match, end: int) -> bool:

@@ -10,42 +10,14 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from decimal import Decimal
 
-from .catalog import Catalog, Product
-from .entries import Found, Piece, read_line
+from .catalog import Catalog
+from .entries import Piece, read_line
 from .header import Posted, posted_prices
+from .items import Item, Say, item
 from .lines import Group, Line, is_blank, is_example, layout, split
 from .problems import Problem, problem
-from .text import GENERIC_UNITS, fold, mobiles, prices
-
-BIG = 99  # more than this many of one product in one entry is worth a second look
-
-
-@dataclass
-class Item:
-    """One product in an entry: sku (None if unknown or ambiguous), quantity (None if it
-    is not a whole number of at least 1), unit price and the text it was read from."""
-
-    sku: str | None
-    name: str
-    written: str
-    quantity: int | None
-    unit: str | None = None
-    unit_price: Decimal | None = None
-    candidates: tuple[str, ...] = ()
-
-    @property
-    def amount(self) -> Decimal | None:
-        """quantity x unit price, or None when either is unknown."""
-        if self.quantity is None or self.unit_price is None:
-            return None
-        return (self.unit_price * self.quantity).quantize(Decimal("0.01"))
-
-    def as_dict(self) -> dict:
-        """The item in the issue's JSON shape (money as a string)."""
-        price = None if self.unit_price is None else f"{self.unit_price:.2f}"
-        return {"sku": self.sku, "quantity": self.quantity, "unit_price": price}
+from .text import fold, mobiles, prices
 
 
 @dataclass
@@ -132,98 +104,43 @@ def _stray(line: Line, catalog: Catalog) -> Problem | None:
 
 def _entry(group: Group, catalog: Catalog, posted: dict[str, Posted]) -> Entry:
     """Read the lines of one entry into an Entry."""
-    n = group.number
     pieces = [
         read_line(line.text[line.body_start :], catalog, first=i == 0)
         for i, line in enumerate(group.lines)
     ]
-    problems: list[Problem] = []
-    items = [_item(f, piece, posted, n, problems) for piece in pieces for f in piece.found]
+    lines = tuple(line.number for line in group.lines)
+    entry = Entry(group.number, lines[0], pieces[0].buyer, None, [], "", lines=lines)
+    say = _sayer(entry)
+    entry.items = [item(f, piece.text, posted, say) for piece in pieces for f in piece.found]
     numbers = list(dict.fromkeys(m.number for piece in pieces for m in piece.mobiles))
-    entry = Entry(
-        n,
-        group.lines[0].number,
-        pieces[0].buyer,
-        numbers[0] if numbers else None,
-        items,
-        " ".join(note for piece in pieces for note in piece.notes),
-        problems,
-        tuple(line.number for line in group.lines),
-    )
-    _check(entry, group, pieces, numbers)
+    entry.mobile = numbers[0] if numbers else None
+    entry.note = " ".join(note for piece in pieces for note in piece.notes)
+    _check(entry, group, pieces, numbers, say)
     return entry
 
 
-def _check(entry: Entry, group: Group, pieces: list[Piece], numbers: list[str]) -> None:
+def _sayer(entry: Entry) -> Say:
+    """say(key, **params): add a problem naming `entry`."""
+    return lambda key, **params: entry.problems.append(problem(key, entry=entry.number, **params))
+
+
+def _check(entry: Entry, group: Group, pieces: list[Piece], numbers: list[str], say) -> None:
     """Add the entry-wide problems: repeated products, joined lines, two mobiles, no
     items, no buyer, a cancellation."""
-    n, problems = entry.number, entry.problems
     skus = [item.sku for item in entry.items if item.sku]
-    for sku in dict.fromkeys(s for s in skus if skus.count(s) > 1):
-        name = next(item.name for item in entry.items if item.sku == sku)
-        problems.append(problem("repeated", entry=n, name=name))
+    for name in dict.fromkeys(i.name for i in entry.items if i.sku and skus.count(i.sku) > 1):
+        say("repeated", name=name)
     for line, piece in zip(group.lines[1:], pieces[1:], strict=True):
         if piece.found:
-            problems.append(problem("joined", entry=n, line=line.number))
+            say("joined", line=line.number)
     if len(numbers) > 1:
-        problems.append(problem("two_mobiles", entry=n, first=numbers[0], second=numbers[1]))
+        say("two_mobiles", first=numbers[0], second=numbers[1])
     if not entry.items:
-        problems.append(problem("no_items", entry=n))
+        say("no_items")
     if not entry.buyer and not entry.mobile:
-        problems.append(problem("no_buyer", entry=n))
+        say("no_buyer")
     for word in dict.fromkeys(piece.cancel for piece in pieces if piece.cancel):
-        problems.append(problem("cancelled", entry=n, word=word))
-
-
-def _item(f: Found, piece: Piece, posted: dict, n: int, problems: list[Problem]) -> Item:
-    """The Item for a found name; what is unclear about it goes to `problems`."""
-    written = piece.text[f.span[0] : f.span[1]].strip()
-    word = piece.text[f.start : f.end]
-    product = f.match.product if f.match else None
-    quantity, unit = _quantity(f, piece, product.name if product else word, n, problems)
-    if f.match is None:
-        problems.append(problem("unknown_product", entry=n, word=word))
-        return Item(None, word, written, quantity, unit)
-    if product is None:
-        choices = "、".join(f"{p.name} ({p.sku})" for p in f.match.products)
-        problems.append(problem("ambiguous_product", entry=n, word=word, choices=choices))
-        return Item(
-            None, word, written, quantity, unit, None, tuple(p.sku for p in f.match.products)
-        )
-    _check_product(product, posted.get(product.sku), unit, written, n, problems)
-    price = posted[product.sku].price if product.sku in posted else product.price
-    return Item(product.sku, product.name, written, quantity, unit, price)
-
-
-def _check_product(product: Product, post: Posted | None, unit, written, n, problems) -> None:
-    """Report a discontinued product, or a unit other than the one the price is for."""
-    if not product.active:
-        problems.append(problem("inactive_product", entry=n, name=product.name, sku=product.sku))
-    if post and post.unit and unit and unit not in GENERIC_UNITS and unit != post.unit:
-        problems.append(
-            problem("unit", entry=n, name=product.name, posted=post.unit, written=written)
-        )
-
-
-def _quantity(f: Found, piece: Piece, name: str, n: int, problems) -> tuple[int | None, str | None]:
-    """The whole quantity of a found item and its unit; anything else is a problem."""
-    if f.before and f.after:
-        first, second = (piece.text[q.start : q.end].strip() for q in (f.before, f.after))
-        problems.append(problem("two_quantities", entry=n, name=name, first=first, second=second))
-        return None, None
-    q = f.before or f.after
-    if q is None:
-        return 1, None
-    written = piece.text[q.start : q.end].strip()
-    if q.value != q.value.to_integral_value():
-        problems.append(problem("fraction", entry=n, name=name, written=written))
-        return None, q.unit
-    if q.value == 0:
-        problems.append(problem("zero", entry=n, name=name, written=written))
-        return None, q.unit
-    if q.value > BIG:
-        problems.append(problem("big", entry=n, name=name, quantity=int(q.value), limit=BIG))
-    return int(q.value), q.unit
+        say("cancelled", word=word)
 
 
 def _same_numbers(entries: list[Entry]) -> None:
@@ -231,12 +148,5 @@ def _same_numbers(entries: list[Entry]) -> None:
     first: dict[int, int] = {}
     for entry in entries:
         if entry.number in first:
-            entry.problems.append(
-                problem(
-                    "same_number",
-                    entry=entry.number,
-                    line=entry.line,
-                    first_line=first[entry.number],
-                )
-            )
+            _sayer(entry)("same_number", line=entry.line, first_line=first[entry.number])
         first.setdefault(entry.number, entry.line)
