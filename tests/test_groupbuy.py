@@ -85,6 +85,9 @@ def items(order):
         ("李梅 kiwi 3", [("KIWI", 3)]),
         ("李梅 KIWI×3", [("KIWI", 3)]),
         ("李梅 草莓２ 车厘子１斤", [("BERRY-1", 2), ("CHERRY-J", 1)]),
+        ("李梅 草莓(2盒)", [("BERRY-1", 2)]),
+        ("李梅 草莓（２盒）车厘子（1斤）", [("BERRY-1", 2), ("CHERRY-J", 1)]),
+        ("李梅 草莓 2盒 车厘子 1斤", [("BERRY-1", 2), ("CHERRY-J", 1)]),
     ],
 )
 def test_items_are_read_in_every_written_form(line, expected, catalog):
@@ -126,6 +129,13 @@ def test_mobiles_and_building_numbers_are_never_quantities(line, quantity, mobil
         ("3栋1单元502 李梅 草莓1", "李梅", "3栋1单元502"),
         ("李梅，草莓1，自提", "李梅", "自提"),
         ("13800138000 草莓1", "", ""),
+        ("@李梅 草莓1", "李梅", ""),
+        ("李梅 要草莓1", "李梅", ""),
+        ("李梅要草莓1", "李梅", ""),
+        ("李梅 我要 2盒草莓", "李梅", ""),
+        ("王来 草莓1", "王来", ""),
+        ("李梅 草莓（约500g）", "李梅", "约500g"),
+        ("李梅 草莓1 共1件", "李梅", "共1件"),
     ],
 )
 def test_the_buyer_is_the_text_before_the_first_item(line, buyer, note, catalog):
@@ -212,11 +222,12 @@ def test_a_price_posted_in_the_header_is_the_group_price_else_the_catalogue_pric
 
 
 def test_a_second_price_or_an_unknown_priced_product_in_the_header_is_a_list_problem(catalog):
-    text = "#接龙\n草莓 39元/盒 榴莲 59元/个\n草莓两盒75元\n1. 李梅 草莓2"
+    text = "#接龙\n草莓 39元/盒 榴莲 59元/个\n草莓两盒75元\n车厘子到了\n99元/斤\n1. 李梅 草莓2"
     got = read(text, catalog)
     assert got["problems"] == [
         "第 2 行：标了价的 '榴莲' 不是目录中的商品",
         "第 3 行：草莓 又标了一个价格 75.00（本单按 39.00），请核对团购价",
+        "第 5 行：价格 '99元/斤' 没写是哪个商品，未作为团购价",
     ]
     assert got["orders"][0]["items"][0]["unit_price"] == "39.00"
 

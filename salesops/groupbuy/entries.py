@@ -29,9 +29,15 @@ from .text import (
     quantity_before,
 )
 
-SEPARATORS = " \t,，、;；:：+&/|~-—…。.!！?？()（）[]【】\"'“”‘’"
+SEPARATORS = " \t,，、;；:：+&/|~-—…。.!！?？()（）[]【】\"'“”‘’@"
 TOKEN = re.compile(r"[^\s,，、;；:：]+")
 CONNECTOR = re.compile(r"(?:和|加|还有|另|再|及|跟|以及|还要|外加)")
+FILLER = re.compile(r"我要|想要|要|订|买|来")  # '李梅 要 草莓2': not part of the name
+# Words that come before a quantity without naming a product: '约500g', '还剩2盒', '共3件'.
+NOT_A_PRODUCT = re.compile(
+    r"^(?:约|大约|共|一共|共计|合计|总共|总计|还剩|剩|剩下|还要|再要|再来|要|另|加|和|每)+"
+)
+WANTS = re.compile(r"(?:我要|想要|要)$")  # '李梅要草莓2'
 NOTE_WORD = re.compile(r"自提|提货|送货|送到|配送|门口|备注|不要|帮|代|放|取消|退出|退团")
 ADDRESS = re.compile(r"\d\s*(?:号|楼|栋|幢|单元|室|层|座|期|区|#)|\d+\s*-\s*\d+|[A-Za-z]\d+栋")
 UNKNOWN_AFTER = re.compile(
@@ -182,9 +188,16 @@ def _unknown_after(norm: str, start: int, end: int, bare_from: int):
         bare = not m.group("mark") and not m.group("unit")
         if value is None or (bare and not _bare_quantity(norm, m, end, bare_from)):
             continue
-        if not _names_what_follows(norm, m, end):
+        word_start = m.start() + _filler_length(m.group("word"))
+        if word_start < m.end("word") and not _names_what_follows(norm, m, end):
             q = Quantity(value, m.group("unit"), m.end("word"), m.end())
-            yield Found(m.start(), m.end("word"), None, m.group("word"), after=q)
+            yield Found(word_start, m.end("word"), None, norm[word_start : m.end("word")], after=q)
+
+
+def _filler_length(word: str) -> int:
+    """How much of `word` is words like 约, 还剩, 共 that name no product."""
+    m = NOT_A_PRODUCT.match(word)
+    return m.end() if m else 0
 
 
 def _unknown_before(norm: str, start: int, end: int):
@@ -233,13 +246,16 @@ def _buyer_and_notes(piece: Piece, text: str, norm: str, first: bool) -> None:
 
 def _split_buyer(text: str, norm: str, start: int, end: int, notes: list[str]) -> list[str]:
     """The words of the buyer between `start` and `end`; building numbers and pickup words
-    go to `notes`."""
+    go to `notes`, and a '要' right before the items is dropped."""
     words = []
     for m in TOKEN.finditer(norm, start, end):
         if ADDRESS.search(m.group()) or NOTE_WORD.search(m.group()):
             _note(notes, text, norm, m.start(), m.end())
         elif word := _stripped(text, norm, m.start(), m.end()):
             words.append(word)
+    words = [w for w in words if not FILLER.fullmatch(w)]
+    if words and (wants := WANTS.search(words[-1])) and wants.start() > 0:
+        words[-1] = words[-1][: wants.start()]
     return words
 
 

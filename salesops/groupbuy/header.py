@@ -56,11 +56,15 @@ def _priced(line: Line, catalog: Catalog, problems: list[Problem]):
 
 
 def _unknown(line: Line, previous: int, price: Price, problems: list[Problem]) -> None:
-    """Report a priced word that is no product: '榴莲 59元/个'."""
+    """Report a price per unit whose product is no catalogue product ('榴莲 59元/个') or
+    is not named on its line ('39元/盒' under a line that names the product)."""
     m = WORD_BEFORE.search(line.norm, previous, price.start)
+    written = line.text[price.start : price.end]
     if m:
         word = line.text[m.start(1) : m.end(1)]
         problems.append(problem("unknown_priced", line=line.number, word=word))
+    else:
+        problems.append(problem("unnamed_price", line=line.number, price=written))
 
 
 def _post(posted: dict, problems: list, line: Line, match: Match, price: Price) -> None:

@@ -44,6 +44,8 @@ messages.add(
             "groupbuy.no_entries": "No entries found in the list",
             "groupbuy.unknown_priced": "Line {line}: '{word}' has a price but is not a product "
             "in the catalogue",
+            "groupbuy.unnamed_price": "Line {line}: the price '{price}' does not say which "
+            "product it is for, so it is not used as a group price",
             "groupbuy.ambiguous_priced": "Line {line}: the price of '{word}' could be for "
             "{choices}; check the catalogue's names",
             "groupbuy.two_prices": "Line {line}: {name} has a second price {second} (the list "
@@ -72,6 +74,7 @@ messages.add(
             "groupbuy.ambiguous_buyer": "第 {entry} 条：'{buyer}' 对应多位客户（{codes}），请选择",
             "groupbuy.no_entries": "没有读到任何接龙条目",
             "groupbuy.unknown_priced": "第 {line} 行：标了价的 '{word}' 不是目录中的商品",
+            "groupbuy.unnamed_price": "第 {line} 行：价格 '{price}' 没写是哪个商品，未作为团购价",
             "groupbuy.ambiguous_priced": "第 {line} 行：'{word}' 的标价可以是 {choices}，"
             "请核对商品名称",
             "groupbuy.two_prices": "第 {line} 行：{name} 又标了一个价格 {second}（本单按 "

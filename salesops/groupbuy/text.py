@@ -34,8 +34,8 @@ NOT_A_QUANTITY = re.compile(
     r"\s*(?:号|楼|栋|幢|单元|室|层|座|期|区|点|时|月|日|年|岁|元|块钱|折|%|#|[-/:]\s*\d)"
 )
 AFTER = re.compile(
-    rf"[ \t]*(?:[:]\s*)?(?P<each>各\s*)?(?P<mark>[xX×✕✖*+]\s*)?(?P<num>{NUMBER})"
-    rf"\s*(?P<unit>{UNIT})?(?P<half>半)?"
+    rf"[ \t]*(?:[:]\s*)?(?P<open>\(\s*)?(?P<each>各\s*)?(?P<mark>[xX×✕✖*+]\s*)?"
+    rf"(?P<num>{NUMBER})\s*(?P<unit>{UNIT})?(?P<half>半)?(?(open)\s*\))"
 )
 BEFORE = re.compile(rf"(?<![\d.])(?P<num>{NUMBER})\s*(?P<unit>{UNIT})(?P<half>半)?\s*$")
 MONEY = r"\d+(?:\.\d{1,2})?"
