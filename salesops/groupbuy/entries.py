@@ -41,10 +41,10 @@ WANTS = re.compile(r"(?:我要|想要|要)$")  # '李梅要草莓2'
 NOTE_WORD = re.compile(r"自提|提货|送货|送到|配送|门口|备注|不要|帮|代|放|取消|退出|退团")
 ADDRESS = re.compile(r"\d\s*(?:号|楼|栋|幢|单元|室|层|座|期|区|#)|\d+\s*-\s*\d+|[A-Za-z]\d+栋")
 UNKNOWN_AFTER = re.compile(
-    rf"(?P<word>[^\W\d_]+?)\s*(?P<mark>[xX×✕✖*+]\s*)?(?P<num>\d+|{CN}+|半)\s*(?P<unit>{UNIT})?"
+    rf"(?P<word>[^\W\d_]{{1,12}}?)\s*(?P<mark>[xX×✕✖*+]\s*)?(?P<num>\d+|{CN}+|半)\s*(?P<unit>{UNIT})?"
 )
 UNKNOWN_BEFORE = re.compile(
-    rf"(?<![\d.])(?P<num>\d+|{CN}+|半)\s*(?P<unit>{UNIT})(?P<word>[^\W\d_]+)"
+    rf"(?<![\d.])(?P<num>\d+|{CN}+|半)\s*(?P<unit>{UNIT})(?P<word>[^\W\d_]{{1,12}})"
 )
 NOT_AFTER_NUMBER = re.compile(
     r"\s*(?:号|楼|栋|幢|单元|室|层|座|期|区|点|时|月|日|年|岁|元|块钱|折|%|#|[-/:.]\d)"
