@@ -13,6 +13,7 @@ text follows, so `小橙子 橙子2斤` is one item for 小橙子, not two.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field, replace
 
 from .catalog import Catalog, Match
@@ -96,18 +97,21 @@ def read_line(text: str, catalog: Catalog, first: bool) -> Piece:
     return piece
 
 
-def _obstacles(found: list[Found], blocked) -> list[tuple[int, int]]:
-    """Spans a quantity may not reach into: other items and mobiles."""
-    return sorted([(f.start, f.end) for f in found] + list(blocked))
+def _room(found: list[Found], blocked, length: int) -> list[tuple[int, int]]:
+    """For each name, the stretch its quantity may use: from the end of the item or mobile
+    before it to the start of the one after it (names and mobiles never overlap)."""
+    spans = sorted([(f.start, f.end) for f in found] + list(blocked))
+    ends = [0] + [e for _, e in spans]
+    starts = [s for s, _ in spans] + [length]
+    return [
+        (ends[bisect_right(ends, f.start) - 1], starts[bisect_left(starts, f.end)]) for f in found
+    ]
 
 
 def _quantified(norm: str, found: list[Found], blocked) -> list[Found]:
     """Give each product name the quantity after or before it; a quantity between two
     names goes to the one whose style it fits (`2盒草莓 3盒车厘子`, `草莓2盒车厘子1斤`)."""
-    spans = _obstacles(found, blocked)
-    for f in found:
-        lo = max([e for s, e in spans if e <= f.start], default=0)
-        hi = min([s for s, e in spans if s >= f.end], default=len(norm))
+    for f, (lo, hi) in zip(found, _room(found, blocked, len(norm)), strict=True):
         f.after = quantity_after(norm, f.end, hi)
         f.before = quantity_before(norm, lo, f.start)
     for a, b in zip(found, found[1:], strict=False):
@@ -175,8 +179,10 @@ def _unknown(norm: str, found: list[Found], blocked, first: bool) -> list[Found]
 def _unknown_in(norm: str, start: int, end: int, bare_from: int) -> list[Found]:
     """Unknown item words between `start` and `end`: `榴莲2盒` first, then `2盒榴莲`."""
     found = list(_unknown_after(norm, start, end, bare_from))
+    starts = [f.span[0] for f in found]
     for f in _unknown_before(norm, start, end):
-        if not any(g.start < f.span[1] and f.span[0] < g.span[1] for g in found):
+        i = bisect_left(starts, f.span[1]) - 1  # the last one starting before f ends
+        if i < 0 or found[i].span[1] <= f.span[0]:
             found.append(f)
     return found
 

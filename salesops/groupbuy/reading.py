@@ -9,6 +9,7 @@ for a person, on the entry or on the list.
 from __future__ import annotations
 
 import json
+from collections import Counter
 from dataclasses import dataclass, field
 
 from .catalog import Catalog
@@ -127,8 +128,8 @@ def _sayer(entry: Entry) -> Say:
 def _check(entry: Entry, group: Group, pieces: list[Piece], numbers: list[str], say) -> None:
     """Add the entry-wide problems: repeated products, joined lines, two mobiles, no
     items, no buyer, a cancellation."""
-    skus = [item.sku for item in entry.items if item.sku]
-    for name in dict.fromkeys(i.name for i in entry.items if i.sku and skus.count(i.sku) > 1):
+    skus = Counter(item.sku for item in entry.items if item.sku)
+    for name in dict.fromkeys(i.name for i in entry.items if i.sku and skus[i.sku] > 1):
         say("repeated", name=name)
     for line, piece in zip(group.lines[1:], pieces[1:], strict=True):
         if piece.found:
