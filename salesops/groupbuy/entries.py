@@ -39,6 +39,7 @@ NOT_A_PRODUCT = re.compile(
     r"^(?:约|大约|共|一共|共计|合计|总共|总计|还剩|剩|剩下|还要|再要|再来|要|另|加|和|每)+"
 )
 WANTS = re.compile(r"(?:我要|想要|要)$")  # '李梅要草莓2'
+CANCEL = re.compile(r"取消|不要了|不要啦|退出|退团")
 NOTE_WORD = re.compile(r"自提|提货|送货|送到|配送|门口|备注|不要|帮|代|放|取消|退出|退团")
 ADDRESS = re.compile(r"\d\s*(?:号|楼|栋|幢|单元|室|层|座|期|区|#)|\d+\s*-\s*\d+|[A-Za-z]\d+栋")
 UNKNOWN_AFTER = re.compile(
@@ -59,7 +60,6 @@ class Found:
     start: int
     end: int
     match: Match | None  # None: a word that looks like an item but is no product
-    word: str = ""
     before: Quantity | None = None
     after: Quantity | None = None
 
@@ -197,7 +197,7 @@ def _unknown_after(norm: str, start: int, end: int, bare_from: int):
         word_start = m.start() + _filler_length(m.group("word"))
         if word_start < m.end("word") and not _names_what_follows(norm, m, end):
             q = Quantity(value, m.group("unit"), m.end("word"), m.end())
-            yield Found(word_start, m.end("word"), None, norm[word_start : m.end("word")], after=q)
+            yield Found(word_start, m.end("word"), None, after=q)
 
 
 def _filler_length(word: str) -> int:
@@ -212,7 +212,7 @@ def _unknown_before(norm: str, start: int, end: int):
         value = number(m.group("num"))
         if value is not None:
             q = Quantity(value, m.group("unit"), m.start(), m.start("word"))
-            yield Found(m.start("word"), m.end(), None, m.group("word"), before=q)
+            yield Found(m.start("word"), m.end(), None, before=q)
 
 
 def _names_what_follows(norm: str, m: re.Match, end: int) -> bool:
@@ -233,7 +233,7 @@ def _bare_quantity(norm: str, m: re.Match, end: int, bare_from: int) -> bool:
 
 def _cancel(norm: str) -> str | None:
     """A word saying the buyer withdraws: 取消, 不要了."""
-    m = re.search(r"取消|不要了|不要啦|退出|退团", norm)
+    m = CANCEL.search(norm)
     return m.group() if m else None
 
 
