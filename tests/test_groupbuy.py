@@ -298,6 +298,14 @@ def test_an_unnumbered_order_before_the_first_numbered_entry_is_reported(catalog
     assert got["problems"] == ["第 4 行不是接龙条目，但提到了 草莓，请核对"]
 
 
+def test_the_sellers_own_header_lines_are_not_reported_as_forgotten_orders(catalog):
+    text = (
+        "#接龙\n草莓 39元/盒，草莓2盒起送\n团长电话 13800138000\n例 张三 草莓2盒\n\n1. 李梅 草莓2"
+    )
+    got = read(text, catalog)
+    assert got["problems"] == [] and got["ignored_lines"] == [1, 2, 3, 4, 5]
+
+
 def test_windows_line_endings_and_a_final_newline_do_not_change_line_numbers(catalog):
     unix = read("#接龙\n\n1. 李梅 草莓2\n2. 王芳 草莓1\n", catalog)
     windows = read("#接龙\r\n\r\n1. 李梅 草莓2\r\n2. 王芳 草莓1\r\n", catalog)

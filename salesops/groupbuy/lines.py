@@ -115,7 +115,7 @@ def _starts_numbered(line: Line) -> bool:
     return has_entry_text(line) and not is_example(line) and not prices(line.norm)
 
 
-def _aside(line: Line) -> bool:
+def is_aside(line: Line) -> bool:
     """Blank, separator or example: ignored wherever it is."""
     return is_blank(line) or is_separator(line) or is_example(line)
 
@@ -129,7 +129,7 @@ def _numbered(lines: list[Line]) -> Layout:
         elif has_entry_text(line) and not is_example(line):
             result.groups.append(Group(line.entry[0], [line]))
             joinable = True
-        elif joinable and not _aside(line) and not is_notice(line) and not line.entry:
+        elif joinable and not is_aside(line) and not is_notice(line) and not line.entry:
             result.groups[-1].lines.append(line)
         else:
             result.ignored.append(line)
@@ -141,11 +141,11 @@ def _unnumbered(lines: list[Line], names_something) -> Layout:
     """Layout of a list without numbers: one entry per line after the header."""
     result = Layout()
     for line in lines:
-        if not result.groups and (_aside(line) or is_header_like(line)):
+        if not result.groups and (is_aside(line) or is_header_like(line)):
             result.header.append(line)
         elif not result.groups and not names_something(line):
             result.header.append(line)
-        elif _aside(line) or is_notice(line):
+        elif is_aside(line) or is_notice(line):
             result.ignored.append(line)
         else:
             result.groups.append(Group(len(result.groups) + 1, [line]))

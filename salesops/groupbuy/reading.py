@@ -11,12 +11,13 @@ from __future__ import annotations
 import json
 from collections import Counter
 from dataclasses import dataclass, field
+from itertools import dropwhile
 
 from .catalog import Catalog
 from .entries import Piece, read_line
 from .header import Posted, posted_prices
 from .items import Item, Say, item
-from .lines import Group, Line, is_blank, is_example, layout, split
+from .lines import Group, Layout, Line, is_aside, is_blank, is_example, layout, split
 from .problems import Problem, problem
 from .text import fold, mobiles, prices
 
@@ -79,11 +80,19 @@ def read_list(text: str, catalog) -> Reading:
     posted, problems = posted_prices(shape.header, catalog)
     entries = [_entry(group, catalog, posted) for group in shape.groups]
     _same_numbers(entries)
-    aside = sorted(shape.header + shape.ignored, key=lambda line: line.number)
-    problems += [p for line in aside if (p := _stray(line, catalog))]
+    problems += [p for line in _may_stray(shape) if (p := _stray(line, catalog))]
     if not entries:
         problems.append(problem("no_entries"))
-    return Reading(entries, [line.number for line in aside], posted, problems)
+    ignored = sorted(line.number for line in shape.header + shape.ignored)
+    return Reading(entries, ignored, posted, problems)
+
+
+def _may_stray(shape: Layout) -> list[Line]:
+    """Lines left aside where a forgotten order could be: the header after its first
+    blank, separator or example line (before it: title, prices, '草莓2盒起送'), and every
+    line ignored after the entries started."""
+    header = list(dropwhile(lambda line: not is_aside(line), shape.header))
+    return sorted(header + shape.ignored, key=lambda line: line.number)
 
 
 def _names_something(line: Line, catalog: Catalog) -> bool:
@@ -92,12 +101,12 @@ def _names_something(line: Line, catalog: Catalog) -> bool:
 
 
 def _stray(line: Line, catalog: Catalog) -> Problem | None:
-    """A problem when a line that is no entry still reads like an order."""
+    """A problem when a line that is no entry names a product with a quantity (a mobile
+    alone is the seller's contact, not an order)."""
     if is_blank(line) or is_example(line) or prices(line.norm):
         return None
     piece = read_line(line.text[line.body_start :], catalog, first=False)
     named = [f.match.products[0].name for f in piece.found if f.match and (f.before or f.after)]
-    named += [m.number for m in piece.mobiles]
     if not named:
         return None
     return problem("stray", line=line.number, names="、".join(dict.fromkeys(named)))
