@@ -1,0 +1,81 @@
+"""The pick list: what to take off the shelves for this batch, one row per SKU with a
+box to tick, the units, and the orders each goes to; a heading with the batch's counts
+and when it was printed on every page."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from .. import messages
+from . import words
+from .data import PickItem
+from .layout import Column, Font, clip, draw_rows, paginate, table_rows, write
+from .sheets import Box, Sheet
+
+
+def draw_pick_list(
+    pdf, sheet: Sheet, items: list[PickItem], shop: str, printed_at: datetime, lang: str
+) -> None:
+    """Draw the pick list on as many pick-list pages as it needs."""
+    box = sheet.pick_box()
+    top, foot = _head_height(sheet), sheet.small.line() + 1
+    parts = paginate(_rows(pdf, sheet, items, box.w, lang), box.h - top - foot) or [[]]
+    summary = _summary(items, printed_at, lang)
+    for n, part in enumerate(parts, 1):
+        pdf.add_page(format=sheet.pick_page)
+        _head(pdf, sheet, box, shop, summary, lang)
+        draw_rows(part, box.x, box.y + top)
+        page = messages.t("slips.page", lang, n=n, total=len(parts))
+        write(pdf, sheet.small, box.x, box.y + box.h - sheet.small.line(), page, box.w, "R")
+
+
+def _rows(pdf, sheet: Sheet, items: list[PickItem], width: float, lang: str):
+    """The table: tick box, SKU, product, units, orders."""
+    t = lambda key: messages.t(key, lang)  # noqa: E731
+    if sheet.wide:
+        box, sku, name, qty = 8.0, 34.0, 66.0, 16.0
+    else:
+        box, sku, name, qty = 6.0, 21.0, 30.0, 12.0
+    orders = Font(sheet.small.size * (0.95 if sheet.wide else 0.9), grey=30)
+    columns = [
+        Column("", box, sheet.text, box=True),
+        Column(t("slips.col.sku"), sku, Font(sheet.text.size * 0.9)),
+        Column(t("slips.col.name"), name, sheet.text),
+        Column(t("slips.col.qty"), qty, sheet.strong, align="R"),
+        Column(t("slips.col.orders"), width - box - sku - name - qty, orders),
+    ]
+    records = [("", i.sku, i.name, str(i.quantity), "  ".join(i.order_nos)) for i in items]
+    return table_rows(pdf, columns, records)
+
+
+def _summary(items: list[PickItem], printed_at: datetime, lang: str) -> str:
+    """'12 orders · 5 SKUs · 31 units · printed 2026-12-05 09:30'."""
+    orders = {o for i in items for o in i.order_nos}
+    counts = messages.t(
+        "slips.pick.summary",
+        lang,
+        orders=len(orders),
+        skus=len(items),
+        units=sum(i.quantity for i in items),
+    )
+    return f"{counts} · {messages.t('slips.printed', lang, when=words.when(printed_at))}"
+
+
+def _head_height(sheet: Sheet) -> float:
+    """The heading's height on every pick-list page, its rule included."""
+    return sheet.big.line() + sheet.small.line() + 3.5
+
+
+def _head(pdf, sheet: Sheet, box: Box, shop: str, summary: str, lang: str) -> None:
+    """Title and shop on the first line, the batch's counts under them, then a rule."""
+    title = messages.t("slips.pick.title", lang)
+    write(pdf, sheet.big, box.x, box.y, title)
+    sheet.big.use(pdf)
+    room = box.w - pdf.get_string_width(title) - 6
+    shop_y = box.y + (sheet.big.line() - sheet.strong.line()) / 2
+    write(pdf, sheet.strong, box.x, shop_y, clip(pdf, sheet.strong, shop, room), box.w, "R")
+    write(pdf, sheet.small, box.x, box.y + sheet.big.line(), clip(pdf, sheet.small, summary, box.w))
+    y = box.y + _head_height(sheet) - 1.5
+    pdf.set_draw_color(0)
+    pdf.set_line_width(0.5)
+    pdf.line(box.x, y, box.x + box.w, y)
