@@ -19,14 +19,17 @@ Benchmarks (names for --only):
                   through the app vs one bare-SQL writer, invariants checked, and a writer
                   sweep, SQLite and PostgreSQL (bench/concurrency.py; --concurrency-args)
   pages        6. Voila page time-to-usable: `bench.pages.main(argv)`
+  slips        7. pick list and packing slips of 500 orders as one PDF, A4 and labels, vs
+                  fpdf2 writing the same strings: `bench.slips_bench.main(argv)`
   generator    the demo generator: build time of each cached database, and one timed
                `salesops demo` run at the largest size (seconds, peak RSS)
 
 The databases are the cached ones of bench/dbs.py (built on first use, reused after). For
-benchmark 6 the contract is `main(argv) -> str | None`: what `main` returns (Markdown)
-or else what it prints goes into the section; `--pages-args` passes argv through. A
-benchmark that fails is reported as FAILED in the section (with its error and any tables it
-measured) and makes the run exit non-zero; nothing is skipped silently.
+benchmarks 6 and 7 the contract is `main(argv) -> str | None`: what `main` returns
+(Markdown) or else what it prints goes into the section; `--pages-args` and `--slips-args`
+pass argv through. A benchmark that fails is reported as FAILED in the section (with its
+error and any tables it measured) and makes the run exit non-zero; nothing is skipped
+silently.
 
 Every figure is a ratio against a floor measured in the same run, and the absolute time.
 Recorded runs go under `flock /tmp/salesops-bench.lock` on the shared machine; the section
@@ -56,7 +59,7 @@ from . import dbs
 ROOT = Path(__file__).resolve().parent.parent
 BENCHMARKS_MD = ROOT / "BENCHMARKS.md"
 OUT = ROOT / "bench" / "out"
-NAMES = ["search", "360", "weekly", "import", "concurrency", "pages", "generator"]
+NAMES = ["search", "360", "weekly", "import", "concurrency", "pages", "slips", "generator"]
 BACKENDS = ["sqlite", "postgresql"]
 BACKEND_TITLE = {"sqlite": "SQLite", "postgresql": "PostgreSQL"}
 
@@ -373,6 +376,11 @@ def bench_pages(ctx: Context) -> str:
     return _call_main("bench.pages", shlex.split(ctx.args.pages_args))
 
 
+def bench_slips(ctx: Context) -> str:
+    """Benchmark 7: bench.slips_bench's own report."""
+    return _call_main("bench.slips_bench", shlex.split(ctx.args.slips_args))
+
+
 def bench_generator(ctx: Context) -> list[Figure]:
     """Generator: build seconds of each cached database, and one timed CLI run."""
     builds = Figure(
@@ -469,6 +477,7 @@ BENCHES = {
     "import": ("4. Orders import", bench_import),
     "concurrency": ("5. Concurrent staff", bench_concurrency),
     "pages": ("6. Voila page time-to-usable", bench_pages),
+    "slips": ("7. Pick list and packing slips PDF", bench_slips),
     "generator": ("Demo data generator", bench_generator),
 }
 
@@ -580,6 +589,9 @@ def parse_args(argv=None):
         default="--demo --tabs --search 20",
         help="argv for bench.pages.main (default: every page on demo data, tabs vs pages, "
         "20 searches in the browser)",
+    )
+    p.add_argument(
+        "--slips-args", default="", help="argv for bench.slips_bench.main (default: 500 orders)"
     )
     p.add_argument("--no-record", action="store_true", help="print, do not append")
     p.add_argument("--output", type=Path, default=BENCHMARKS_MD)

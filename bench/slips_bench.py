@@ -20,6 +20,7 @@ from __future__ import annotations
 import argparse
 import json
 import random
+import re
 import statistics
 import subprocess
 import sys
@@ -179,7 +180,7 @@ def child(kind: str, n: int, seed: int) -> dict:
     started = time.perf_counter()
     data = floor(batch) if kind == "floor" else app(batch, kind)
     seconds = time.perf_counter() - started
-    pages = data.count(b"/Type /Page\n") or data.count(b"/Type /Page")
+    pages = len(re.findall(rb"/Type\s*/Page\b(?!s)", data))
     return {"seconds": seconds, "bytes": len(data), "pages": pages}
 
 

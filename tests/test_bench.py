@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from bench import c360_bench, dbs, run
+from bench import c360_bench, dbs, run, slips_bench
 from salesops.appdata import PageData
 
 
@@ -112,3 +112,21 @@ def test_the_timed_generator_run_counts_what_the_demo_command_wrote():
     got = run.generator_run(300, 900)
     assert got["rows"] > 300 + 900  # customers, orders, and their lines, history, ...
     assert got["seconds"] > 0 and 20 < got["rss_mb"] < 1000
+
+
+def test_slips_benchmark_orders_are_valid_slips_and_its_report_has_both_sizes():
+    from salesops import slips
+
+    batch = slips_bench.orders(60, seed=3)
+    assert batch == slips_bench.orders(60, seed=3)  # seeded
+    checked = slips.data.slips_from(batch)
+    assert len(checked) == 60 and max(len(s.lines) for s in checked) == 30
+    one = slips_bench.child("label", 4, 3)
+    assert one["pages"] >= 5 and one["bytes"] > 10_000 and one["seconds"] > 0
+    rows = {
+        k: {"seconds": s, "pages": 9, "bytes": 2048}
+        for k, s in (("floor", 1.0), ("a4", 2.0), ("label", 12.0))
+    }
+    text = slips_bench.report(60, 1, rows)
+    assert "| a4 | 2.00 | 1.00 | 2.00 | 9 | 2 | yes |" in text
+    assert "| label | 12.00 | 1.00 | 12.00 | 9 | 2 | **NO** |" in text

@@ -198,19 +198,24 @@ def test_pick_list_comes_first_with_each_skus_total_and_orders(rendered, size):
     summary = f"{len(BATCH)}个订单·{len(SKUS)}种商品·共{units}件·打印于2026-12-0509:30"
     assert summary in _flat(pick[0])
     assert _flat(rows[0]).startswith("拣货单") and "小雨的店" in rows[0]
-    tea = _flat(next(r for r in rows if "SP-001" in r))  # the name may wrap on a label
-    assert tea.startswith("SP-001云南古树普洱茶") and "3SO00000041" in tea
+    flat = _flat("".join(rows))  # the name may wrap on a label; the orders go under it
+    assert re.search(r"SP-001云南古树普洱茶(饼357g)?3(饼357g)?2单：SO00000041SO00000043", flat)
     assert "SO00000043" in _flat("".join(rows))
     assert {s for s in SKUS if any(s in r for r in rows)} == SKUS
 
 
 def test_a4_has_pick_list_then_two_slips_a_page_and_labels_are_100_by_150_mm(rendered):
-    info = _run("pdfinfo", "-f", 1, "-l", 99, rendered["a4"])
+    path = rendered["a4"]
+    info = _run("pdfinfo", "-f", 1, "-l", 99, path)
     assert set(re.findall(r"size:\s+([\d.]+ x [\d.]+)", info)) == {"595.28 x 841.89"}
-    # 1 pick-list page; 5 short slips and the 30-line one (3 halves): 8 halves = 4 pages
-    assert _pages(rendered["a4"]) == 5
+    pick = [p for p in range(1, _pages(path) + 1) if "拣货单" in _page_text(path, p)]
+    halves = _part_places(path, "a4")
+    # 5 short slips and the 30-line one in 3 parts: 8 halves, both halves of each page
+    assert len(halves) == 8
+    assert halves == [(p, h) for p in range(len(pick) + 1, _pages(path) + 1) for h in (0, 1)]
     info = _run("pdfinfo", "-f", 1, "-l", 99, rendered["label"])
     assert set(re.findall(r"size:\s+([\d.]+ x [\d.]+)", info)) == {"283.46 x 425.2"}
+    assert len(_part_places(rendered["label"], "label")) == 8
 
 
 @pytest.mark.parametrize("size", ["a4", "label"])
@@ -309,6 +314,10 @@ def test_pick_list_adds_up_the_slips_by_sku_in_print_order():
     assert items["SP-001"].quantity == 3
     assert items["SP-001"].order_nos == ("SO00000041", "SO00000043")
     assert list(items) == sorted(SKUS)
+    few = slips.data.slips_from(
+        [_order(1, "甲", [("S10", "x", 1), ("S9", "y", 2), ("S10", "x", 3)])]
+    )
+    assert [(i.sku, i.quantity) for i in slips.pick_from_slips(few)] == [("S9", 2), ("S10", 4)]
     assert sum(i.quantity for i in items.values()) == sum(s.total_quantity() for s in batch)
 
 

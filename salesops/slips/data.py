@@ -9,6 +9,7 @@ field. Prices are not part of a packing slip on purpose: see `PackingSlip`.
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -16,6 +17,8 @@ from datetime import datetime
 from .. import validate
 from ..errors import Problem, ValidationError
 from ..messages import t
+
+DIGITS = re.compile(r"(\d+)")
 
 
 @dataclass(frozen=True)
@@ -80,7 +83,7 @@ class PickItem:
 
 
 def pick_from_slips(slips: Iterable[PackingSlip]) -> list[PickItem]:
-    """The pick list the slips add up to: one row per SKU, sorted by SKU."""
+    """The pick list the slips add up to: one row per SKU, sorted by SKU (naturally)."""
     rows: dict[str, list] = {}
     for slip in slips:
         for line in slip.lines:
@@ -88,7 +91,13 @@ def pick_from_slips(slips: Iterable[PackingSlip]) -> list[PickItem]:
             row[1] += line.quantity
             if slip.order_no not in row[2]:
                 row[2].append(slip.order_no)
-    return [PickItem(sku, n, q, tuple(o)) for sku, (n, q, o) in sorted(rows.items())]
+    ordered = sorted(rows.items(), key=lambda kv: natural(kv[0]))
+    return [PickItem(sku, n, q, tuple(o)) for sku, (n, q, o) in ordered]
+
+
+def natural(text: str) -> tuple:
+    """A sort key that puts SKU-2 before SKU-10 (numbers compared as numbers)."""
+    return tuple((0, int(p), "") if p.isdigit() else (1, 0, p) for p in DIGITS.split(text) if p)
 
 
 # -- from dicts ---------------------------------------------------------------------------

@@ -171,23 +171,26 @@ class Column:
 def table_rows(pdf, columns: Sequence[Column], records: Sequence[Sequence[str]]) -> list[Row]:
     """A table: a heading row, then each record as one row per wrapped line, with a hair
     line above each record and the heading repeated in every part the table reaches."""
-    head = _head_row(pdf, columns)
-    rows = [head]
-    for record in records:
-        cells = [
-            wrap(pdf, c.font, "" if c.box else text, c.width - 2)
-            for c, text in zip(columns, record, strict=True)
-        ]
-        depth = max(len(c) for c in cells)
-        for i in range(depth):
-            rows.append(_line_row(pdf, columns, cells, i, first=i == 0))
-            rows[-1].head = head
-    head.keep = True
+    head = head_row(pdf, columns)
+    return [head, *(r for record in records for r in record_rows(pdf, columns, record, head))]
+
+
+def record_rows(pdf, columns: Sequence[Column], record: Sequence[str], head: Row) -> list[Row]:
+    """One record of a table, one row per line its tallest cell wraps to."""
+    cells = [
+        wrap(pdf, c.font, "" if c.box else text, c.width - 2)
+        for c, text in zip(columns, record, strict=True)
+    ]
+    rows = [_line_row(pdf, columns, cells, i, i == 0) for i in range(max(map(len, cells)))]
+    for row in rows:
+        row.head, row.keep = head, True
+    rows[-1].keep = False
     return rows
 
 
-def _head_row(pdf, columns: Sequence[Column]) -> Row:
-    """The column headings in small grey type with a rule under them."""
+def head_row(pdf, columns: Sequence[Column]) -> Row:
+    """The column headings in small grey type with a rule under them (kept with the
+    row after it)."""
     font = Font(columns[0].font.size * 0.8, grey=90)
     total = sum(c.width for c in columns)
 
@@ -199,7 +202,7 @@ def _head_row(pdf, columns: Sequence[Column]) -> Row:
         pdf.set_line_width(0.3)
         pdf.line(x - total, y + font.line(), x, y + font.line())
 
-    return Row(font.line() + 0.4, draw)
+    return Row(font.line() + 0.4, draw, keep=True)
 
 
 def _line_row(pdf, columns, cells, i: int, first: bool) -> Row:
@@ -238,23 +241,48 @@ def _tick_box(pdf, x: float, y: float, height: float) -> None:
 
 
 def paginate(rows: Sequence[Row], capacity: float) -> list[list[Row]]:
-    """Rows split into parts at most `capacity` mm high (a row taller than a part gets
-    a part of its own); gaps at the top of a part are dropped, heads repeated."""
+    """Rows split into parts at most `capacity` mm high. Rows joined by `keep` go to the
+    next part together when they do not fit (and are split only when taller than a
+    part); gaps at the top of a part are dropped; heads are repeated."""
     parts: list[list[Row]] = [[]]
     used = 0.0
-    for n, row in enumerate(rows):
-        after = rows[n + 1].height if row.keep and n + 1 < len(rows) else 0.0
-        if parts[-1] and used + row.height + after > capacity + 1e-6:
+    for group in _kept_together(rows):
+        if parts[-1] and used + sum(r.height for r in group) > capacity + 1e-6:
             parts.append([])
             used = 0.0
-            if row.head is not None and row.head is not row:
-                parts[-1].append(row.head)
-                used = row.head.height
-        if row.gap and not parts[-1]:
-            continue
-        parts[-1].append(row)
-        used += row.height
+        for row in group:
+            if parts[-1] and used + row.height > capacity + 1e-6:
+                parts.append([])
+                used = 0.0
+            used += _place(parts, row)
     return [p for p in parts if p]
+
+
+def _kept_together(rows: Sequence[Row]) -> list[list[Row]]:
+    """Runs of rows each kept with the next (a heading and its first line, a record)."""
+    groups: list[list[Row]] = [[]]
+    for row in rows:
+        groups[-1].append(row)
+        if not row.keep:
+            groups.append([])
+    return [g for g in groups if g]
+
+
+def _place(parts: list[list[Row]], row: Row) -> float:
+    """Put `row` in the last part (after its head when it opens a later part); returns
+    the height it took."""
+    part = parts[-1]
+    if part:
+        part.append(row)
+        return row.height
+    if row.gap:
+        return 0.0
+    taken = 0.0
+    if len(parts) > 1 and row.head is not None and row.head is not row:
+        part.append(row.head)
+        taken = row.head.height
+    part.append(row)
+    return taken + row.height
 
 
 def draw_rows(rows: Sequence[Row], x: float, y: float) -> float:

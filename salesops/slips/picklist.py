@@ -9,7 +9,18 @@ from datetime import datetime
 from .. import messages
 from . import words
 from .data import PickItem
-from .layout import Column, Font, clip, draw_rows, paginate, table_rows, write
+from .layout import (
+    Column,
+    Font,
+    clip,
+    draw_rows,
+    gap,
+    head_row,
+    paginate,
+    record_rows,
+    text_rows,
+    write,
+)
 from .sheets import Box, Sheet
 
 
@@ -30,22 +41,33 @@ def draw_pick_list(
 
 
 def _rows(pdf, sheet: Sheet, items: list[PickItem], width: float, lang: str):
-    """The table: tick box, SKU, product, units, orders."""
+    """The table (tick box, SKU, product, units), each SKU's orders on lines under it."""
     t = lambda key: messages.t(key, lang)  # noqa: E731
-    if sheet.wide:
-        box, sku, name, qty = 8.0, 34.0, 66.0, 16.0
-    else:
-        box, sku, name, qty = 6.0, 21.0, 30.0, 12.0
-    orders = Font(sheet.small.size * (0.95 if sheet.wide else 0.9), grey=30)
+    box, sku, qty = (8.0, 36.0, 18.0) if sheet.wide else (6.0, 22.0, 12.0)
     columns = [
         Column("", box, sheet.text, box=True),
         Column(t("slips.col.sku"), sku, Font(sheet.text.size * 0.9)),
-        Column(t("slips.col.name"), name, sheet.text),
+        Column(t("slips.col.name"), width - box - sku - qty, sheet.text),
         Column(t("slips.col.qty"), qty, sheet.strong, align="R"),
-        Column(t("slips.col.orders"), width - box - sku - name - qty, orders),
     ]
-    records = [("", i.sku, i.name, str(i.quantity), "  ".join(i.order_nos)) for i in items]
-    return table_rows(pdf, columns, records)
+    orders = Font(sheet.small.size * (0.95 if sheet.wide else 0.9), grey=30)
+    head, rows = head_row(pdf, columns), []
+    for item in items:
+        rows += record_rows(pdf, columns, ("", item.sku, item.name, str(item.quantity)), head)
+        rows[-1].keep = True  # not alone at the foot of a page, away from its orders
+        rows += _orders_rows(pdf, orders, item, box, width, lang, head)
+    return [head, *rows]
+
+
+def _orders_rows(pdf, font: Font, item: PickItem, indent: float, width, lang, head):
+    """'3 orders: SO… SO… SO…' under a SKU, across the table from its SKU column on."""
+    if not item.order_nos:
+        return []
+    label = messages.t("slips.pick.orders", lang, n=len(item.order_nos))
+    rows = text_rows(pdf, font, f"{label}  {'  '.join(item.order_nos)}", width, indent + 1)
+    for row in rows:
+        row.head = head
+    return rows + [gap(0.8)]
 
 
 def _summary(items: list[PickItem], printed_at: datetime, lang: str) -> str:

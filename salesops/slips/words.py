@@ -13,6 +13,7 @@ messages.add(
         "en": {
             "slips.pick.title": "Pick list",
             "slips.pick.summary": "{orders} orders · {skus} SKUs · {units} units",
+            "slips.pick.orders": "{n} orders:",
             "slips.slip.title": "Packing slip",
             "slips.printed": "Printed {when}",
             "slips.page": "Page {n} of {total}",
@@ -21,7 +22,6 @@ messages.add(
             "slips.col.sku": "SKU",
             "slips.col.name": "Product",
             "slips.col.qty": "Qty",
-            "slips.col.orders": "Orders",
             "slips.ordered": "Ordered",
             "slips.channel": "Channel",
             "slips.buyer": "Buyer",
@@ -43,6 +43,7 @@ messages.add(
         "zh_CN": {
             "slips.pick.title": "拣货单",
             "slips.pick.summary": "{orders} 个订单 · {skus} 种商品 · 共 {units} 件",
+            "slips.pick.orders": "{n} 单：",
             "slips.slip.title": "发货单",
             "slips.printed": "打印于 {when}",
             "slips.page": "第 {n}/{total} 页",
@@ -51,7 +52,6 @@ messages.add(
             "slips.col.sku": "货号",
             "slips.col.name": "商品",
             "slips.col.qty": "数量",
-            "slips.col.orders": "订单",
             "slips.ordered": "下单",
             "slips.channel": "渠道",
             "slips.buyer": "买家",
