@@ -124,9 +124,9 @@ def test_slips_benchmark_orders_are_valid_slips_and_its_report_has_both_sizes():
     one = slips_bench.child("label", 4, 3)
     assert one["pages"] >= 5 and one["bytes"] > 10_000 and one["seconds"] > 0
     rows = {
-        k: {"seconds": s, "pages": 9, "bytes": 2048}
+        k: {"seconds": s, "cpu": s / 2, "pages": 9, "bytes": 2048}
         for k, s in (("floor", 1.0), ("a4", 2.0), ("label", 12.0))
     }
     text = slips_bench.report(60, 1, rows)
-    assert "| a4 | 2.00 | 1.00 | 2.00 | 9 | 2 | yes |" in text
-    assert "| label | 12.00 | 1.00 | 12.00 | 9 | 2 | **NO** |" in text
+    assert "| a4 | 2.00 | 1.00 | 2.00 | 1.00 | 0.50 | 9 | 2 | yes |" in text
+    assert "| label | 12.00 | 1.00 | 12.00 | 6.00 | 0.50 | 9 | 2 | **NO** |" in text

@@ -9,12 +9,15 @@ they stay sharp at any printer resolution.
 
 from __future__ import annotations
 
+import functools
+
 import barcode
 from barcode.errors import BarcodeError
 
 QUIET = 10  # modules of white space each side, as the standard asks
 
 
+@functools.lru_cache(maxsize=1024)  # a part's header asks twice: for the width, to draw
 def modules(text: str) -> str:
     """The bar pattern of `text` in Code 128: '1' black, '0' white, one per module;
     empty when `text` cannot be encoded (Code 128 is ASCII only: an imported order

@@ -10,6 +10,7 @@ lines becomes several rows, so even a SKU bound for hundreds of orders flows on.
 from __future__ import annotations
 
 import re
+import weakref
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -65,7 +66,7 @@ def write(pdf, font: Font, x: float, y: float, text: str, width=0.0, align="L") 
     """One line of text in a line box whose top is at `y` (align L, R or C in `width`)."""
     font.use(pdf)
     if align != "L":
-        spare = width - pdf.get_string_width(text)
+        spare = width - measure(pdf, text)
         x += spare if align == "R" else spare / 2
     baseline = y + font.line() / 2 + 0.36 * font.size * PT
     pdf.text(x, baseline, text)
@@ -75,9 +76,9 @@ def clip(pdf, font: Font, text: str, width: float) -> str:
     """`text` cut short with an ellipsis to fit `width` mm on one line."""
     font.use(pdf)
     text = CONTROL.sub(" ", text or "")
-    if pdf.get_string_width(text) <= width:
+    if measure(pdf, text) <= width:
         return text
-    while text and pdf.get_string_width(text + "…") > width:
+    while text and measure(pdf, text + "…") > width:
         text = text[:-1]
     return text + "…"
 
@@ -105,21 +106,37 @@ def _tokens(paragraph: str) -> list[str]:
 
 def _fill(pdf, tokens: list[str], width: float) -> list[str]:
     """Greedy line filling of tokens; a token wider than a line is cut by characters."""
-    lines, line = [], ""
+    lines, line, used = [], "", 0.0
     for token in tokens:
-        if pdf.get_string_width(line + token) <= width:
-            line += token
-        elif pdf.get_string_width(token.strip()) <= width:
+        size = measure(pdf, token)
+        if used + size <= width:
+            line, used = line + token, used + size
+        elif measure(pdf, token.strip()) <= width:
             lines.append(line.rstrip())
             line = token.lstrip()
+            used = measure(pdf, line)
         else:
             for char in token:
-                if line and pdf.get_string_width(line + char) > width:
+                size = measure(pdf, char)
+                if line and used + size > width:
                     lines.append(line.rstrip())
-                    line = ""
-                line += char
+                    line, used = "", 0.0
+                line, used = line + char, used + size
     lines.append(line.rstrip())
     return [s for s in lines if s] or [""]
+
+
+def measure(pdf, text: str) -> float:
+    """The width of `text` in the current font, in mm, remembered per document (a batch
+    measures the same characters and words thousands of times)."""
+    key = (pdf.font_family, pdf.font_style, pdf.font_size_pt, text)
+    widths = _WIDTHS.setdefault(pdf, {})
+    if key not in widths:
+        widths[key] = pdf.get_string_width(text)
+    return widths[key]
+
+
+_WIDTHS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
 def text_rows(pdf, font: Font, text: str, width: float, indent: float = 0.0) -> list[Row]:
@@ -133,7 +150,7 @@ def text_rows(pdf, font: Font, text: str, width: float, indent: float = 0.0) -> 
 def label_width(pdf, font: Font, labels: Sequence[str]) -> float:
     """The indent that lines text up after the widest of `labels` in `font`'s label type."""
     label_font(font).use(pdf)
-    return max(pdf.get_string_width(s) for s in labels) + 2.5
+    return max(measure(pdf, s) for s in labels) + 2.5
 
 
 def label_font(font: Font) -> Font:

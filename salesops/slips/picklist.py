@@ -4,6 +4,7 @@ and when it was printed on every page."""
 
 from __future__ import annotations
 
+import functools
 from datetime import datetime
 
 from .. import messages
@@ -42,7 +43,7 @@ def draw_pick_list(
 
 def _rows(pdf, sheet: Sheet, items: list[PickItem], width: float, lang: str):
     """The table (tick box, SKU, product, units), each SKU's orders on lines under it."""
-    t = lambda key: messages.t(key, lang)  # noqa: E731
+    t = functools.partial(messages.t, lang=lang)
     box, sku, qty = (8.0, 36.0, 18.0) if sheet.wide else (6.0, 22.0, 12.0)
     columns = [
         Column("", box, sheet.text, box=True),

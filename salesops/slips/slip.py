@@ -5,6 +5,7 @@ for each, and the count of units."""
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator
 
 from .. import messages
@@ -45,7 +46,7 @@ def draw_slip(pdf, sheet: Sheet, slip: PackingSlip, shop: str, lang: str, boxes:
 
 def body_rows(pdf, sheet: Sheet, slip: PackingSlip, lang: str, width: float) -> list[Row]:
     """Everything below the header, as rows to flow over the parts."""
-    t = lambda key, **kw: messages.t(key, lang, **kw)  # noqa: E731
+    t = functools.partial(messages.t, lang=lang)
     keys = ("slips.ship_to", "slips.pickup", "slips.courier", "slips.note", "slips.ordered")
     indent = label_width(pdf, sheet.text, [t(k) for k in keys])
     rows = _ship_to_rows(pdf, sheet, slip, t, width, indent)
