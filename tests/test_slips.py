@@ -387,9 +387,7 @@ def test_the_font_setting_takes_cff_and_truetype_fonts(monkeypatch, tmp_path, se
 
 
 def test_wrapping_keeps_numbers_whole_and_punctuation_off_line_starts():
-    from fpdf import FPDF
-
-    pdf = FPDF(unit="mm")
+    pdf = layout.Document((210, 297))
     fonts.find_font().register(pdf)
     font = layout.Font(10)
     text = "收件人电话13800138000，地址：文三路（近学院路）SKU-2025-XL，备注。" * 3

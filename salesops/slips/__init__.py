@@ -35,8 +35,6 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
-from fpdf import FPDF
-
 from .. import config, messages
 from ..errors import ValidationError
 from . import words  # noqa: F401  (registers the printed words)
@@ -50,6 +48,7 @@ from .data import (
     slips_from,
 )
 from .fonts import FontMissing, find_font
+from .layout import Document
 from .picklist import draw_pick_list
 from .sheets import SHEETS, Box, Sheet
 from .slip import draw_slip
@@ -121,9 +120,9 @@ def _sheet(size: str) -> Sheet:
     return SHEETS[key]
 
 
-def _document(font, sheet: Sheet, shop: str, printed_at: datetime, lang: str) -> FPDF:
-    """An empty fpdf2 document in mm, no automatic page breaks, the CJK font registered."""
-    pdf = FPDF(unit="mm", format=sheet.page)
+def _document(font, sheet: Sheet, shop: str, printed_at: datetime, lang: str) -> Document:
+    """An empty document in mm, no automatic page breaks, the CJK font registered."""
+    pdf = Document(sheet.page, black_only=sheet.thermal)
     pdf.set_auto_page_break(False)
     pdf.set_margins(0, 0, 0)
     pdf.set_creation_date(printed_at)

@@ -10,9 +10,10 @@ lines becomes several rows, so even a SKU bound for hundreds of orders flows on.
 from __future__ import annotations
 
 import re
-import weakref
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+
+from fpdf import FPDF
 
 from .fonts import FAMILY
 
@@ -24,6 +25,16 @@ CONTROL = re.compile(r"[\x00-\x09\x0b-\x1f\x7f]")
 # taking closing punctuation with it so no line starts with a comma or a full stop.
 TOKENS = re.compile(r"[^\S\n]+|(?:[!-~]+|.)[，。、；：！？）》」』”’〉】,.;:!?)]*")
 OPENING = set("（《「『“‘〈【([{")  # stays with what follows it
+
+
+class Document(FPDF):
+    """An fpdf2 document in mm that remembers text widths and, for thermal labels, prints
+    all text black (a thermal head dithers grey into specks that small type cannot bear)."""
+
+    def __init__(self, page: tuple[float, float], black_only: bool = False):
+        super().__init__(unit="mm", format=page)
+        self.black_only = black_only
+        self.text_widths: dict[tuple, float] = {}
 
 
 @dataclass(frozen=True)
@@ -38,10 +49,10 @@ class Font:
         """The height of one line of this font, in mm."""
         return self.size * PT * LEADING
 
-    def use(self, pdf) -> None:
+    def use(self, pdf: Document) -> None:
         """Make this the current font and colour of `pdf`."""
         pdf.set_font(FAMILY, "B" if self.bold else "", self.size)
-        pdf.set_text_color(self.grey)
+        pdf.set_text_color(0 if pdf.black_only else self.grey)
 
 
 @dataclass
@@ -126,17 +137,13 @@ def _fill(pdf, tokens: list[str], width: float) -> list[str]:
     return [s for s in lines if s] or [""]
 
 
-def measure(pdf, text: str) -> float:
+def measure(pdf: Document, text: str) -> float:
     """The width of `text` in the current font, in mm, remembered per document (a batch
     measures the same characters and words thousands of times)."""
     key = (pdf.font_family, pdf.font_style, pdf.font_size_pt, text)
-    widths = _WIDTHS.setdefault(pdf, {})
-    if key not in widths:
-        widths[key] = pdf.get_string_width(text)
-    return widths[key]
-
-
-_WIDTHS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+    if key not in pdf.text_widths:
+        pdf.text_widths[key] = pdf.get_string_width(text)
+    return pdf.text_widths[key]
 
 
 def text_rows(pdf, font: Font, text: str, width: float, indent: float = 0.0) -> list[Row]:

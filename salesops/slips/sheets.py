@@ -44,6 +44,7 @@ class Sheet:
     bar_height: float  # mm
     module: float  # the barcode's narrow bar, mm
     wide: bool  # header side by side (A4) or stacked (label)
+    thermal: bool  # printed by a thermal head: text in black only
 
     def slot(self, n: int) -> Box:
         """The printable box of slot `n` (0 = top) of a slips page."""
@@ -71,6 +72,7 @@ A4 = Sheet(
     bar_height=11.0,
     module=0.375,  # 3 dots at 203 dpi, 9 at 600: sharp on any office printer
     wide=True,
+    thermal=False,
 )
 
 LABEL = Sheet(
@@ -86,6 +88,7 @@ LABEL = Sheet(
     bar_height=13.0,
     module=0.375,
     wide=False,
+    thermal=True,
 )
 
 SHEETS = {"a4": A4, "label": LABEL}
