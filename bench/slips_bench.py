@@ -69,11 +69,13 @@ CHANNELS = ["朋友圈", "微店", "社群", "社交平台"]
 
 
 def _name(rng: random.Random) -> str:
+    """A Chinese name; one in thirty-odd ends in a rare character or an emoji."""
     name = rng.choice(FAMILY) + "".join(rng.choices(GIVEN, k=rng.choice((1, 2))))
     return name + rng.choice(RARE) if rng.random() < 0.03 else name
 
 
 def _ship_to(rng: random.Random, who: str) -> dict:
+    """An address of some length, or (one in twelve) a self-pickup note."""
     if rng.random() < 0.08:
         return {
             "recipient": who,
@@ -99,6 +101,7 @@ def _ship_to(rng: random.Random, who: str) -> dict:
 
 
 def _lines(rng: random.Random, n: int) -> list[dict]:
+    """`n` order lines (distinct products; made-up gift SKUs past the catalogue)."""
     if n >= len(PRODUCTS):
         return [
             {"sku": f"SKU-{i:03d}", "name": f"定制礼品 {i} 号", "quantity": i % 3 + 1}
