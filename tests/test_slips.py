@@ -11,6 +11,7 @@ import re
 import shutil
 import subprocess
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 from conftest import missing_service
@@ -365,25 +366,29 @@ def test_no_chinese_font_is_a_plain_message_not_a_traceback(monkeypatch, tmp_pat
     fonts._find.cache_clear()
 
 
+NOTO = "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc"
+WQY = "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc"
+
+
 @pytest.mark.parametrize(
-    "setting, embedded",
+    "setting, outlines, face",
     [
-        # OpenType with CFF outlines (Noto Sans CJK), face 2 of the collection: SC
-        ("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc", "CID Type 0C"),
-        # TrueType outlines in a collection (WenQuanYi Micro Hei)
-        ("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc", "CID TrueType"),
+        (NOTO, "CID Type 0C", "NotoSansCJKSC"),  # CFF outlines; the SC face chosen by name
+        (f"{NOTO}#3", "CID Type 0C", "NotoSansCJKTC"),  # face 3 asked for: Traditional
+        (WQY, "CID TrueType", "WenQuanYiMicroHei"),  # TrueType outlines, no 𠮷: dropped
     ],
 )
-def test_the_font_setting_takes_cff_and_truetype_fonts(monkeypatch, tmp_path, setting, embedded):
-    from pathlib import Path
-
-    if not Path(setting).exists():
+def test_the_font_setting_takes_cff_and_truetype_fonts(
+    monkeypatch, tmp_path, setting, outlines, face
+):
+    if not Path(setting.partition("#")[0]).exists():
         missing_service(f"{setting} is needed (scripts/system-deps.sh installs it)")
     monkeypatch.setenv(fonts.SETTING, setting)
-    path = slips.write_pdf(tmp_path / "x.pdf", BATCH[:2], size="label")
-    listing = _run("pdffonts", path)
-    assert embedded in listing and "SC" in listing if "Noto" in setting else embedded in listing
-    assert "张三" in _flat(_run("pdftotext", path, "-"))
+    path = slips.write_pdf(tmp_path / "x.pdf", BATCH[:4], size="label")
+    listing = _run("pdffonts", path).splitlines()[2:]
+    assert listing and all(outlines in row and face in row for row in listing)
+    text = _flat(_run("pdftotext", path, "-"))
+    assert "张三" in text and "王大锤" in text
 
 
 def test_wrapping_keeps_numbers_whole_and_punctuation_off_line_starts():
