@@ -199,8 +199,8 @@ def test_pick_list_comes_first_with_each_skus_total_and_orders(rendered, size):
     summary = f"{len(BATCH)}个订单·{len(SKUS)}种商品·共{units}件·打印于2026-12-0509:30"
     assert summary in _flat(pick[0])
     assert _flat(rows[0]).startswith("拣货单") and "小雨的店" in rows[0]
-    flat = _flat("".join(rows))  # the name may wrap on a label; the orders go under it
-    assert re.search(r"SP-001云南古树普洱茶(饼357g)?3(饼357g)?2单：SO00000041SO00000043", flat)
+    flat = _flat("".join(rows))  # units, SKU, name; the orders on a line under them
+    assert re.search(r"3SP-001云南古树普洱茶饼357g2单：SO00000041SO00000043", flat)
     assert "SO00000043" in _flat("".join(rows))
     assert {s for s in SKUS if any(s in r for r in rows)} == SKUS
 

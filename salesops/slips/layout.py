@@ -183,13 +183,15 @@ def labelled_rows(pdf, label: str, font: Font, text: str, width: float, indent: 
 
 @dataclass(frozen=True)
 class Column:
-    """A table column: heading, width in mm, alignment, font; `box` draws a tick box."""
+    """A table column: heading, width in mm, font, alignment, space kept free on each
+    side (mm); `box` draws a tick box."""
 
     title: str
     width: float
     font: Font
     align: str = "L"
     box: bool = False
+    pad: float = 1.0
 
 
 def table_rows(pdf, columns: Sequence[Column], records: Sequence[Sequence[str]]) -> list[Row]:
@@ -202,7 +204,7 @@ def table_rows(pdf, columns: Sequence[Column], records: Sequence[Sequence[str]])
 def record_rows(pdf, columns: Sequence[Column], record: Sequence[str], head: Row) -> list[Row]:
     """One record of a table, one row per line its tallest cell wraps to."""
     cells = [
-        wrap(pdf, c.font, "" if c.box else text, c.width - 2)
+        wrap(pdf, c.font, "" if c.box else text, c.width - 2 * c.pad)
         for c, text in zip(columns, record, strict=True)
     ]
     rows = [_line_row(pdf, columns, cells, i, i == 0) for i in range(max(map(len, cells)))]
@@ -220,7 +222,7 @@ def head_row(pdf, columns: Sequence[Column]) -> Row:
 
     def draw(x, y):
         for c in columns:
-            write(pdf, font, x + 1, y, c.title, c.width - 2, c.align)
+            write(pdf, font, x + c.pad, y, c.title, c.width - 2 * c.pad, c.align)
             x += c.width
         pdf.set_draw_color(0)
         pdf.set_line_width(0.3)
@@ -240,17 +242,10 @@ def _line_row(pdf, columns, cells, i: int, first: bool) -> Row:
             pdf.line(x, y, x + sum(c.width for c in columns), y)
         for c, lines in zip(columns, cells, strict=True):
             if c.box and first:
-                _tick_box(pdf, x + 1, y, height)
+                _tick_box(pdf, x + c.pad, y, height)
             elif i < len(lines):
-                write(
-                    pdf,
-                    c.font,
-                    x + 1,
-                    y + (height - c.font.line()) / 2,
-                    lines[i],
-                    c.width - 2,
-                    c.align,
-                )
+                top = y + (height - c.font.line()) / 2
+                write(pdf, c.font, x + c.pad, top, lines[i], c.width - 2 * c.pad, c.align)
             x += c.width
 
     return Row(height, draw)

@@ -42,21 +42,22 @@ def draw_pick_list(
 
 
 def _rows(pdf, sheet: Sheet, items: list[PickItem], width: float, lang: str):
-    """The table (tick box, SKU, product, units), each SKU's orders on lines under it."""
+    """The table (tick box, units, SKU, product), each SKU's orders on lines under it.
+    The units come first, beside the box: what the picker reads is "3 x SP-001"."""
     t = functools.partial(messages.t, lang=lang)
-    box, sku, qty = (8.0, 36.0, 18.0) if sheet.wide else (6.0, 22.0, 12.0)
+    box, qty, sku = (8.0, 14.0, 38.0) if sheet.wide else (6.0, 10.0, 23.0)
     columns = [
         Column("", box, sheet.text, box=True),
+        Column(t("slips.col.qty"), qty, sheet.strong, align="R", pad=2.0),
         Column(t("slips.col.sku"), sku, Font(sheet.text.size * 0.9)),
-        Column(t("slips.col.name"), width - box - sku - qty, sheet.text),
-        Column(t("slips.col.qty"), qty, sheet.strong, align="R"),
+        Column(t("slips.col.name"), width - box - qty - sku, sheet.text),
     ]
     orders = Font(sheet.small.size * (0.95 if sheet.wide else 0.9), grey=30)
     head, rows = head_row(pdf, columns), []
     for item in items:
-        rows += record_rows(pdf, columns, ("", item.sku, item.name, str(item.quantity)), head)
+        rows += record_rows(pdf, columns, ("", str(item.quantity), item.sku, item.name), head)
         rows[-1].keep = True  # not alone at the foot of a page, away from its orders
-        rows += _orders_rows(pdf, orders, item, box, width, lang, head)
+        rows += _orders_rows(pdf, orders, item, box + qty, width, lang, head)
     return [head, *rows]
 
 
