@@ -36,9 +36,7 @@ CACHE = ROOT / "cache"
 ORDERS_PER_CUSTOMER = 3  # the 1M customers / 3M orders
 SEED = 20151122
 SHAPING = [  # the code that decides which rows a generated database holds
-    "salesops/demo.py",
-    "salesops/demo_orders.py",
-    "salesops/demo_vocab.py",
+    "salesops/demo",
     "salesops/bulk.py",
 ]
 

@@ -13,6 +13,7 @@ from salesops import demo, queries
 from salesops import schema as s
 from salesops.cli import main
 from salesops.db import Database
+from salesops.demo.generator import STREAMED
 
 SMALL = dict(customers=120, orders=600)
 TRANSITIONS = {
@@ -33,7 +34,7 @@ def dump(db: Database) -> dict[str, list[tuple]]:
     with db.read() as conn:
         return {
             t.name: [tuple(r) for r in conn.execute(sa.select(t).order_by(*t.primary_key))]
-            for t in [*demo.STREAMED, s.channels, s.products, s.staff_users, s.counters]
+            for t in [*STREAMED, s.channels, s.products, s.staff_users, s.counters]
         }
 
 

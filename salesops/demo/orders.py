@@ -14,8 +14,8 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from itertools import accumulate
 
-from . import demo_vocab as V
-from . import schema as s
+from .. import schema as s
+from . import vocab as V
 
 CENT = Decimal("0.01")
 DAY = 86_400
@@ -36,7 +36,7 @@ def _weighted(rng: random.Random, items: list, weights: list):
 
 
 class OrderMaker:
-    """Order generation for salesops.demo._Demo.
+    """Order generation for salesops.demo.generator._Demo.
 
     Uses the generator's rng, out (a BulkWriter), start/end/first_day, channel_ids,
     products/popularity, and the per-customer arrays ids, joined, weights, home, is_agent.

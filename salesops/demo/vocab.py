@@ -1,6 +1,6 @@
 """Vocabulary for the demo data: names, places, channels, products, staff and phrases.
 
-Kept apart from salesops/demo.py so the generator reads as logic and this reads as data.
+Kept apart from salesops/demo/generator.py so the generator reads as logic and this reads as data.
 Weights are rough shares, not statistics.
 """
 

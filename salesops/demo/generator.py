@@ -20,11 +20,11 @@ from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 
-from . import demo_vocab as V
-from . import schema as s
-from .bulk import BulkWriter
-from .db import Database
-from .demo_orders import DAY, OrderMaker, _ts, _weighted
+from .. import schema as s
+from ..bulk import BulkWriter
+from ..db import Database
+from . import vocab as V
+from .orders import DAY, OrderMaker, _ts, _weighted
 
 DEFAULT_SEED = 20151122
 DEFAULT_ANCHOR = date(2026, 11, 22)  # a Sunday: the week ending on it is complete
