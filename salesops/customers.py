@@ -139,6 +139,15 @@ def get_customer(db, customer_id: int) -> dict:
         return row
 
 
+def id_for_code(db, code: str) -> int:
+    """The id of the active customer with code `code`; NotFoundError when there is none."""
+    with db.read() as conn:
+        found = find_by_identity(conn, code=code)
+    if found is None:
+        raise NotFoundError(f"no active customer with code {code!r}")
+    return found["id"]
+
+
 def find_by_identity(conn, *, code=None, mobile=None, wechat_id=None) -> dict | None:
     """The active customer with this code, else normalised mobile, else WeChat ID."""
     c = customers.c

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from .errors import SalesopsError
+from ..errors import SalesopsError
 
 
 @click.group()
@@ -39,8 +39,8 @@ def weekly(obj, week: str | None, weeks: int, output: Path | None) -> None:
     """Write the manager's weekly Excel sheet and print its path."""
     from tqdm import tqdm
 
-    from . import exporter
-    from .weeks import parse_week
+    from .. import exporter
+    from ..weeks import parse_week
 
     try:
         chosen = parse_week(week) if week else None

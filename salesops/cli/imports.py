@@ -58,7 +58,7 @@ def import_group() -> None:
 def import_orders_command(obj, path, dry_run, skip_invalid, strict, mapping, progress):
     """Import orders from FILE: one row per order line; rows sharing an order_no are one
     order. Re-importing the same file creates nothing new."""
-    from .orders import import_orders
+    from ..importer.orders import import_orders
 
     _run(
         import_orders,
@@ -82,7 +82,7 @@ def import_orders_command(obj, path, dry_run, skip_invalid, strict, mapping, pro
 @click.pass_obj
 def import_customers_command(obj, path, dry_run, skip_invalid, strict, mapping, progress, update):
     """Import customers from FILE: matched by customer_ref, then mobile, then WeChat ID."""
-    from .customers import import_customers
+    from ..importer.customers import import_customers
 
     _run(
         import_customers,
@@ -101,7 +101,7 @@ def _run(function, obj, path, mapping, progress, **options) -> None:
     """Run one import with a tqdm bar, print its report, exit 1 when nothing was written."""
     from tqdm import tqdm
 
-    from .reading import load_mapping
+    from ..importer.reading import load_mapping
 
     with tqdm(
         desc="writing",

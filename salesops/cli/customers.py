@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import click
-import sqlalchemy as sa
 
-from .errors import SalesopsError
+from ..errors import SalesopsError
 
 
 @click.group("customers")
@@ -17,7 +16,7 @@ def customers_group() -> None:
 @click.pass_obj
 def duplicates_command(obj) -> None:
     """List pairs of customers who are probably the same person, with the evidence."""
-    from .duplicates import find_duplicates
+    from ..duplicates import find_duplicates
 
     found = find_duplicates(obj.db)
     for pair in found:
@@ -34,10 +33,11 @@ def duplicates_command(obj) -> None:
 def merge_command(obj, keep: str, other: str) -> None:
     """Merge customer OTHER into KEEP (customer codes): OTHER's orders, follow-ups,
     referrals, memberships and reviews move to KEEP; undo with `unmerge`."""
-    from .merge import merge_customers
+    from ..customers import id_for_code
+    from ..merge import merge_customers
 
     try:
-        keep_id, other_id = _id(obj.db, keep), _id(obj.db, other)
+        keep_id, other_id = id_for_code(obj.db, keep), id_for_code(obj.db, other)
         merge = merge_customers(obj.db, keep_id, other_id, evidence="salesops customers merge")
     except SalesopsError as e:
         raise click.ClickException(str(e)) from None
@@ -55,26 +55,10 @@ def merge_command(obj, keep: str, other: str) -> None:
 @click.pass_obj
 def unmerge_command(obj, merge_id: int) -> None:
     """Undo merge MERGE_ID exactly: the merged customer and their records come back."""
-    from .merge import unmerge
+    from ..merge import unmerge
 
     try:
         done = unmerge(obj.db, merge_id)
     except SalesopsError as e:
         raise click.ClickException(str(e)) from None
     click.echo(f"merge #{done['id']} undone")
-
-
-def _id(db, code: str) -> int:
-    """The id of the active customer with this code."""
-    from .errors import NotFoundError
-    from .schema import customers
-
-    with db.read() as conn:
-        found = conn.execute(
-            sa.select(customers.c.id).where(
-                customers.c.code == code, customers.c.deleted_at.is_(None)
-            )
-        ).scalar()
-    if found is None:
-        raise NotFoundError(f"no active customer with code {code!r}")
-    return found

@@ -12,11 +12,10 @@ import sys
 
 import click
 
-from . import accounts, config
-from .errors import SalesopsError
-from .schema import ROLES
+from .. import accounts, config
+from ..errors import SalesopsError
 
-ROLE_CHOICE = click.Choice(ROLES)
+ROLE_CHOICE = click.Choice(accounts.ROLES)
 
 
 def _password(from_stdin: bool) -> str:

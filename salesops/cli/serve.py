@@ -1,0 +1,84 @@
+"""`salesops serve`: the staff pages behind a login (salesops.web.serve does the serving)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+
+@click.command(context_settings={"ignore_unknown_options": True, "allow_extra_args": True})
+@click.option("--port", default=8866, show_default=True, help="Port to listen on.")
+@click.option(
+    "--host",
+    default="127.0.0.1",
+    show_default=True,
+    help="Address to bind; the default is reachable from this machine only.",
+)
+@click.option(
+    "--token",
+    envvar="SALESOPS_TOKEN",
+    metavar="T",
+    help="Login token (or SALESOPS_TOKEN); a random one is printed when not given.",
+)
+@click.option(
+    "--apps-dir",
+    type=click.Path(file_okay=False, exists=True, path_type=Path),
+    help="Folder of pages to serve (default: notebooks/apps).",
+)
+@click.option(
+    "--as",
+    "user",
+    metavar="NAME",
+    help="Who the pages act for in audit rows (default: the OS user).",
+)
+@click.option(
+    "--role",
+    type=click.Choice(["staff", "manager", "admin"]),
+    default="manager",
+    show_default=True,
+    help="With the shared token: what the pages may do.",
+)
+@click.option(
+    "--trusted-header",
+    metavar="HEADER",
+    help="Take the signed-in user from this header set by a reverse proxy "
+    "(e.g. X-Forwarded-User); only while listening on 127.0.0.1.",
+)
+@click.option(
+    "--secret-file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    envvar="SALESOPS_COOKIE_SECRET_FILE",
+    help="File keeping the login-cookie secret (default: data/.cookie_secret).",
+)
+@click.pass_context
+def serve(
+    ctx: click.Context, port, host, token, apps_dir, user, role, trusted_header, secret_file
+) -> None:
+    """Serve the staff pages with Voila behind a login.
+
+    Once an account with a password exists (salesops user add), people sign in with their
+    own name and password, unless --token or SALESOPS_TOKEN asks for the shared token.
+
+    Extra `--Class.trait=value` options are passed to Voila (see salesops/voila_config).
+    """
+    from .. import serve as serving  # Voila is slow to import; only this command needs it
+
+    opts = serving.ServeOptions(
+        db_url=ctx.obj.url,
+        port=port,
+        host=host,
+        token=token,
+        user=user,
+        role=role,
+        trusted_header=trusted_header,
+        voila_args=list(ctx.args),
+    )
+    if apps_dir:
+        opts.apps_dir = apps_dir
+    if secret_file:
+        opts.secret_file = secret_file
+    try:
+        serving.run(opts, echo=click.echo)
+    except serving.ServeRefused as e:
+        raise click.ClickException(str(e)) from None
