@@ -2,7 +2,7 @@
 
     python -m bench.c360_bench --db URL [--samples 200]
 
-The app side is `salesops.appdata.PageData(db).customer_360(customer_id)`: everything the
+The app side is `salesops.web.pagedata.PageData(db).customer_360(customer_id)`: everything the
 Customer360 widget shows (profile, lifetime totals, orders, follow-ups, referrals), read in
 one transaction through the named queries, rows converted (money as Decimal, times as aware
 datetimes). The floor runs the same five queries with the same parameters through the bare
@@ -20,8 +20,8 @@ import random
 import sqlalchemy as sa
 
 from salesops import queries
-from salesops.appdata import PageData
 from salesops.db import Database
+from salesops.web.pagedata import PageData
 
 from .timing import interleaved
 

@@ -6,7 +6,7 @@ customers as fast as they can; afterwards every promise made to them is checked.
     python -m bench.concurrency --backends sqlite --seconds 10 --sweep ''
     python -m bench.concurrency --workers-sqlite 10 --sweep 1,2,5,10,20 --sweep-seconds 5
 
-A writer acts as a page does, through `salesops.appdata.PageData` with an actor of its own
+A writer acts as a page does, through `salesops.web.pagedata.PageData` with an actor of its own
 (`bench-w07`, role staff). Each round it reads a "hot" customer (a shared pool of
 --edit-pool customers, 5 by default, so concurrent edits of one customer really happen),
 saves a new order of 1-3 products for a random buyer, then saves an edit of the hot
@@ -153,7 +153,7 @@ class AppWriter:
 
     def __init__(self, plan: Plan, index: int):
         from salesops.actors import Actor
-        from salesops.appdata import PageData
+        from salesops.web.pagedata import PageData
 
         self.plan, self.db = plan, Database(plan.url)
         self.me = Actor(f"bench-w{index:02d}", "staff")

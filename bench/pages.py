@@ -357,8 +357,8 @@ def search_terms(db_url: str, count: int) -> list[tuple[str, str]]:
 
 def measure_search(server, browser, count: int) -> list[str]:
     """Search latency in the browser vs the search function alone; report lines."""
-    from salesops.appdata import SEARCH_LIMIT, PageData
     from salesops.db import Database
+    from salesops.web.pagedata import SEARCH_LIMIT, PageData
     from widgets.customer_picker import CustomerPicker
 
     debounce = inspect.signature(CustomerPicker).parameters["debounce"].default
@@ -456,7 +456,7 @@ def main(argv=None) -> dict:
     )
     ap.add_argument(
         "--imports",
-        default="ipywidgets, salesops.appdata, widgets.pages",
+        default="ipywidgets, salesops.web.pagedata, widgets.pages",
         help="modules whose fresh import time to report",
     )
     args = ap.parse_args(argv)

@@ -373,7 +373,7 @@ def test_permissions_nest_staff_manager_admin():
 @pytest.fixture
 def signed_in_page(team, basics, monkeypatch):
     """PageData of a kernel the server started for wang.fang in accounts mode."""
-    from salesops.appdata import PageData
+    from salesops.web.pagedata import PageData
 
     monkeypatch.setenv("SALESOPS_AUTH", "accounts")
     monkeypatch.setenv("SALESOPS_USER", "wang.fang")

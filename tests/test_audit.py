@@ -10,9 +10,9 @@ import sqlalchemy as sa
 
 from salesops import audit
 from salesops.actors import Actor
-from salesops.appdata import PageData
 from salesops.errors import PermissionDenied, ValidationError
 from salesops.schema import audit_log
+from salesops.web.pagedata import PageData
 
 MANAGER = Actor("li.lei", "manager")
 STAFF = Actor("wang.fang", "staff")

@@ -10,8 +10,8 @@ import sqlalchemy as sa
 
 from salesops import audit
 from salesops.actors import Actor
-from salesops.appdata import PageData
 from salesops.schema import audit_log
+from salesops.web.pagedata import PageData
 from widgets.audit_viewer import AuditViewer
 from widgets.customer_360 import Customer360
 from widgets.customers_app import CustomersApp

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from bench import c360_bench, dbs, run, slips_bench
-from salesops.appdata import PageData
+from salesops.web.pagedata import PageData
 
 
 def test_sizes_and_names_are_parsed_and_unknown_names_refused(capsys):

@@ -4,7 +4,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from salesops.appdata import PageData
+from salesops.web.pagedata import PageData
 from widgets.customer_360 import Customer360
 
 

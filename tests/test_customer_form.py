@@ -3,8 +3,8 @@
 import pytest
 import sqlalchemy as sa
 
-from salesops.appdata import PageData
 from salesops.schema import audit_log, customers
+from salesops.web.pagedata import PageData
 from widgets.customer_form import CustomerForm
 
 

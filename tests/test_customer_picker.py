@@ -2,7 +2,7 @@
 
 import pytest
 
-from salesops.appdata import PageData
+from salesops.web.pagedata import PageData
 from widgets.customer_picker import CustomerPicker
 
 

@@ -6,10 +6,10 @@ import pytest
 import sqlalchemy as sa
 
 from salesops.actors import Actor
-from salesops.appdata import PageData
 from salesops.customers import create_customer
 from salesops.orders import create_order
 from salesops.schema import audit_log, customers, orders
+from salesops.web.pagedata import PageData
 from widgets.customers_app import CustomersApp
 from widgets.duplicates_panel import DuplicatesPanel
 

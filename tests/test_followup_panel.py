@@ -7,9 +7,9 @@ import sqlalchemy as sa
 
 from salesops import customers, followups, orders
 from salesops.actors import Actor
-from salesops.appdata import PageData
 from salesops.config import business_zone
 from salesops.schema import followups as followups_table
+from salesops.web.pagedata import PageData
 from widgets.followup_panel import FollowupPanel
 
 WANG = Actor("wang.fang", "staff")

@@ -14,10 +14,10 @@ import sqlalchemy as sa
 from importfiles import ORDER_HEADERS_ZH, ORDER_ROWS, count, snapshot, write_xlsx
 
 from salesops.actors import Actor
-from salesops.appdata import PageData
 from salesops.customers import create_customer
 from salesops.errors import PermissionDenied
 from salesops.schema import customers, imports, orders
+from salesops.web.pagedata import PageData
 from widgets.import_app import SHOWN_PROBLEMS, ImportApp
 
 STAFF = Actor("amy", "staff")

@@ -7,8 +7,8 @@ import sqlalchemy as sa
 
 from salesops import customers
 from salesops.actors import Actor
-from salesops.appdata import PageData
 from salesops.schema import order_lines, orders
+from salesops.web.pagedata import PageData
 from widgets.common import label
 from widgets.order_form import OrderForm
 from widgets.orders_app import OrdersApp

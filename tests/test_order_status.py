@@ -5,8 +5,8 @@ import sqlalchemy as sa
 
 from salesops import customers, orders
 from salesops.actors import Actor
-from salesops.appdata import PageData
 from salesops.schema import order_status_history
+from salesops.web.pagedata import PageData
 from widgets.order_status import OrderStatus
 
 WANG = Actor("wang.fang", "staff")

@@ -16,7 +16,7 @@ from browser import (
     write_page,
 )
 
-from salesops import login
+from salesops.web import login
 
 pytestmark = pytest.mark.browser
 

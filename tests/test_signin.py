@@ -63,7 +63,7 @@ def action_page(folder, name: str, call: str) -> None:
         name,
         f"""
 import ipywidgets as ipw
-from salesops.appdata import PageData
+from salesops.web.pagedata import PageData
 from salesops.errors import SalesopsError
 data = PageData.from_env()
 go = ipw.Button(description="go")
@@ -477,7 +477,7 @@ def test_trusted_header_is_believed_only_from_loopback(tmp_path):
     from types import SimpleNamespace
 
     from salesops import migrate
-    from salesops.signin import TrustedHeaderIdentityProvider, is_loopback
+    from salesops.web.signin import TrustedHeaderIdentityProvider, is_loopback
 
     assert is_loopback("127.0.0.1") and is_loopback("::1") and is_loopback("localhost")
     assert not is_loopback("0.0.0.0") and not is_loopback("10.0.0.5")

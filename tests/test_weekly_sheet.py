@@ -16,8 +16,8 @@ import pytest
 
 from salesops import customers, orders
 from salesops.actors import Actor
-from salesops.appdata import PageData
 from salesops.errors import PermissionDenied
+from salesops.web.pagedata import PageData
 from salesops.weeks import Week, parse_week
 from widgets.weekly_sheet import WeeklySheet, week_options
 

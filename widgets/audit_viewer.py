@@ -104,7 +104,7 @@ class AuditViewer(ipw.VBox):
 
     @classmethod
     def for_page(cls, data, **kwargs) -> AuditViewer:
-        """The viewer wired to a salesops.appdata.PageData (what the page notebook does)."""
+        """The viewer wired to a salesops.web.pagedata.PageData (what the page notebook does)."""
         return cls(
             changes=data.audit_changes,
             people=data.audit_people,

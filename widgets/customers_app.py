@@ -24,7 +24,7 @@ messages.add(
 class CustomersApp(ipw.VBox):
     """Find a customer, edit or create one, and see their history; `value` is the customer.
 
-    `data` is a salesops.appdata.PageData (or anything with the same methods). The parts
+    `data` is a salesops.web.pagedata.PageData (or anything with the same methods). The parts
     talk only through links: the picked customer goes into the form, the form's customer
     (new ones included) into the 360 view, and every save refreshes the 360 view.
     """

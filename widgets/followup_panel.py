@@ -148,7 +148,7 @@ class FollowupPanel(ipw.VBox):
 
     @classmethod
     def for_page(cls, data, **kwargs) -> FollowupPanel:
-        """The panel wired to a salesops.appdata.PageData (what the page notebook does)."""
+        """The panel wired to a salesops.web.pagedata.PageData (what the page notebook does)."""
         return cls(
             due=data.followups_due,
             search=data.search,

@@ -30,7 +30,7 @@ messages.add(
 class OrdersApp(ipw.VBox):
     """The order form above, the status form below; a saved order opens in the status form.
 
-    `data` is a salesops.appdata.PageData (or anything with the same methods). Cancel and
+    `data` is a salesops.web.pagedata.PageData (or anything with the same methods). Cancel and
     refund are offered to people whose role allows `orders.cancel` (the service checks
     again on every move).
     """

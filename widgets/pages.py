@@ -1,6 +1,6 @@
 """Every module the staff pages import, so the server's warm kernels load them in advance.
 
-salesops.serve's kernel pool imports `widgets.pages` while a kernel waits for a page; a
+salesops.web.serve's kernel pool imports `widgets.pages` while a kernel waits for a page; a
 page then finds these modules already imported and spends its time only on building its
 widgets. Add a page's component modules here when a page starts using them.
 """

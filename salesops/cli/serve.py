@@ -60,9 +60,9 @@ def serve(
     Once an account with a password exists (salesops user add), people sign in with their
     own name and password, unless --token or SALESOPS_TOKEN asks for the shared token.
 
-    Extra `--Class.trait=value` options are passed to Voila (see salesops/voila_config).
+    Extra `--Class.trait=value` options are passed to Voila (see salesops/web/voila_config).
     """
-    from .. import serve as serving  # Voila is slow to import; only this command needs it
+    from ..web import serve as serving  # Voila is slow to import; only this command needs it
 
     opts = serving.ServeOptions(
         db_url=ctx.obj.url,

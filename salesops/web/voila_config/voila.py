@@ -1,7 +1,7 @@
 # Voila configuration for `salesops serve` (loaded from this folder only, so a user's
 # ~/.jupyter/voila.py cannot loosen it). Each setting says why it has its value.
 # Settings the code must enforce (login, which folder is served, identity) live in
-# salesops/serve.py instead; this file holds the tunable numbers.
+# salesops/web/serve.py instead; this file holds the tunable numbers.
 # ruff: noqa: F821  (`c` is the config object Voila injects)
 
 # Pages are forms, not documents: never show code, never show a traceback to staff.
@@ -15,12 +15,12 @@ c.VoilaConfiguration.preheat_kernel = False
 
 # Instead, salesops keeps warm kernels that have run nothing but imports and belong to
 # nobody until a page request takes one and the server writes the signed-in user into it
-# (salesops.serve.PageKernelManager). One is enough for a shop: a page view takes it and
+# (salesops.web.serve.PageKernelManager). One is enough for a shop: a page view takes it and
 # the next is warm again a couple of seconds later. Each costs about 150 MB while it waits.
 c.PageKernelManager.pool_size = 1
 
 # Kernel hygiene. Every page view starts a kernel. A closed tab sends a shutdown beacon
-# (which salesops.serve makes pass the XSRF check, voila#1458); the culler is the safety net
+# (which salesops.web.serve makes pass the XSRF check, voila#1458); the culler is the safety net
 # for tabs whose beacon never arrives (browser crash, laptop lid closed, mobile tab killed).
 # A kernel is culled only when no browser is connected to it (cull_connected False) and it
 # is idle (cull_busy False) for cull_idle_timeout seconds, so an open form is never culled

@@ -3,7 +3,7 @@
 Three modes (`choose_mode`):
 
 - `accounts` (the default once an enabled account with a password exists): each person
-  signs in with their own name and password (salesops.signin, salesops.accounts).
+  signs in with their own name and password (salesops.web.signin, salesops.accounts).
 - `token` (`--token` / SALESOPS_TOKEN given, or no accounts yet): one shared token; a
   browser that presents it once gets a signed login cookie. Every page kernel acts for one
   name, `--as` or the operating-system user, with the role `--role` (default manager).
@@ -47,7 +47,7 @@ def choose_mode(token: str | None, trusted_header: str | None, db) -> str:
         return "header"
     if token or os.environ.get(TOKEN_ENV):
         return "token"
-    from .accounts import sign_in_accounts_exist
+    from ..accounts import sign_in_accounts_exist
 
     return "accounts" if sign_in_accounts_exist(db) else "token"
 
@@ -99,7 +99,7 @@ def kernel_user(handler, shared_user: str) -> str:
 def kernel_env(handler, shared_user: str, token_role: str) -> dict[str, str]:
     """What the server puts in a page kernel's environment about who is acting.
 
-    SALESOPS_AUTH tells salesops.appdata.page_actor where the role comes from: the users
+    SALESOPS_AUTH tells salesops.web.pagedata.page_actor where the role comes from: the users
     table for `accounts`/`header` (looked up afresh before every action), SALESOPS_ROLE
     for the shared token.
     """
@@ -113,7 +113,7 @@ def page_role(handler, shared_user: str, token_role: str, db) -> str | None:
     """The role the request's person has now (None: no enabled account)."""
     if not per_person(handler):
         return token_role
-    from .accounts import known_role
+    from ..accounts import known_role
 
     return known_role(db, handler.current_user.username)
 

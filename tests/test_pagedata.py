@@ -6,11 +6,12 @@ from decimal import Decimal
 import pytest
 import sqlalchemy as sa
 
-from salesops import appdata, queries
+from salesops import queries
 from salesops.actors import Actor
-from salesops.appdata import PageData, page_actor
 from salesops.errors import ConflictError, PermissionDenied
 from salesops.schema import audit_log, customers
+from salesops.web import pagedata
+from salesops.web.pagedata import PageData, page_actor
 
 
 @pytest.fixture
@@ -155,7 +156,7 @@ def test_from_env_uses_the_kernels_database(monkeypatch, db_url):
 
 def test_business_day_is_counted_in_the_business_zone(monkeypatch):
     monkeypatch.setenv("SALESOPS_TZ", "Asia/Shanghai")
-    start, end = appdata.business_day(datetime(2026, 11, 25).date())
+    start, end = pagedata.business_day(datetime(2026, 11, 25).date())
     assert start == datetime(2026, 11, 24, 16, 0, tzinfo=UTC) and end - start == timedelta(1)
 
 

@@ -2,12 +2,12 @@
 
 Only the apps folder is Voila's root, so analysis notebooks have no URL at all. Pages are
 at /voila/render/<page>.ipynb, sources stripped, tracebacks never shown. The tunable
-settings (culling, timeouts) are in salesops/voila_config/voila.py; this module enforces
+settings (culling, timeouts) are in salesops/web/voila_config/voila.py; this module enforces
 what must not be tuned away and wires in what Voila 0.5 lacks:
 
 - the signed-in user reaches the page kernel as SALESOPS_USER, set by the server when it
   starts the kernel (a browser cannot forge it), together with the server's SALESOPS_DB_URL;
-  with accounts, a page a role may not open (salesops.login.PAGE_PERMISSIONS) is refused
+  with accounts, a page a role may not open (salesops.web.login.PAGE_PERMISSIONS) is refused
   before any kernel starts, and a kernel answers only the account that opened it (nobody
   can attach to another person's kernel and act as them);
 - the page response sets the `_xsrf` cookie, so the shutdown beacon a closing tab sends
@@ -41,10 +41,11 @@ from voila.app import Voila
 from voila.shutdown_kernel_handler import VoilaShutdownKernelHandler
 from voila.tornado.handler import TornadoVoilaHandler
 
-from . import config, login, messages
-from .actors import Actor
-from .db import connect
-from .errors import SalesopsError
+from .. import config, messages
+from ..actors import Actor
+from ..db import connect
+from ..errors import SalesopsError
+from . import login
 
 APPS_DIR = config.PROJECT_ROOT / "notebooks" / "apps"
 CONFIG_DIR = Path(__file__).resolve().parent / "voila_config"
@@ -57,7 +58,7 @@ WARM_CODE = """
 def _so_warm():
     import importlib
     for name in ("ipywidgets", "pandas", "sqlalchemy", "salesops.db", "salesops.queries",
-                 "salesops.appdata", "widgets.pages"):
+                 "salesops.web.pagedata", "widgets.pages"):
         try:
             importlib.import_module(name)
         except ImportError:
@@ -343,6 +344,7 @@ class SalesopsVoila(Voila):
 
     shared_user = ""
     token_role = "manager"
+    db_url = ""  # the database pages and sign-in use (build_app sets it)
     authorizer_class = PageAuthorizer
 
     @property
@@ -360,7 +362,7 @@ class SalesopsVoila(Voila):
         settings = super().init_settings()
         settings["salesops_user"] = self.shared_user
         settings["salesops_role"] = self.token_role
-        settings["salesops_db"] = connect()  # the SALESOPS_DB_URL run() set
+        settings["salesops_db"] = connect(self.db_url)
         # Warm the kernel pool as soon as the event loop runs (the manager exists by now).
         tornado.ioloop.IOLoop.current().add_callback(self.kernel_manager.fill_pool)
         return settings
@@ -391,13 +393,14 @@ def landing_url(opts: ServeOptions, token: str | None) -> str:
     return f"http://{opts.host}:{opts.port}/{page}" + (f"?token={token}" if token else "")
 
 
-def build_app(opts: ServeOptions, token: str, mode: str = "token") -> SalesopsVoila:
-    """A configured, initialised Voila application for `opts` (not yet listening)."""
+def build_app(opts: ServeOptions, token: str, mode: str, db_url: str) -> SalesopsVoila:
+    """A configured, initialised Voila application for `opts` on the database `db_url`
+    (not yet listening)."""
     cfg = Config()
     cfg.VoilaConfiguration.multi_kernel_manager_class = PageKernelManager
     provider = login.identity_provider_class(mode)
     if mode != "token":
-        cfg[provider.__name__].db_url = os.environ.get("SALESOPS_DB_URL", "")
+        cfg[provider.__name__].db_url = db_url
     if mode == "header":
         cfg[provider.__name__].header = opts.trusted_header
     app = SalesopsVoila(
@@ -413,6 +416,7 @@ def build_app(opts: ServeOptions, token: str, mode: str = "token") -> SalesopsVo
     )
     app.shared_user = opts.user or config.current_user()
     app.token_role = opts.role
+    app.db_url = db_url
     app.initialize([str(opts.apps_dir), *opts.voila_args])
     app.voila_configuration.strip_sources = True  # not negotiable, whatever the arguments
     app.voila_configuration.show_tracebacks = False
@@ -423,13 +427,15 @@ def run(opts: ServeOptions, echo=print) -> None:
     """Serve the pages until interrupted, after printing the landing URL (and token)."""
     from .signin import is_loopback
 
+    db_url = absolute_db_url(config.db_url(opts.db_url))
     # Kernels inherit the server's environment: this is how pages find the same database.
-    os.environ["SALESOPS_DB_URL"] = absolute_db_url(config.db_url(opts.db_url))
-    mode = login.choose_mode(opts.token, opts.trusted_header, connect())
+    # The server itself is handed the URL (build_app), it does not read it back.
+    os.environ["SALESOPS_DB_URL"] = db_url
+    mode = login.choose_mode(opts.token, opts.trusted_header, connect(db_url))
     if mode == "header" and not is_loopback(opts.host):
         raise ServeRefused(messages.t("serve.header_not_loopback", host=opts.host))
     token, generated = login.resolve_token(opts.token) if mode == "token" else (None, False)
-    app = build_app(opts, token, mode)
+    app = build_app(opts, token, mode, db_url)
     if mode == "token":
         echo(f"salesops pages for {app.shared_user} ({opts.role}): {landing_url(opts, token)}")
     elif mode == "accounts":

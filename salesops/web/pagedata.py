@@ -16,8 +16,8 @@ import os
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime, time, timedelta
 
-from . import config
-from .actors import Actor
+from .. import config
+from ..actors import Actor
 
 DEFAULT_ROLE = "staff"
 SEARCH_LIMIT = 20
@@ -34,8 +34,8 @@ def page_actor(db=None) -> Actor:
     SALESOPS_ROLE (default `staff`, the least a signed-in person may do).
     """
     if os.environ.get("SALESOPS_AUTH") == "accounts":
-        from .accounts import actor_for
-        from .db import connect
+        from ..accounts import actor_for
+        from ..db import connect
 
         return actor_for(db or connect(), config.current_user())
     return Actor(config.current_user(), os.environ.get("SALESOPS_ROLE") or DEFAULT_ROLE)
@@ -60,7 +60,7 @@ class PageData:
     @classmethod
     def from_env(cls) -> PageData:
         """The page kernel's data: the database in SALESOPS_DB_URL (set by the server)."""
-        from .db import connect
+        from ..db import connect
 
         return cls(connect())
 
@@ -73,7 +73,7 @@ class PageData:
 
     def _all(self, name: str, **params) -> list[dict]:
         """Rows of named query `name`."""
-        from .queries import fetch_all
+        from ..queries import fetch_all
 
         return fetch_all(self.db, name, **params)
 
@@ -81,7 +81,7 @@ class PageData:
         """Customers matching what was typed (name, mobile in any format, WeChat ID, code),
         best match first: dicts of id, code, name, mobile, wechat_id, region, is_agent;
         `after` (the id of the last row shown) gives the next page (salesops.search)."""
-        from .search import search_customers
+        from ..search import search_customers
 
         return search_customers(self.db, text, limit=limit, after=after)
 
@@ -117,7 +117,7 @@ class PageData:
     def customer_360(self, customer_id: int) -> dict | None:
         """Everything the 360 view shows, read in one transaction (one consistent snapshot):
         profile, totals, orders, follow-ups, referrals; None for no such live customer."""
-        from .queries import fetch_all
+        from ..queries import fetch_all
 
         with self.db.snapshot() as conn:
             profile = fetch_all(conn, "customer_profile", customer_id=customer_id)
@@ -134,20 +134,20 @@ class PageData:
 
     def order(self, order_id: int) -> dict:
         """One order with its lines and status history."""
-        from .orders import get_order
+        from ..orders import get_order
 
         return get_order(self.db, order_id)
 
     def allowed_next(self, status: str) -> tuple[str, ...]:
         """The statuses an order in `status` may move to."""
-        from .orders import allowed_next
+        from ..orders import allowed_next
 
         return allowed_next(status)
 
     def followups_due(self, until: datetime | None = None, everyone: bool = True) -> list[dict]:
         """Open follow-ups due by `until` (default: end of today) that this person may see;
         with `everyone` False, only their own (staff only ever see their own)."""
-        from .followups import due
+        from ..followups import due
 
         actor = self.actor
         staff = None if everyone else actor.name
@@ -162,7 +162,7 @@ class PageData:
 
     def today(self) -> dict:
         """Today's numbers for the landing page: orders, revenue, follow-ups due."""
-        from .weeks import periods_param
+        from ..weeks import periods_param
 
         start, end = business_day()
         kpis = self._all("weekly_kpis", weeks=periods_param([("today", start, end)]))[0]
@@ -175,8 +175,8 @@ class PageData:
     def weekly_figures(self, week: str | None = None, weeks: int = 12):
         """The weekly sheet's figures for ISO week `week` (YYYY-Www; default: the last
         complete week) and the `weeks` weeks ending with it; managers only (weekly.view)."""
-        from .exporter import collect
-        from .weeks import parse_week
+        from ..exporter import collect
+        from ..weeks import parse_week
 
         self.actor.require("weekly.view")
         return collect(self.db, parse_week(week) if week else None, weeks)
@@ -184,7 +184,7 @@ class PageData:
     def weekly_workbook(self, figures) -> tuple[str, bytes]:
         """The workbook of `figures` as (file name, bytes): the file `salesops export
         weekly` writes, for the page's download; managers only (weekly.view)."""
-        from .exporter import workbook_bytes
+        from ..exporter import workbook_bytes
 
         self.actor.require("weekly.view")
         return workbook_bytes(figures)
@@ -193,19 +193,19 @@ class PageData:
         """A page of the audit log, newest first, filtered by table/row_id, person and
         first_day/last_day, `after` the previous page (salesops.audit.changes); managers
         and admins only (audit.view)."""
-        from .audit import changes
+        from ..audit import changes
 
         return changes(self.db, self.actor, **filters)
 
     def audit_people(self) -> list[str]:
         """Everyone the audit log names (audit.view)."""
-        from .audit import people
+        from ..audit import people
 
         return people(self.db, self.actor)
 
     def customer_history(self, customer_id: int, after=None):
         """A page of the changes to a customer, its orders and follow-ups (audit.view)."""
-        from .audit import customer_history
+        from ..audit import customer_history
 
         return customer_history(self.db, self.actor, customer_id, after=after)
 
@@ -217,37 +217,37 @@ class PageData:
 
     def create_customer(self, data: Mapping) -> dict:
         """Add a customer; returns the stored row with its code."""
-        from .customers import create_customer
+        from ..customers import create_customer
 
         return create_customer(self.db, data, actor=self.actor)
 
     def update_customer(self, customer_id: int, changes: Mapping, version: int) -> dict:
         """Save edits made to the copy read at `version` (ConflictError if it moved on)."""
-        from .customers import update_customer
+        from ..customers import update_customer
 
         return update_customer(self.db, customer_id, changes, version, actor=self.actor)
 
     def create_order(self, customer_id: int, lines: Sequence[Mapping], **options) -> dict:
         """Record an order (channel, discount, shipping, note as keywords); its number back."""
-        from .orders import create_order
+        from ..orders import create_order
 
         return create_order(self.db, customer_id, lines, actor=self.actor, **options)
 
     def change_status(self, order_id: int, to_status: str, version: int, reason: str = ""):
         """Move an order along an allowed transition (cancel/refund need a reason)."""
-        from .orders import change_status
+        from ..orders import change_status
 
         return change_status(self.db, order_id, to_status, version, reason=reason, actor=self.actor)
 
     def log_contact(self, customer_id: int, **details) -> dict:
         """Record a contact that happened now (closing a planned one, planning the next)."""
-        from .followups import log_contact
+        from ..followups import log_contact
 
         return log_contact(self.db, customer_id, actor=self.actor, **details)
 
     def schedule_followup(self, customer_id: int, due_at: datetime, **details) -> dict:
         """Plan a contact with a customer."""
-        from .followups import schedule
+        from ..followups import schedule
 
         return schedule(self.db, customer_id, due_at, actor=self.actor, **details)
 
@@ -255,32 +255,32 @@ class PageData:
 
     def import_preview(self, kind: str, path):
         """The header mapping and first rows of an import file (salesops.importer)."""
-        from .importer import preview_file
+        from ..importer import preview_file
 
         return preview_file(path, kind)
 
     def import_file(self, kind: str, path, dry_run: bool = True, **options):
         """Check (`dry_run`) or write an orders or customers file; an ImportReport. Staff may
         only check (import.dry_run); writing needs import.write, refused in the importer."""
-        from .importer import import_customers, import_orders
+        from ..importer import import_customers, import_orders
 
         run = {"orders": import_orders, "customers": import_customers}[kind]
         return run(self.db, path, actor=self.actor, dry_run=dry_run, **options)
 
     def duplicates(self) -> list[dict]:
         """Candidate pairs of the same person: dicts of a, b (customers) and evidence."""
-        from .duplicates import find_duplicates
+        from ..duplicates import find_duplicates
 
         return [vars(c) for c in find_duplicates(self.db)]
 
     def merge_customers(self, keep_id: int, other_id: int, evidence: str = "") -> dict:
         """Merge customer `other_id` into `keep_id` (audited); the merge with its id."""
-        from .merge import merge_customers
+        from ..merge import merge_customers
 
         return merge_customers(self.db, keep_id, other_id, actor=self.actor, evidence=evidence)
 
     def unmerge(self, merge_id: int) -> dict:
         """Undo merge `merge_id` exactly (audited)."""
-        from .merge import unmerge
+        from ..merge import unmerge
 
         return unmerge(self.db, merge_id, actor=self.actor)

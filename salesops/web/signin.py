@@ -1,6 +1,6 @@
 """Signing people in to `salesops serve` with their own accounts (salesops.accounts).
 
-Two jupyter_server identity providers, chosen by salesops.login:
+Two jupyter_server identity providers, chosen by salesops.web.login:
 
 - `AccountsIdentityProvider`: a login page (name and password). A right password starts a
   session row (salesops.accounts) whose random token goes into a signed, HTTP-only cookie;
@@ -27,9 +27,9 @@ from jupyter_server.auth.identity import IdentityProvider, User
 from jupyter_server.base.handlers import JupyterHandler
 from traitlets import Float, Unicode
 
-from . import accounts, messages
-from .db import connect
-from .errors import ValidationError
+from .. import accounts, messages
+from ..db import connect
+from ..errors import ValidationError
 
 SESSION_COOKIE = "salesops-session"
 
@@ -102,7 +102,7 @@ def _user(account: dict) -> User:
 class AccountsIdentityProvider(IdentityProvider):
     """Signed in = a live session row for an enabled account, named by a signed cookie."""
 
-    per_person = True  # salesops.login: page kernels act for the signed-in account
+    per_person = True  # salesops.web.login: page kernels act for the signed-in account
     db_url = Unicode("", config=True, help="The database holding the accounts.")
     session_hours = Float(accounts.SESSION_HOURS, config=True, help="How long a session lasts.")
 
