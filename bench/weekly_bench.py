@@ -8,8 +8,9 @@ Three ways to get the figures of one week (12 weeks on the Weekly sheet), each t
 own fresh Python process (imports are not timed; the database file is warm in the OS cache
 after a discarded first round), alternating so machine noise hits all alike:
 
-  export  salesops.exporter.export_weekly: the named queries, DataFrames, the .xlsx file
-  floor   the same queries (exporter.query_plan) as bare SQL, rows fetched and dropped
+  export  salesops.weekly.export.export_weekly: the named queries, DataFrames, the .xlsx file
+  floor   the same queries (salesops.weekly.collect.query_plan) as bare SQL, rows fetched
+          and dropped
   weekly  only the Weekly sheet's figures, as the export gets them (the weekly_kpis query
           into a DataFrame): the like-for-like counterpart of the naive way
   naive   read every order and order line into pandas, then group by week (Weekly only)
@@ -42,19 +43,20 @@ MODES = ("export", "floor", "weekly", "naive")
 
 def _export(db, week, tmp: Path) -> dict:
     """The real export, file written."""
-    from salesops import exporter
+    from salesops.weekly.export import export_weekly
 
-    path = exporter.export_weekly(db, week, WEEKS, tmp / "weekly.xlsx")
+    path = export_weekly(db, week, WEEKS, tmp / "weekly.xlsx")
     return {"file_bytes": path.stat().st_size}
 
 
 def _floor(db, week, _tmp) -> dict:
     """Every query of the export's plan, as bare SQL: execute and fetch, nothing else."""
-    from salesops import exporter, queries
+    from salesops import queries
+    from salesops.weekly import collect
 
     rows = 0
     with db.read() as conn:
-        for _field, name, params in exporter.query_plan(week, WEEKS):
+        for _field, name, params in collect.query_plan(week, WEEKS):
             q = queries.get_query(name)
             stmt = queries._statement(q, conn.dialect.name, params)
             rows += len(conn.execute(stmt, params).fetchall())
@@ -63,9 +65,10 @@ def _floor(db, week, _tmp) -> dict:
 
 def _weekly(db, week, _tmp) -> dict:
     """The Weekly sheet's 12 rows only, through the same named query the export runs."""
-    from salesops import exporter, queries
+    from salesops import queries
+    from salesops.weekly import collect
 
-    (_field, name, params), *_rest = exporter.query_plan(week, WEEKS)
+    (_field, name, params), *_rest = collect.query_plan(week, WEEKS)
     rows = queries.fetch_df(db, name, **params).iloc[-WEEKS:]
     return {"orders": int(rows["orders"].sum()), "revenue": round(float(rows["revenue"].sum()), 2)}
 
@@ -125,8 +128,9 @@ def child(mode: str, url: str, trace: bool) -> None:
     import pandas  # noqa: F401  imported before the clock starts, as the docstring says
     import xlsxwriter  # noqa: F401
 
-    from salesops import exporter, queries, xlsx  # noqa: F401
+    from salesops import queries  # noqa: F401
     from salesops.db import Database
+    from salesops.weekly import export, workbook  # noqa: F401
     from salesops.weeks import parse_week
 
     db, week = Database(url), parse_week(WEEK)
@@ -228,11 +232,11 @@ def measure(
 
 def _agrees(url: str, naive: dict) -> bool:
     """Whether the naive way's orders and revenue over the weeks equal the export's."""
-    from salesops import exporter
     from salesops.db import Database
+    from salesops.weekly.collect import collect
     from salesops.weeks import parse_week
 
-    weekly = exporter.collect(Database(url), parse_week(WEEK), WEEKS).weekly
+    weekly = collect(Database(url), parse_week(WEEK), WEEKS).weekly
     revenue = round(float(sum(weekly["revenue"])), 2)
     return int(weekly["orders"].sum()) == naive["orders"] and revenue == naive["revenue"]
 

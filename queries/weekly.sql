@@ -1,7 +1,7 @@
 -- name: weekly_kpis
 -- dialect: sqlite
 -- The weekly numbers for each week in :weeks, a JSON array of [label, start, end]
--- (start and end in UTC as 'YYYY-MM-DD HH:MM:SS.ffffff'; salesops.exporter.weeks_param
+-- (start and end in UTC as 'YYYY-MM-DD HH:MM:SS.ffffff'; salesops.weeks.weeks_param
 -- builds it), oldest first, weeks without orders as zeros. Counted orders exclude
 -- cancelled and refunded ones. orders, revenue (sum of line amounts after discounts,
 -- shipping apart), customers (distinct buyers), new_customers (first-ever counted order

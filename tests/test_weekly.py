@@ -18,11 +18,14 @@ import sqlalchemy as sa
 from click.testing import CliRunner
 from importfiles import write_csv
 
-from salesops import customers, exporter, orders
+from salesops import customers, orders
 from salesops import schema as s
 from salesops.cli import main
 from salesops.errors import ValidationError
 from salesops.importer import import_orders
+from salesops.weekly import collect
+from salesops.weekly.export import export_weekly
+from salesops.weekly.figures import SUMMARY_ROWS
 from salesops.weeks import Week, last_complete_week, parse_week, week_of
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -146,7 +149,7 @@ def sheet_rows(ws, header_row: int = 1) -> list[dict]:
 
 def export(db, tmp_path, week: str, weeks: int = 12):
     """Export `week` and open it twice: cached values, and formulas as written."""
-    path = exporter.export_weekly(db, parse_week(week), weeks, tmp_path / f"{week}.xlsx")
+    path = export_weekly(db, parse_week(week), weeks, tmp_path / f"{week}.xlsx")
     return openpyxl.load_workbook(path, data_only=True), openpyxl.load_workbook(path), path
 
 
@@ -203,7 +206,7 @@ def test_summary_weekly_and_channels_match_pandas_on_the_demo_data(demo_db, tmp_
     (this["followups_done"], this["followups_overdue"]) = expected_followups(raw, "2026-W47")
     (last["followups_done"], last["followups_overdue"]) = expected_followups(raw, "2026-W46")
     summary = {r["metric 指标"]: r for r in sheet_rows(values["Summary"])}
-    for key, label in exporter.SUMMARY_ROWS:
+    for key, label in SUMMARY_ROWS:
         row = list(summary[label].values())
         a, b = this[key], last[key]
         assert row[1] == pytest.approx(float(a), rel=1e-9), key
@@ -253,7 +256,7 @@ def _assert_channels(ws, counted: pd.DataFrame, channels: pd.DataFrame) -> None:
 
 def test_products_new_customers_communities_and_staff_match_pandas_on_the_demo_data(demo_db):
     """The sheets whose SQL looks up buyers' earlier orders by index, against pandas."""
-    figures = exporter.collect(demo_db, parse_week("2026-W47"), 2)
+    figures = collect.collect(demo_db, parse_week("2026-W47"), 2)
     start = local_monday("2026-W47")
     end = start + timedelta(days=7)
     o, ln, m, c, f = s.orders, s.order_lines, s.community_members, s.customers, s.followups
@@ -352,7 +355,7 @@ def test_products_new_customers_communities_and_staff_match_pandas_on_the_demo_d
 
 def test_top_customers_referrals_and_the_reseller_tree_match_pandas_on_the_demo_data(demo_db):
     """The Customers top 20 and the Referrals & agents sheet, against pandas."""
-    figures = exporter.collect(demo_db, parse_week("2026-W47"), 2)
+    figures = collect.collect(demo_db, parse_week("2026-W47"), 2)
     start = local_monday("2026-W47")
     end = start + timedelta(days=7)
     o, ln, c = s.orders, s.order_lines, s.customers
@@ -527,7 +530,7 @@ def test_an_order_saved_while_the_sheet_is_collected_is_in_no_sheet(db, buyer, m
     """The eleven queries read one snapshot, in both of collect()'s threads: an order
     committed after the first query ends appears nowhere, so Summary and Channels agree."""
     order(db, buyer, shanghai(2026, 11, 17))
-    fetch, saved, once = exporter.queries.fetch_df, [], threading.Lock()
+    fetch, saved, once = collect.queries.fetch_df, [], threading.Lock()
 
     def fetch_then_save(target, name, **params):
         df = fetch(target, name, **params)
@@ -536,13 +539,13 @@ def test_an_order_saved_while_the_sheet_is_collected_is_in_no_sheet(db, buyer, m
                 saved.append(order(db, buyer, shanghai(2026, 11, 18), qty=2))
         return df
 
-    monkeypatch.setattr(exporter.queries, "fetch_df", fetch_then_save)
-    figures = exporter.collect(db, parse_week("2026-W47"), 2)
+    monkeypatch.setattr(collect.queries, "fetch_df", fetch_then_save)
+    figures = collect.collect(db, parse_week("2026-W47"), 2)
     assert saved
     assert int(figures.series.iloc[-1]["orders"]) == 1
     assert int(figures.channels["orders"].sum()) == 1
     assert int(figures.products["units"].sum()) == 1
-    assert exporter.collect(db, parse_week("2026-W47"), 2).channels["orders"].sum() == 2
+    assert collect.collect(db, parse_week("2026-W47"), 2).channels["orders"].sum() == 2
 
 
 def test_a_customer_named_like_a_formula_comes_out_as_text(db, basics, tmp_path):

@@ -27,7 +27,7 @@ NOW = datetime(2026, 11, 25, 3, 0, tzinfo=UTC)  # a Wednesday: the last complete
 
 
 def fake_figures(week: str, weeks: int):
-    """Figures shaped like salesops.exporter.WeeklyFigures, with made-up numbers."""
+    """Figures shaped like salesops.weekly.figures.WeeklyFigures, with made-up numbers."""
     w = parse_week(week)
     labels = [str(w.shift(i - weeks + 1)) for i in range(weeks)]
     summary = pd.DataFrame(

@@ -4,6 +4,7 @@ openpyxl and in LibreOffice. No database: the figures are made up here."""
 
 from __future__ import annotations
 
+import io
 import re
 import zipfile
 from datetime import UTC, datetime, timedelta
@@ -14,8 +15,10 @@ import pandas as pd
 import pytest
 import xlsxwriter
 
-from salesops import xlsx
-from salesops.exporter import WeeklyFigures
+from salesops.weekly import columns as engine
+from salesops.weekly.figures import WeeklyFigures
+from salesops.weekly.sheet import MONEY
+from salesops.weekly.workbook import write_workbook
 from salesops.weeks import parse_week
 
 ZONE = "Asia/Shanghai"
@@ -61,7 +64,7 @@ AGENTS = [
     ("orders", "int"),
     ("revenue", "money"),
 ]
-FORMATS = {"text": "General", "int": "#,##0", "money": xlsx.MONEY, "datetime": "yyyy-mm-dd hh:mm"}
+FORMATS = {"text": "General", "int": "#,##0", "money": MONEY, "datetime": "yyyy-mm-dd hh:mm"}
 
 
 def big_figures(agents: int = 2500, new: int = 800) -> WeeklyFigures:
@@ -219,7 +222,7 @@ def assert_table(ws, df, spec, first_col: int, *, libreoffice: bool = False):
                 continue
             if kind == "text":
                 assert (got.value, got.data_type) == (excel_form(want), "s"), where
-                assert got.quotePrefix == want.startswith(xlsx.RISKY), where
+                assert got.quotePrefix == want.startswith(engine.RISKY), where
             elif kind == "datetime" and want is not None:
                 assert isinstance(got.value, datetime), where
                 assert abs(got.value - want) < timedelta(milliseconds=1), where
@@ -255,7 +258,7 @@ def assert_big_tables(book, figures: WeeklyFigures, *, libreoffice: bool = False
 def test_big_tables_read_back_cell_for_cell_in_openpyxl(tmp_path):
     figures = big_figures()
     path = tmp_path / "big.xlsx"
-    xlsx.write_workbook(figures, path)
+    write_workbook(figures, path)
     book = openpyxl.load_workbook(path)
     assert_big_tables(book, figures)
     ws = book["Referrals & agents"]
@@ -276,7 +279,7 @@ def test_libreoffice_reads_every_cell_of_the_big_tables(tmp_path):
 
     figures = big_figures()
     path = tmp_path / "big.xlsx"
-    xlsx.write_workbook(figures, path)
+    write_workbook(figures, path)
     saved = libreoffice_convert(path, "xlsx", tmp_path / "saved-by-libreoffice", tmp_path)
     # LibreOffice read the file and wrote its own: the cells it saw are the cells we wrote.
     book = openpyxl.load_workbook(saved)
@@ -286,12 +289,39 @@ def test_libreoffice_reads_every_cell_of_the_big_tables(tmp_path):
 def test_an_xlsxwriter_of_another_major_version_is_refused_in_plain_words(monkeypatch, tmp_path):
     monkeypatch.setattr(xlsxwriter, "__version__", "4.0.0")
     with pytest.raises(RuntimeError, match=r"needs xlsxwriter 3\.x .* installed is xlsxwriter 4"):
-        xlsx.write_workbook(big_figures(3, 3), tmp_path / "x.xlsx")
+        write_workbook(big_figures(3, 3), tmp_path / "x.xlsx")
+
+
+def test_the_private_xlsxwriter_methods_have_the_parameters_the_engine_was_written_for():
+    changes = engine.private_api_changes()
+    assert changes == (), (
+        "xlsxwriter's private API changed; salesops.weekly.columns.ColumnWorksheet must be "
+        "checked against it before the pin in pyproject.toml moves: " + "; ".join(changes)
+    )
+    book = xlsxwriter.Workbook(io.BytesIO(), {"in_memory": True})
+    ws = book.add_worksheet(worksheet_class=engine.ColumnWorksheet)
+    missing = [a for a in engine.XLSXWRITER_ATTRIBUTES if not hasattr(ws, a)]
+    assert missing == [], f"xlsxwriter worksheets no longer have {missing}"
+
+
+def test_a_private_method_with_other_parameters_is_refused_naming_it(monkeypatch, tmp_path):
+    def _write_row(self, row, spans, info=None):
+        """A stand-in taking other parameters than xlsxwriter 3.3.1's _write_row."""
+
+    monkeypatch.setattr(xlsxwriter.worksheet.Worksheet, "_write_row", _write_row)
+    engine.private_api_changes.cache_clear()
+    try:
+        with pytest.raises(
+            RuntimeError, match=r"Worksheet\._write_row takes \(self, row, spans, info=None\), not"
+        ):
+            write_workbook(big_figures(3, 3), tmp_path / "x.xlsx")
+    finally:
+        engine.private_api_changes.cache_clear()
 
 
 def test_a_cell_written_both_in_a_column_and_on_its_own_is_refused(tmp_path):
     book = xlsxwriter.Workbook(tmp_path / "x.xlsx")
-    ws = book.add_worksheet(worksheet_class=xlsx.ColumnWorksheet)
+    ws = book.add_worksheet(worksheet_class=engine.ColumnWorksheet)
     ws.write_number_column(1, 0, [1.0, 2.0, None], book.add_format())
     ws.write_string(2, 0, "again")
     with pytest.raises(ValueError, match="A3 is written twice"):
@@ -305,23 +335,23 @@ def test_the_fast_column_paths_render_each_cell_as_its_own_rendering_does():
     fmt = xlsxwriter.format.Format()
     fmt.xf_index = 3
     columns = [
-        xlsx._Column(1, 0, [1.0, 0.0, 2.5, 1.0, 1e20, 1 / 3], fmt),
-        xlsx._Column(1, 1, ["a", "A&B <b>", "王小明", "", "a", "x>y"], fmt, {}, fmt),
-        xlsx._Column(1, 2, ["a", " lead", "b", "trail\n", "c", "d"], fmt, {}, fmt),
+        engine._Column(1, 0, [1.0, 0.0, 2.5, 1.0, 1e20, 1 / 3], fmt),
+        engine._Column(1, 1, ["a", "A&B <b>", "王小明", "", "a", "x>y"], fmt, {}, fmt),
+        engine._Column(1, 2, ["a", " lead", "b", "trail\n", "c", "d"], fmt, {}, fmt),
     ]
     streams = [c.stream(["2", "3", "4", "5", "6", "7"]) for c in columns]
     assert [len(s) for s in streams] == [5, 5, 4]  # the last one is rendered cell by cell
     for c, stream in zip(columns, streams, strict=True):
-        got = [xlsx._Run._join(stream, i, i + 1) for i in range(6)]
+        got = [engine._Run._join(stream, i, i + 1) for i in range(6)]
         want = [f'<c r="{"ABC"[c.col]}{i + 2}"{end}' for i, end in enumerate(c.ends())]
         assert got == want
 
 
 def test_the_workbook_parts_are_deflated_at_the_fast_level(tmp_path):
     path = tmp_path / "x.xlsx"
-    xlsx.write_workbook(big_figures(3, 3), path)
+    write_workbook(big_figures(3, 3), path)
     with zipfile.ZipFile(path) as z:
         assert z.testzip() is None
         assert {i.compress_type for i in z.infolist()} == {zipfile.ZIP_DEFLATED}
-    assert xlsx._Workbook._store_workbook is not xlsxwriter.Workbook._store_workbook
+    assert engine.Workbook._store_workbook is not xlsxwriter.Workbook._store_workbook
     assert xlsxwriter.workbook.ZipFile is zipfile.ZipFile  # nothing global was changed

@@ -106,7 +106,7 @@ def trend_svg(weeks: list[str], revenue: list[float], title: str) -> str:
 class WeeklySheet(ipw.VBox):
     """Week picker, headline numbers against last week, revenue trend and a download link.
 
-    `figures(week, weeks)` gives a salesops.exporter.WeeklyFigures; `workbook(figures)`
+    `figures(week, weeks)` gives a salesops.weekly.figures.WeeklyFigures; `workbook(figures)`
     gives (file name, bytes); `actor()` says who is looking. `week` is the chosen ISO week.
     """
 

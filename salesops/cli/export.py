@@ -39,13 +39,13 @@ def weekly(obj, week: str | None, weeks: int, output: Path | None) -> None:
     """Write the manager's weekly Excel sheet and print its path."""
     from tqdm import tqdm
 
-    from .. import exporter
+    from ..weekly import collect, export
     from ..weeks import parse_week
 
     try:
         chosen = parse_week(week) if week else None
-        with tqdm(total=exporter.STEPS + 1, unit=" step", disable=None, leave=False) as bar:
-            path = exporter.export_weekly(
+        with tqdm(total=collect.STEPS + 1, unit=" step", disable=None, leave=False) as bar:
+            path = export.export_weekly(
                 obj.db, chosen, weeks, output, progress=lambda name: _step(bar, name)
             )
     except SalesopsError as e:

@@ -175,7 +175,7 @@ class PageData:
     def weekly_figures(self, week: str | None = None, weeks: int = 12):
         """The weekly sheet's figures for ISO week `week` (YYYY-Www; default: the last
         complete week) and the `weeks` weeks ending with it; managers only (weekly.view)."""
-        from ..exporter import collect
+        from ..weekly.collect import collect
         from ..weeks import parse_week
 
         self.actor.require("weekly.view")
@@ -184,7 +184,7 @@ class PageData:
     def weekly_workbook(self, figures) -> tuple[str, bytes]:
         """The workbook of `figures` as (file name, bytes): the file `salesops export
         weekly` writes, for the page's download; managers only (weekly.view)."""
-        from ..exporter import workbook_bytes
+        from ..weekly.export import workbook_bytes
 
         self.actor.require("weekly.view")
         return workbook_bytes(figures)

@@ -1,81 +1,64 @@
-"""Write the weekly figures as a finished Excel workbook (xlsxwriter).
+"""The xlsxwriter column engine: worksheets that take whole columns of cells at once.
 
-Every sheet has its header in row 1, frozen, with an autofilter and columns sized to their
-content (CJK characters count double). Money is `¥#,##0.00`, rates `0.0%`. Derived cells
-(AOV, shares, changes, totals) are formulas written with their computed value, because
-LibreOffice shows a formula without a cached value as 0 until recalculated. No text is ever
-written as a formula, so a customer named `=HYPERLINK(...)` stays text (formula injection);
-such texts also get Excel's quote prefix, so editing the cell keeps it text.
-
-The tables (new customers, the reseller tree: tens of thousands of cells) are written a
-column at a time through `ColumnWorksheet`, which renders their XML in one pass instead of
-xlsxwriter's per-cell objects; single cells (headers, summaries, formulas) go through
-xlsxwriter as usual.
+xlsxwriter keeps an object per cell; the weekly workbook's big tables (new customers, the
+reseller tree: tens of thousands of cells) are written a column at a time through
+`ColumnWorksheet` instead, which renders their XML in one pass when the sheet is stored.
+`Workbook` stores its parts at a faster zlib level. Both rely on private xlsxwriter
+methods: XLSXWRITER_PRIVATE lists them with the signatures this code was written
+against, `check_xlsxwriter` refuses an xlsxwriter that differs (at run time, when a
+worksheet is made), and tests/test_weekly_xlsx.py fails loudly when an upgrade changes
+them. pyproject.toml pins xlsxwriter to the minor version they were read from.
 """
 
 from __future__ import annotations
 
+import inspect
 import math
 import re
-import unicodedata
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
-from decimal import Decimal
-from itertools import compress, filterfalse, repeat
+from functools import cache
+from itertools import repeat
 from operator import add, itemgetter
 from types import FunctionType
-from typing import IO
 from zipfile import ZipFile
 
-import numpy as np
-import pandas as pd
 import xlsxwriter
 from xlsxwriter.format import Format
 from xlsxwriter.utility import xl_col_to_name
 from xlsxwriter.utility import xl_rowcol_to_cell as cell
 from xlsxwriter.worksheet import Worksheet
 
-from . import config
-from .exporter import WeeklyFigures
-
-MONEY = "[$¥-804]#,##0.00"
-RATE = "0.0%"
 RISKY = ("=", "+", "-", "@", "\t", "\r")
-DEFINITIONS = [
-    "A week is Monday 00:00 to Sunday 24:00 in the business zone (ISO weeks). "
-    "一周为业务时区的周一 00:00 至周日 24:00（ISO 周）。",
-    "An order counts when its order time falls in the week and its status is not cancelled "
-    "or refunded. 订单时间在本周内且状态不是已取消或已退款的订单计入。",
-    "revenue = sum of the order lines' amounts after discounts; shipping is not revenue. "
-    "销售额 = 订单行折后金额之和（不含运费）。",
-    "orders = number of counted orders; customers = distinct customers with a counted order.",
-    "new_customers = customers whose first-ever counted order is in the week; "
-    "repeat_customers = customers of the week who had a counted order before it "
-    "(so new + repeat = customers). 新客户 = 首次有效订单在本周；老客户 = 本周之前已有有效订单。",
-    "aov = revenue / orders (客单价). gross_margin = (revenue - cost) / revenue over lines "
-    "whose cost is known, blank when none (毛利率). repeat-purchase rate = repeat_customers "
-    "/ customers.",
-    "Follow-ups done = done in the week; overdue = due before the week's end and not done "
-    "by then. Orders entered = orders a staff member created in the week, any status.",
-    "Channels: an order's channel; new customers per channel are the channel's buyers whose "
-    "first-ever counted order is in the week. Products: repeat buyers bought the same "
-    "product in a counted order before the week.",
-    "Communities: conversion = members who ever bought / members. Agents: tier 1 is "
-    "recruited by the seller; tier 3 or deeper is flagged: multi-tier recruitment pay is "
-    "illegal under the 2005 Regulations on the Prohibition of Pyramid Selling (禁止传销条例).",
-]
-
-
-# The private xlsxwriter pieces ColumnWorksheet overrides or calls (xlsxwriter 3.x; written
-# against 3.3.1). A different major version, or one that lacks any of them, is refused.
+# The private xlsxwriter methods this module overrides or calls, with their parameters as
+# xlsxwriter 3.3.1 has them (pyproject pins ~=3.3.1). check_xlsxwriter refuses another
+# major version, or one where any of them is missing or takes other parameters.
 XLSXWRITER_MAJOR = 3
-XLSXWRITER_PRIVATE = (
-    "_write_rows",
-    "_write_row",
-    "_write_empty_row",
-    "_write_cell",
-    "_check_dimensions",
-    "_get_range_data",
+XLSXWRITER_PRIVATE = {
+    "Worksheet._write_rows": "(self)",
+    "Worksheet._write_row": "(self, row, spans, row_info=None, empty_row=False)",
+    "Worksheet._write_empty_row": "(self, row, spans, row_info=None)",
+    "Worksheet._write_cell": "(self, row, col, cell)",
+    "Worksheet._check_dimensions": "(self, row, col, ignore_row=False, ignore_col=False)",
+    "Worksheet._get_range_data": "(self, row_start, col_start, row_end, col_end)",
+    "Workbook._store_workbook": "(self)",
+    "Format._get_xf_index": "(self)",
+    "SharedStringTable._get_shared_string_index": "(self, string)",
+}
+# Private attributes ColumnWorksheet reads on a worksheet of a workbook being stored.
+XLSXWRITER_ATTRIBUTES = (
+    "table",
+    "row_info",
+    "comments",
+    "row_spans",
+    "dim_rowmin",
+    "dim_rowmax",
+    "default_row_height",
+    "original_row_height",
+    "excel_version",
+    "constant_memory",
+    "str_table",
+    "fh",
 )
 XLS_STRMAX = 32767  # Excel's longest text, in UTF-16 units (xlsxwriter truncates to it)
 # Text that Excel stores with _xHHHH_ escapes: control characters, the non-characters
@@ -87,7 +70,7 @@ ZIP_LEVEL = 1  # zlib level of the workbook's parts (xlsxwriter's ZipFile uses t
 
 
 class _ZipFile(ZipFile):
-    """The zip file `_Workbook` writes: its parts deflated at zlib level ZIP_LEVEL unless
+    """The zip file `Workbook` writes: its parts deflated at zlib level ZIP_LEVEL unless
     told otherwise (about 3x faster than the default level for a ~25% larger file; any
     deflate level is plain deflate to Excel, LibreOffice and openpyxl)."""
 
@@ -115,7 +98,7 @@ def _store_with(zip_class) -> object:
     return FunctionType(code, scope, store.__name__, store.__defaults__, store.__closure__)
 
 
-class _Workbook(xlsxwriter.Workbook):
+class Workbook(xlsxwriter.Workbook):
     """An xlsxwriter Workbook that stores its parts through `_ZipFile` (ZIP_LEVEL)."""
 
     if (_store := _store_with(_ZipFile)) is not None:
@@ -139,16 +122,45 @@ def _maybe_special(texts: set[str]) -> bool:
     )
 
 
-def _check_xlsxwriter() -> None:
-    """Refuse an xlsxwriter whose private worksheet API ColumnWorksheet was not written for."""
+def _bare_signature(function) -> str:
+    """A function's parameters with their defaults, without annotations: `(self, row)`."""
+    params = inspect.signature(function).parameters.values()
+    return str(inspect.Signature([p.replace(annotation=p.empty) for p in params]))
+
+
+@cache
+def private_api_changes() -> tuple[str, ...]:
+    """How the installed xlsxwriter differs from the private methods XLSXWRITER_PRIVATE
+    lists (one line each: missing, or its parameters now); empty when it does not."""
+    from xlsxwriter.sharedstrings import SharedStringTable
+
+    classes = {
+        "Worksheet": Worksheet,
+        "Workbook": xlsxwriter.Workbook,
+        "Format": Format,
+        "SharedStringTable": SharedStringTable,
+    }
+    changes = []
+    for name, expected in XLSXWRITER_PRIVATE.items():
+        owner, method = name.split(".")
+        function = getattr(classes[owner], method, None)
+        if function is None:
+            changes.append(f"{name} is missing")
+        elif (found := _bare_signature(function)) != expected:
+            changes.append(f"{name} takes {found}, not {expected}")
+    return tuple(changes)
+
+
+def check_xlsxwriter() -> None:
+    """Refuse an xlsxwriter whose private API ColumnWorksheet was not written for."""
     version = xlsxwriter.__version__
-    missing = [name for name in XLSXWRITER_PRIVATE if not hasattr(Worksheet, name)]
-    if version.split(".")[0] != str(XLSXWRITER_MAJOR) or missing:
+    changes = private_api_changes()
+    if version.split(".")[0] != str(XLSXWRITER_MAJOR) or changes:
         raise RuntimeError(
-            f"salesops.xlsx needs xlsxwriter {XLSXWRITER_MAJOR}.x (written against 3.3.1): "
-            f"its ColumnWorksheet overrides xlsxwriter's private Worksheet "
+            f"salesops.weekly.columns needs xlsxwriter {XLSXWRITER_MAJOR}.x (written against "
+            f"3.3.1): its ColumnWorksheet overrides or calls xlsxwriter's private "
             f"{', '.join(XLSXWRITER_PRIVATE)}; installed is xlsxwriter {version}"
-            + (f", which lacks {', '.join(missing)}" if missing else "")
+            + (f", where {'; '.join(changes)}" if changes else "")
         )
 
 
@@ -296,15 +308,13 @@ class ColumnWorksheet(Worksheet):
 
     Column cells are not in xlsxwriter's cell table, so a chart may not read them
     (refused) and autofit() does not see them. Private xlsxwriter pieces relied on:
-    Worksheet._write_rows (overridden), _write_row, _write_empty_row, _write_cell,
-    _check_dimensions, _get_range_data (guarded), the attributes table, row_info,
-    comments, row_spans, dim_rowmin/dim_rowmax, default_row_height, original_row_height,
-    excel_version, constant_memory, str_table (its _get_shared_string_index) and fh, and
-    Format._get_xf_index; the version is checked on construction (_check_xlsxwriter).
+    XLSXWRITER_PRIVATE (Worksheet._write_rows overridden, _get_range_data guarded, the
+    others called) and XLSXWRITER_ATTRIBUTES; the version and the methods' parameters are
+    checked on construction (check_xlsxwriter).
     """
 
     def __init__(self) -> None:
-        _check_xlsxwriter()
+        check_xlsxwriter()
         super().__init__()
         self.columns: list[_Column] = []
 
@@ -469,578 +479,3 @@ class ColumnWorksheet(Worksheet):
             low[block] = min(low.get(block, first), first)
             high[block] = max(high.get(block, last), last)
         return {block: f"{low[block] + 1}:{high[block] + 1}" for block in low}
-
-
-class Sheet:
-    """One worksheet plus the workbook's formats, writing typed cells and tracking widths."""
-
-    def __init__(self, book: xlsxwriter.Workbook, formats: dict, name: str):
-        self.ws = book.add_worksheet(name, worksheet_class=ColumnWorksheet)
-        self.f, self.widths = formats, {}
-        self.numbers: dict[int, tuple[float, float, bool]] = {}  # col -> (min, max, money)
-        self.ws.set_landscape()
-        self.ws.set_paper(9)  # A4
-        self.ws.fit_to_pages(1, 0)
-        self.ws.repeat_rows(0)
-
-    def _fit(self, col: int, text: str) -> None:
-        """Remember the widest text of each column (wide CJK characters count twice)."""
-        if text.isascii():
-            w = len(text)
-        else:
-            w = sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
-        if w > self.widths.get(col, 0):
-            self.widths[col] = w
-
-    def _fit_texts(self, col: int, texts) -> None:
-        """_fit over `texts`: the longest ASCII text (as wide as it is long), then the
-        others longest first, stopping once no shorter text can be wider (a text is at
-        most twice its length wide)."""
-        distinct = set(texts)
-        plain = list(filter(str.isascii, distinct))  # each as wide as it is long
-        if plain:
-            self._fit(col, max(plain, key=len))
-        wide = list(filterfalse(str.isascii, distinct))
-        lengths = list(map(len, wide))
-        if not lengths:
-            return
-        # The widest is at least as wide as the longest is long, so a text at most half as
-        # long cannot be wider: only the longer ones are sorted.
-        longer = compress(wide, map((max(lengths) // 2).__lt__, lengths))
-        for text in sorted(longer, key=len, reverse=True):
-            if 2 * len(text) <= self.widths.get(col, 0):
-                break
-            self._fit(col, text)
-
-    def _fit_number(self, col: int, value: float, kind: str) -> None:
-        """Remember the largest number of each column; finish() sizes the column for it."""
-        low, high, money = self.numbers.get(col, (0.0, 0.0, False))
-        self.numbers[col] = (min(low, value), max(high, value), money or kind == "money")
-
-    def _text_format(self, text: str, fmt: str | None):
-        """The format of a text cell: Excel's quote prefix when it starts like a formula."""
-        return self.f["quoted"] if text.startswith(RISKY) else self.f.get(fmt)
-
-    def text(self, row: int, col: int, value, fmt: str | None = None) -> None:
-        """A text cell, never a formula, whatever it starts with ('' for None/NaN)."""
-        text = _texts([value])[0]
-        self.ws.write_string(row, col, text, self._text_format(text, fmt))
-        self._fit(col, text)
-
-    def number(self, row: int, col: int, value, kind: str = "int") -> None:
-        """A numeric cell in format `kind` (int, money, rate); blank for None/NaN."""
-        value = _numbers([value])[0]
-        if value is None:
-            self.ws.write_blank(row, col, None, self.f[kind])
-        else:
-            self.ws.write_number(row, col, value, self.f[kind])
-            self._fit_number(col, value, kind)
-
-    def text_column(self, row: int, col: int, values: list, fmt: str | None = None) -> None:
-        """`values` as text cells down column `col` from `row`, by the rules of `text`, in
-        one ColumnWorksheet column."""
-        texts = _texts(values)
-        self.ws.write_text_column(row, col, texts, self.f.get(fmt), self.f["quoted"])
-        self._fit_texts(col, texts)
-
-    def number_column(self, row: int, col: int, values: list, kind: str) -> None:
-        """`values` as numeric cells in format `kind` down column `col` from `row`, by the
-        rules of `number`, in one ColumnWorksheet column."""
-        numbers = _numbers(values)
-        self.ws.write_number_column(row, col, numbers, self.f[kind])
-        present = [v for v in numbers if v is not None] if None in numbers else numbers
-        if present:
-            self._fit_number(col, min(present), kind)
-            self._fit_number(col, max(present), kind)
-
-    def datetime_column(self, row: int, col: int, values: pd.Series) -> None:
-        """UTC timestamps as date-time cells in the business zone down column `col` from
-        `row`; blank for missing ones."""
-        serials = _excel_datetimes(values, config.business_zone())
-        self.ws.write_number_column(row, col, serials, self.f["datetime"])
-        if any(v is not None for v in serials):
-            self._fit(col, "2026-11-22 23:59")
-
-    def formula(self, row: int, col: int, formula: str, value, kind: str) -> None:
-        """A formula with its computed value cached (blank text when the value is None)."""
-        if value is None or (isinstance(value, float) and value != value):
-            value = ""
-        else:
-            value = float(value)
-        self.ws.write_formula(row, col, formula, self.f[kind], value)
-        self._fit(col, f"{value:,.2f}¥" if value != "" else "")
-
-    def header(self, row: int, col: int, names: list[str]) -> None:
-        """Bold header cells starting at (row, col)."""
-        for i, name in enumerate(names):
-            self.ws.write_string(row, col + i, name, self.f["header"])
-            self._fit(col + i, name)
-
-    def finish(self, freeze_rows: int = 1) -> None:
-        """Freeze the header rows and size the columns to what was written."""
-        self.ws.freeze_panes(freeze_rows, 0)
-        for col, (low, high, money) in self.numbers.items():
-            for value in (low, high):
-                self._fit(col, f"{value:,.2f}" + ("¥" if money else ""))
-        for col, w in self.widths.items():
-            self.ws.set_column(col, col, min(max(w + 2, 8), 60))
-
-
-def _formats(book: xlsxwriter.Workbook) -> dict:
-    """The workbook's cell formats by name."""
-    base = {"font_name": "Noto Sans CJK SC", "font_size": 10}
-    spec = {
-        None: {},
-        "int": {"num_format": "#,##0"},
-        "money": {"num_format": MONEY},
-        "rate": {"num_format": RATE},
-        "header": {"bold": True, "bg_color": "#DDEBF7", "bottom": 1, "text_wrap": False},
-        "total": {"bold": True, "top": 1},
-        "total_money": {"bold": True, "top": 1, "num_format": MONEY},
-        "total_int": {"bold": True, "top": 1, "num_format": "#,##0"},
-        "quoted": {"quote_prefix": True},
-        "flag": {"font_color": "#9C0006", "bg_color": "#FFC7CE"},
-        "title": {"bold": True, "font_size": 13},
-        "wrap": {"text_wrap": True, "valign": "top"},
-        "datetime": {"num_format": "yyyy-mm-dd hh:mm"},
-    }
-    return {k: book.add_format({**base, **v}) for k, v in spec.items()}
-
-
-def write_workbook(figures: WeeklyFigures, target: str | IO[bytes]) -> None:
-    """Write every sheet of the weekly workbook to a path or binary file object."""
-    book = _Workbook(target, {"strings_to_formulas": False, "in_memory": True})
-    book.set_properties({"title": f"Weekly sheet {figures.week}", "author": "salesops"})
-    f = _formats(book)
-    _summary(Sheet(book, f, "Summary"), figures)
-    _weekly(book, Sheet(book, f, "Weekly"), figures.weekly)
-    _channels(book, Sheet(book, f, "Channels"), figures.channels)
-    _products(Sheet(book, f, "Products"), figures.products)
-    _customers(Sheet(book, f, "Customers"), figures)
-    _referrals(Sheet(book, f, "Referrals & agents"), figures)
-    _table(
-        Sheet(book, f, "Communities"),
-        figures.communities,
-        [
-            ("name", "community 社群", "text"),
-            ("owner", "owner 群主", "text"),
-            ("channel", "channel 渠道", "text"),
-            ("members", "members 成员", "int"),
-            ("bought_this_week", "bought this week 本周购买", "int"),
-            ("bought_ever", "ever bought 曾购买", "int"),
-            ("conversion", "conversion 转化率", "rate"),
-            ("revenue", "revenue this week 本周销售额", "money"),
-        ],
-    )
-    _staff(Sheet(book, f, "Staff"), figures.staff)
-    _notes(Sheet(book, f, "Notes"), figures)
-    book.close()
-
-
-def _value(v):
-    """A plain Python number from a DataFrame cell (None for missing)."""
-    if v is None or (isinstance(v, float) and v != v) or v is pd.NA:
-        return None
-    return float(v) if isinstance(v, Decimal) else v
-
-
-def _texts(values: list) -> list[str]:
-    """The texts of cells: '' for None/NaN, else str(value)."""
-    if set(map(type, values)) <= {str}:  # plain texts, the common case
-        return list(values)
-    return ["" if v is None or v != v else str(v) for v in values]
-
-
-def _numbers(values: list) -> list[float | None]:
-    """The numbers of cells as floats (Decimal, int and numpy numbers alike); None, a blank
-    cell, for None/NaN/NA."""
-    if set(map(type, values)) <= _PLAIN_NUMBERS:
-        floats = list(map(float, values))
-        if not any(map(math.isnan, floats)):
-            return floats
-    floats = [None if v is None or v is pd.NA else float(v) for v in values]
-    return [None if v is None or v != v else v for v in floats]
-
-
-_PLAIN_NUMBERS = {float, int, Decimal, np.float64, np.int64}  # float() of each is its value
-
-
-def _excel_datetimes(values: pd.Series, zone) -> list[float | None]:
-    """Aware timestamps as Excel serial date-times (1900 date system) of their wall-clock
-    time in `zone`, computed exactly as xlsxwriter's write_datetime does; None for missing.
-    """
-    local = pd.to_datetime(pd.Series(values), utc=True).dt.tz_convert(zone).dt.tz_localize(None)
-    missing = local.isna().to_numpy()
-    since = local.to_numpy("datetime64[us]") - np.datetime64("1899-12-31T00:00", "us")
-    days, rest = np.divmod(since.astype(np.int64), 86_400_000_000)  # in microseconds
-    seconds, micros = np.divmod(rest, 1_000_000)
-    serial = days + (seconds.astype(float) + micros.astype(float) / 1e6) / 86400
-    serial[days == 1] -= 1  # 1900-01-01 is serial 1, as in xlsxwriter
-    serial[serial > 59] += 1  # Excel's 29 February 1900
-    return [None if m else v for m, v in zip(missing, serial.tolist(), strict=True)]
-
-
-def _table(sheet: Sheet, df: pd.DataFrame, columns: list[tuple], start_col: int = 0) -> None:
-    """A plain table: (column, header, kind) per column, header in row 1, then the rows.
-
-    Written a column at a time (the agent tree runs to tens of thousands of rows) through
-    ColumnWorksheet, by the same cell rules as Sheet.text and Sheet.number.
-    """
-    sheet.header(0, start_col, [h for _, h, _ in columns])
-    for c, (name, _, kind) in enumerate(columns, start=start_col):
-        if kind == "text":
-            sheet.text_column(1, c, df[name].tolist())
-        elif kind == "datetime":
-            sheet.datetime_column(1, c, df[name])
-        else:
-            sheet.number_column(1, c, df[name].tolist(), kind)
-    if start_col == 0:
-        sheet.ws.autofilter(0, 0, max(len(df), 1), len(columns) - 1)
-    sheet.finish()
-
-
-def _summary(sheet: Sheet, figures: WeeklyFigures) -> None:
-    """This week against last week with absolute and % change (formulas, cached)."""
-    this, last = figures.week, figures.week.shift(-1)
-    sheet.header(
-        0,
-        0,
-        [
-            "metric 指标",
-            f"this week 本周 {this}",
-            f"last week 上周 {last}",
-            "change 变化",
-            "change % 变化率",
-        ],
-    )
-    for r, row in enumerate(figures.summary().itertuples(index=False), start=1):
-        kind = {
-            "revenue": "money",
-            "aov": "money",
-            "gross_margin": "rate",
-            "repeat_rate": "rate",
-        }.get(row.key, "int")
-        a, b = _value(row.this_week), _value(row.last_week)
-        sheet.text(r, 0, row.label)
-        sheet.number(r, 1, a, kind)
-        sheet.number(r, 2, b, kind)
-        b_, c_ = cell(r, 1), cell(r, 2)
-        both = a is not None and b is not None
-        sheet.formula(r, 3, f'=IF(OR({b_}="",{c_}=""),"",{b_}-{c_})', a - b if both else None, kind)
-        pct = (a - b) / b if both and b else None
-        sheet.formula(r, 4, f'=IF(OR({b_}="",{c_}="",{c_}=0),"",({b_}-{c_})/{c_})', pct, "rate")
-    # Footnotes are written past the width tracking so they do not widen column A.
-    sheet.ws.write_string(
-        12, 0, f"{this}: {this.monday} – {this.sunday} ({figures.zone})", sheet.f[None]
-    )
-    sheet.ws.write_string(
-        13, 0, "Definitions: see the Notes sheet. 指标定义见 Notes 工作表。", sheet.f[None]
-    )
-    sheet.finish()
-
-
-def _weekly(book, sheet: Sheet, weekly: pd.DataFrame) -> None:
-    """One row per week with the exact headers the issue names, and a revenue chart."""
-    names = [
-        "week",
-        "orders",
-        "revenue",
-        "customers",
-        "new_customers",
-        "repeat_customers",
-        "aov",
-        "gross_margin",
-    ]
-    sheet.header(0, 0, names)
-    for r, row in enumerate(weekly.itertuples(index=False), start=1):
-        sheet.text(r, 0, row.week)
-        sheet.number(r, 1, row.orders)
-        sheet.number(r, 2, _value(row.revenue), "money")
-        for c, name in enumerate(["customers", "new_customers", "repeat_customers"], start=3):
-            sheet.number(r, c, getattr(row, name))
-        orders, revenue = int(row.orders), _value(row.revenue)
-        sheet.formula(
-            r,
-            6,
-            f"=IF({cell(r, 1)}=0,0,{cell(r, 2)}/{cell(r, 1)})",
-            revenue / orders if orders else 0,
-            "money",
-        )
-        sheet.number(r, 7, _value(row.gross_margin), "rate")
-    n = len(weekly)
-    sheet.ws.autofilter(0, 0, n, len(names) - 1)
-    chart = book.add_chart({"type": "column"})
-    chart.add_series(
-        {
-            "name": "revenue 销售额",
-            "categories": ["Weekly", 1, 0, n, 0],
-            "values": ["Weekly", 1, 2, n, 2],
-            "fill": {"color": "#4472C4"},
-        }
-    )
-    line = book.add_chart({"type": "line"})
-    line.add_series(
-        {
-            "name": "orders 订单数",
-            "categories": ["Weekly", 1, 0, n, 0],
-            "values": ["Weekly", 1, 1, n, 1],
-            "y2_axis": True,
-            "line": {"color": "#ED7D31", "width": 2},
-        }
-    )
-    chart.combine(line)
-    chart.set_title({"name": "Revenue by week 每周销售额"})
-    chart.set_y_axis({"num_format": "#,##0"})
-    chart.set_legend({"position": "bottom"})
-    chart.set_size({"width": 720, "height": 320})
-    sheet.ws.insert_chart(1, len(names) + 1, chart)
-    sheet.finish()
-
-
-def _channels(book, sheet: Sheet, df: pd.DataFrame) -> None:
-    """Per channel with share of revenue, change against last week, a total and a chart."""
-    names = [
-        "channel 渠道",
-        "orders 订单数",
-        "revenue 销售额",
-        "share 占比",
-        "customers 客户数",
-        "new customers 新客户",
-        "AOV 客单价",
-        "gross margin 毛利率",
-        "last week revenue 上周销售额",
-        "change 变化",
-        "change % 变化率",
-    ]
-    sheet.header(0, 0, names)
-    n = len(df)
-    total = float(sum(_value(v) or 0 for v in df["revenue"])) if n else 0.0
-    rev_range = f"{cell(1, 2, True, True)}:{cell(max(n, 1), 2, True, True)}"
-    for r, row in enumerate(df.itertuples(index=False), start=1):
-        rev, prev = _value(row.revenue), _value(row.prev_revenue)
-        sheet.text(r, 0, row.name)
-        sheet.number(r, 1, row.orders)
-        sheet.number(r, 2, rev, "money")
-        sheet.formula(
-            r,
-            3,
-            f"=IF(SUM({rev_range})=0,0,{cell(r, 2)}/SUM({rev_range}))",
-            rev / total if total else 0,
-            "rate",
-        )
-        sheet.number(r, 4, row.customers)
-        sheet.number(r, 5, row.new_customers)
-        sheet.formula(
-            r,
-            6,
-            f"=IF({cell(r, 1)}=0,0,{cell(r, 2)}/{cell(r, 1)})",
-            rev / row.orders if row.orders else 0,
-            "money",
-        )
-        sheet.number(r, 7, _value(row.gross_margin), "rate")
-        sheet.number(r, 8, prev, "money")
-        sheet.formula(r, 9, f"={cell(r, 2)}-{cell(r, 8)}", rev - prev, "money")
-        sheet.formula(
-            r,
-            10,
-            f'=IF({cell(r, 8)}=0,"",({cell(r, 2)}-{cell(r, 8)})/{cell(r, 8)})',
-            (rev - prev) / prev if prev else None,
-            "rate",
-        )
-    t = n + 1
-    sheet.ws.write_string(t, 0, "Total 合计", sheet.f["total"])
-    for c, kind, name in [
-        (1, "int", "orders"),
-        (2, "money", "revenue"),
-        (8, "money", "prev_revenue"),
-    ]:
-        col_sum = float(sum(_value(v) or 0 for v in df[name]))
-        sheet.ws.write_formula(
-            t, c, f"=SUM({cell(1, c)}:{cell(max(n, 1), c)})", sheet.f[f"total_{kind}"], col_sum
-        )
-    if n:
-        chart = book.add_chart({"type": "pie"})
-        chart.add_series(
-            {
-                "name": "Channel mix 渠道占比",
-                "categories": ["Channels", 1, 0, n, 0],
-                "values": ["Channels", 1, 2, n, 2],
-                "data_labels": {"percentage": True},
-            }
-        )
-        chart.set_title({"name": "Revenue by channel 渠道销售额占比"})
-        chart.set_size({"width": 560, "height": 340})
-        sheet.ws.insert_chart(t + 2, 0, chart)
-    sheet.finish()
-
-
-def _products(sheet: Sheet, df: pd.DataFrame) -> None:
-    """Per product: units, revenue, cost, margin, buyers and repeat buyers."""
-    _table(
-        sheet,
-        df,
-        [
-            ("sku", "SKU", "text"),
-            ("name", "product 商品", "text"),
-            ("category", "category 品类", "text"),
-            ("units", "units 件数", "int"),
-            ("revenue", "revenue 销售额", "money"),
-            ("cost", "cost 成本", "money"),
-            ("gross_margin", "gross margin 毛利率", "rate"),
-            ("buyers", "buyers 购买人数", "int"),
-            ("repeat_buyers", "repeat buyers 复购人数", "int"),
-        ],
-    )
-
-
-def _customers(sheet: Sheet, figures: WeeklyFigures) -> None:
-    """New customers of the week (left) and the top customers by revenue (right)."""
-    new = figures.new_customers.assign(
-        referrer=[
-            (c + " " + n if isinstance(n, str) else c)
-            if isinstance(c, str)
-            else (n if isinstance(n, str) else "")
-            for c, n in zip(
-                figures.new_customers["referrer_code"],
-                figures.new_customers["referrer"],
-                strict=True,
-            )
-        ]
-    )
-    _table(
-        sheet,
-        new,
-        [
-            ("code", "new customer 新客户编号", "text"),
-            ("name", "name 姓名", "text"),
-            ("channel", "channel 来源渠道", "text"),
-            ("referrer", "referrer 推荐人", "text"),
-            ("first_order_no", "first order 首单号", "text"),
-            ("first_at", "first order time 首单时间", "datetime"),
-            ("first_amount", "first order amount 首单金额", "money"),
-        ],
-    )
-    top = figures.top_customers.assign(rank=range(1, len(figures.top_customers) + 1))
-    _table(
-        sheet,
-        top,
-        [
-            ("rank", f"top {len(top)} 排名", "int"),
-            ("code", "code 编号", "text"),
-            ("name", "name 姓名", "text"),
-            ("channel", "channel 渠道", "text"),
-            ("orders", "orders 订单数", "int"),
-            ("revenue", "revenue 销售额", "money"),
-        ],
-        start_col=8,
-    )
-
-
-def _referrals(sheet: Sheet, figures: WeeklyFigures) -> None:
-    """Referral revenue and top referrers (left); the reseller tree with flags (right)."""
-    totals = figures.referral_totals or {}
-    everyone = pd.DataFrame(
-        [
-            {
-                "code": "",
-                "name": "All referred customers 全部转介绍客户",
-                "referred": None,
-                "buyers": totals.get("referred_buyers"),
-                "referred_revenue": totals.get("referred_revenue"),
-            }
-        ]
-    )
-    rows = pd.concat([everyone, figures.referrers], ignore_index=True)
-    week_revenue = _value(totals.get("revenue")) or 0
-    rows["share"] = [
-        (_value(v) or 0) / week_revenue if week_revenue else None for v in rows["referred_revenue"]
-    ]
-    _table(
-        sheet,
-        rows,
-        [
-            ("code", "referrer 推荐人编号", "text"),
-            ("name", "name 姓名", "text"),
-            ("referred", "referred (ever) 推荐人数", "int"),
-            ("buyers", "bought this week 本周购买", "int"),
-            ("referred_revenue", "their revenue 推荐销售额", "money"),
-            ("share", "share of revenue 占比", "rate"),
-        ],
-    )
-    agents = figures.agents.assign(
-        flag=[
-            "tier ≥3: pyramid-selling risk 三级及以上：传销风险" if d else ""
-            for d in figures.agents["deep"]
-        ]
-    )
-    _table(
-        sheet,
-        agents,
-        [
-            ("code", "agent 代理编号", "text"),
-            ("name", "name 姓名", "text"),
-            ("parent_code", "recruited by 上级", "text"),
-            ("tier", "tier 层级", "int"),
-            ("recruits", "recruits 直属下级", "int"),
-            ("orders", "orders this week 本周订单", "int"),
-            ("revenue", "sales this week 本周进货额", "money"),
-            ("flag", "flag 风险", "text"),
-        ],
-        start_col=7,
-    )
-    last = len(agents)
-    if last:
-        sheet.ws.conditional_format(
-            1,
-            7,
-            last,
-            14,
-            {"type": "formula", "criteria": f"=${cell(1, 10)[0]}2>=3", "format": sheet.f["flag"]},
-        )
-
-
-def _staff(sheet: Sheet, df: pd.DataFrame) -> None:
-    """Per staff member: orders entered, follow-ups done and overdue, with a total row."""
-    _table(
-        sheet,
-        df,
-        [
-            ("staff", "staff 员工", "text"),
-            ("display_name", "name 姓名", "text"),
-            ("orders_entered", "orders entered 录入订单", "int"),
-            ("followups_done", "follow-ups done 完成跟进", "int"),
-            ("followups_overdue", "follow-ups overdue 逾期跟进", "int"),
-        ],
-    )
-    t = len(df) + 1
-    sheet.ws.write_string(t, 0, "Total 合计", sheet.f["total"])
-    for c, name in [(2, "orders_entered"), (3, "followups_done"), (4, "followups_overdue")]:
-        sheet.ws.write_formula(
-            t,
-            c,
-            f"=SUM({cell(1, c)}:{cell(max(t - 1, 1), c)})",
-            sheet.f["total_int"],
-            int(df[name].sum()),
-        )
-
-
-def _notes(sheet: Sheet, figures: WeeklyFigures) -> None:
-    """The definitions, the database, the time zone and when the file was generated."""
-    start, end = figures.week.bounds()
-    generated = figures.generated_at.astimezone(config.business_zone())
-    facts = [
-        ("week 周", f"{figures.week}: {figures.week.monday} 00:00 – {figures.week.sunday} 24:00"),
-        ("time zone 时区", f"{figures.zone} (UTC {start:%Y-%m-%d %H:%M} – {end:%Y-%m-%d %H:%M})"),
-        ("database 数据库", figures.database),
-        ("generated 生成时间", f"{generated:%Y-%m-%d %H:%M:%S} {figures.zone}"),
-        ("weeks on Weekly 周数", str(figures.count)),
-    ]
-    sheet.header(0, 0, ["note 说明", "value 内容"])
-    for r, (k, v) in enumerate(facts, start=1):
-        sheet.text(r, 0, k)
-        sheet.text(r, 1, v)
-    for r, text in enumerate(DEFINITIONS, start=len(facts) + 2):
-        sheet.text(r, 0, "definition 定义")
-        sheet.ws.write_string(r, 1, text, sheet.f["wrap"])
-    sheet.finish()
-    sheet.ws.set_column(1, 1, 100)
