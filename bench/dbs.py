@@ -29,7 +29,7 @@ from pathlib import Path
 
 from salesops import migrate
 from salesops.db import Database
-from salesops.pgtemp import TempPostgres, _free_port
+from tests.pgtemp import TempPostgres, free_port
 
 ROOT = Path(__file__).resolve().parent
 CACHE = ROOT / "cache"
@@ -82,7 +82,7 @@ class BenchPostgres(TempPostgres):
         super().__init__()
         shutil.rmtree(self.root, ignore_errors=True)  # the temp dir TempPostgres made
         root = root or self._reachable(CACHE / "pg")
-        self.root, self.datadir, self.port = root, root / "data", _free_port()
+        self.root, self.datadir, self.port = root, root / "data", free_port()
 
     def _reachable(self, wanted: Path) -> Path:
         """`wanted`, or a folder under /var/tmp when the postgres user cannot reach it."""

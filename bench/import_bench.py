@@ -202,7 +202,7 @@ def run(
     results, server = [], None
     for backend in backends:
         if backend == "postgresql" and server is None:
-            from salesops.pgtemp import TempPostgres
+            from tests.pgtemp import TempPostgres
 
             server = TempPostgres().start()
         sub = folder / backend

@@ -529,7 +529,7 @@ def versions(ctx: Context | None = None) -> str:
 
     pg = "not used"
     with contextlib.suppress(Exception):
-        from salesops.pgtemp import find_bindir
+        from tests.pgtemp import find_bindir
 
         out = subprocess.run(
             [str(find_bindir() / "postgres"), "--version"], capture_output=True, text=True

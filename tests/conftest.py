@@ -1,7 +1,7 @@
 """Fixtures: a fresh database on SQLite and on a real PostgreSQL server for each test.
 
 `db` is parametrised over both databases, so every test that takes it runs twice. The
-PostgreSQL cluster is started once per session (salesops.pgtemp) and each test gets a
+PostgreSQL cluster is started once per session (tests/pgtemp.py) and each test gets a
 new database cloned from a migrated template, which takes milliseconds. Without the
 PostgreSQL binaries the PostgreSQL half is skipped, except under CI, where it fails.
 """
@@ -14,10 +14,10 @@ import uuid
 from pathlib import Path
 
 import pytest
+from pgtemp import PostgresUnavailable, TempPostgres
 
 from salesops import migrate
 from salesops.db import Database
-from salesops.pgtemp import PostgresUnavailable, TempPostgres
 
 # The live-server and Chromium fixtures live in tests/browser.py.
 pytest_plugins = ["browser"]

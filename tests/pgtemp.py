@@ -4,6 +4,9 @@ Starts Debian's PostgreSQL binaries on a private unix socket and a free loopback
 with fsync off, in a temporary folder, and removes it all on `stop()`. PostgreSQL
 refuses to run as root, so as root the cluster runs as the `postgres` system user.
 Set SALESOPS_TEST_PG_URL to use an existing server instead.
+
+Development tooling, not part of the installed package: conftest.py imports it as
+`pgtemp`, the benchmarks (bench/dbs.py) as `tests.pgtemp`, both from the checkout.
 """
 
 from __future__ import annotations
@@ -38,7 +41,7 @@ def _major(path: str) -> int:
     return int(Path(path).parent.parent.name)
 
 
-def _free_port() -> int:
+def free_port() -> int:
     """A TCP port on 127.0.0.1 nobody listens on right now."""
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -52,7 +55,7 @@ class TempPostgres:
         self.bindir = find_bindir()
         self.root = Path(tempfile.mkdtemp(prefix="salesops-pg-"))
         self.datadir = self.root / "data"
-        self.port = _free_port()
+        self.port = free_port()
         self._as_root = os.geteuid() == 0
 
     def _run(self, *args: str) -> None:
