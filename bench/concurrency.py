@@ -53,11 +53,11 @@ import sqlalchemy as sa
 from salesops.db import Database
 
 from .concurrency_check import check
+from .report import BACKEND_TITLE, Figure
 from .timing import summary
 
 WORKERS = {"postgresql": 20, "sqlite": 5}
 SWEEP = "1,2,5,10"
-BACKEND_TITLE = {"sqlite": "SQLite", "postgresql": "PostgreSQL"}
 
 
 @dataclass
@@ -372,8 +372,6 @@ def _errors(run: dict) -> int:
 
 def figures(results: dict, args) -> list:
     """The headline table (a row per backend) and a sweep table per backend."""
-    from .run import Figure
-
     head = Figure(
         f"Concurrent staff: writers saving orders and editing {args.edit_pool} shared customers "
         f"for {args.seconds:g} s, against one bare-SQL writer (ms; orders/s)",
@@ -399,8 +397,6 @@ def figures(results: dict, args) -> list:
 
 def _sweep_figure(backend: str, r: dict, args):
     """orders/s and save latency as writers are added, on one backend."""
-    from .run import Figure
-
     fig = Figure(
         f"Writer sweep, {BACKEND_TITLE[backend]}: {args.sweep_seconds:g} s per writer count "
         "(ms; orders/s)",

@@ -50,74 +50,18 @@ import subprocess
 import sys
 import time
 import traceback
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
 from . import dbs
+from .generator_bench import bench_generator
+from .report import BACKEND_TITLE, Figure, Result, yes_no
 
 ROOT = Path(__file__).resolve().parent.parent
 BENCHMARKS_MD = ROOT / "BENCHMARKS.md"
 OUT = ROOT / "bench" / "out"
 NAMES = ["search", "360", "weekly", "import", "concurrency", "pages", "slips", "generator"]
 BACKENDS = ["sqlite", "postgresql"]
-BACKEND_TITLE = {"sqlite": "SQLite", "postgresql": "PostgreSQL"}
-
-
-@dataclass
-class Figure:
-    """One table of the report: a title, column heads, rows of cells, notes under it."""
-
-    title: str
-    columns: list[str]
-    rows: list[list] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
-
-    def markdown(self) -> str:
-        """The table as Markdown (a bold title line, the table, then the notes)."""
-        out = [f"**{self.title}**", ""]
-        out.append("| " + " | ".join(self.columns) + " |")
-        out.append("|" + "---|" * len(self.columns))
-        out += ["| " + " | ".join(_cell(c) for c in row) + " |" for row in self.rows]
-        if self.notes:
-            out.append("")
-            out += [f"- {n}" for n in self.notes]
-        return "\n".join(out)
-
-
-def _cell(value) -> str:
-    if isinstance(value, float):
-        return f"{value:.2f}" if abs(value) < 100 else f"{value:,.0f}"
-    if isinstance(value, int) and not isinstance(value, bool):
-        return f"{value:,}"
-    return str(value)
-
-
-@dataclass
-class Result:
-    """What one benchmark produced: figures, free Markdown, or the error it failed with."""
-
-    name: str
-    title: str
-    figures: list[Figure] = field(default_factory=list)
-    text: str = ""
-    error: str = ""
-    seconds: float = 0.0
-    load: tuple[float, float] = (0.0, 0.0)
-    raw: object = None
-
-    def markdown(self) -> str:
-        """The benchmark's subsection."""
-        head = (
-            f"### {self.title}\n\n_{self.seconds:.0f} s; load average {self.load[0]:.1f} "
-            f"before, {self.load[1]:.1f} after_"
-        )
-        parts = [head, *(f.markdown() for f in self.figures)]
-        if self.text:
-            parts.append(self.text.strip())
-        if self.error:
-            parts.append(f"**FAILED**: `{self.error}`")
-        return "\n\n".join(parts)
 
 
 class Context:
@@ -154,10 +98,6 @@ class Context:
 
 def _ratio(app: float, floor: float) -> float:
     return app / floor if floor else float("nan")
-
-
-def _ok(cond: bool) -> str:
-    return "yes" if cond else "**NO**"
 
 
 def bench_search(ctx: Context) -> list[Figure]:
@@ -205,7 +145,7 @@ def bench_search(ctx: Context) -> list[Figure]:
                         ratio95,
                         f"{a['p95'] / first[r['kind']]:.1f}x",
                         f"{r['rows']:.1f}",
-                        _ok(ratio50 <= 1.5 and a["p95"] <= 30),
+                        yes_no(ratio50 <= 1.5 and a["p95"] <= 30),
                     ]
                 )
     ctx.raw = raw
@@ -247,7 +187,7 @@ def bench_360(ctx: Context) -> list[Figure]:
                     _ratio(a["p50"], f["p50"]),
                     _ratio(a["p95"], f["p95"]),
                     f"{r['rows']:.1f}",
-                    _ok(a["p95"] <= 50),
+                    yes_no(a["p95"] <= 50),
                 ]
             )
             h = r["heaviest"]
@@ -302,7 +242,7 @@ def bench_weekly(ctx: Context) -> list[Figure]:
                     r["naive_vs_weekly"],
                     round(m["export"]),
                     round(m["naive"]),
-                    _ok(
+                    yes_no(
                         r["export_vs_floor"] <= 2
                         and r["naive_vs_export"] >= 10
                         and m["export"] < 500
@@ -337,7 +277,7 @@ def bench_import(ctx: Context) -> list[Figure]:
                 r["ratio"],
                 round(r["lines"] / r["import_s"]),
                 r["peak_mb"],
-                _ok(r["ratio"] <= 2),
+                yes_no(r["ratio"] <= 2),
             ]
         )
     return [fig]
@@ -379,95 +319,6 @@ def bench_pages(ctx: Context) -> str:
 def bench_slips(ctx: Context) -> str:
     """Benchmark 7: bench.slips_bench's own report."""
     return _call_main("bench.slips_bench", shlex.split(ctx.args.slips_args))
-
-
-def bench_generator(ctx: Context) -> list[Figure]:
-    """Generator: build seconds of each cached database, and one timed CLI run."""
-    builds = Figure(
-        "Demo generator: building the cached databases (`demo.generate`, one transaction, "
-        "times from the build; seconds)",
-        ["backend", "customers", "orders", "order lines", "all rows", "seconds", "rows/s"],
-    )
-    wanted = [(n, dbs.ORDERS_PER_CUSTOMER) for n in ctx.sizes]
-    if ctx.args.big:
-        wanted.append(ctx.args.big)
-    for backend in ctx.backends:
-        for n, per in wanted:
-            ctx.url(backend, n, per)
-            stats = dbs.built_stats(backend, n, per)
-            counts = stats.get("counts", {})
-            rows = sum(counts.values())
-            builds.rows.append(
-                [
-                    BACKEND_TITLE[backend],
-                    dbs.label(n) + ("" if per == dbs.ORDERS_PER_CUSTOMER else f" x{per}"),
-                    counts.get("orders", 0),
-                    counts.get("order_lines", 0),
-                    rows,
-                    stats.get("seconds", float("nan")),
-                    round(rows / stats["seconds"]) if stats.get("seconds") else "",
-                ]
-            )
-    builds.notes.append(
-        "Build times are from when each database was built (the marker in bench/cache), "
-        "which may be an earlier run on a differently loaded machine."
-    )
-    n = max(ctx.sizes)
-    run = generator_run(n, n * dbs.ORDERS_PER_CUSTOMER)
-    ctx.raw = run
-    cli = Figure(
-        f"`salesops demo --customers {n} --orders {n * dbs.ORDERS_PER_CUSTOMER}` into a new "
-        "SQLite file, one process",
-        ["customers", "seconds (whole command)", "rows", "rows/s", "peak RSS MB", "goal"],
-        [
-            [
-                dbs.label(n),
-                run["seconds"],
-                run["rows"],
-                round(run["rows"] / run["seconds"]),
-                round(run["rss_mb"]),
-                "minutes, streamed: " + _ok(run["seconds"] < 30 * 60 and run["rss_mb"] < 1000),
-            ]
-        ],
-        [
-            "No floor: the goal is absolute (minutes for 1M customers / 3M orders, memory "
-            "flat because rows are streamed in chunks of 5,000)."
-        ],
-    )
-    return [builds, cli]
-
-
-def generator_run(customers: int, orders: int) -> dict:
-    """Time `salesops demo` in a child process into a fresh SQLite file: seconds, peak RSS."""
-    import tempfile
-
-    dbs.CACHE.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(prefix="demo-run-", dir=dbs.CACHE) as tmp:
-        url = f"sqlite:///{Path(tmp) / 'demo.db'}"
-        cmd = [sys.executable, "-m", "salesops", "--db", url, "demo"]
-        cmd += ["--customers", str(customers), "--orders", str(orders)]
-        # stderr (the progress bars: megabytes at 1M) goes to a file: a pipe nobody reads
-        # while we wait would fill and stop the child.
-        errors = Path(tmp) / "stderr.txt"
-        with errors.open("wb") as err:
-            started = time.perf_counter()
-            child = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=err)
-            _, status, usage = os.wait4(child.pid, 0)  # this child's own peak RSS
-            seconds = time.perf_counter() - started
-        child.returncode = os.waitstatus_to_exitcode(status)
-        if child.returncode:
-            tail = errors.read_bytes()[-2000:].decode(errors="replace")
-            raise RuntimeError(f"salesops demo failed: {tail}")
-        rss = usage.ru_maxrss / 1024  # KiB on Linux
-        con = sqlite3.connect(Path(tmp) / "demo.db")
-        tables = [r[0] for r in con.execute("select name from sqlite_master where type='table'")]
-        rows = sum(
-            con.execute(f'select count(*) from "{t}"').fetchone()[0]
-            for t in tables
-            if not t.startswith(("sqlite_", "customers_fts"))
-        )
-        con.close()
-    return {"seconds": seconds, "rss_mb": rss, "rows": rows}
 
 
 BENCHES = {

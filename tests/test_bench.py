@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from bench import c360_bench, dbs, run, slips_bench
+from bench import c360_bench, dbs, generator_bench, report, run, slips_bench
 from salesops.web.pagedata import PageData
 
 
@@ -31,9 +31,9 @@ def test_the_big_database_is_parsed_and_cached_apart_from_the_standard_one(capsy
 
 
 def test_section_has_machine_versions_and_a_row_per_size(tmp_path):
-    fig = run.Figure("Search by name prefix, SQLite", ["customers", "app p95", "rows"])
+    fig = report.Figure("Search by name prefix, SQLite", ["customers", "app p95", "rows"])
     fig.rows += [["10k", 0.123, 1_234], ["1M", 1234.5, 5]]
-    ok = run.Result("search", "1. Customer search", figures=[fig], load=(1.0, 2.0))
+    ok = report.Result("search", "1. Customer search", figures=[fig], load=(1.0, 2.0))
     text = run.section([ok], [10_000, 1_000_000], ["sqlite"], run.datetime(2026, 12, 1, 13))
     assert text.startswith("## Suite run of 2026-12-01 13:00 UTC: search")
     assert "cores" in text and "GiB RAM" in text
@@ -109,7 +109,7 @@ def test_a_pooled_postgresql_connection_that_died_while_idle_is_replaced(pg_serv
 
 
 def test_the_timed_generator_run_counts_what_the_demo_command_wrote():
-    got = run.generator_run(300, 900)
+    got = generator_bench.generator_run(300, 900)
     assert got["rows"] > 300 + 900  # customers, orders, and their lines, history, ...
     assert got["seconds"] > 0 and 20 < got["rss_mb"] < 1000
 
