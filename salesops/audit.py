@@ -27,8 +27,9 @@ def _plain(value):
     return value
 
 
-def _dump(values: dict | None) -> str | None:
-    """A dict as sorted JSON text (None stays None)."""
+def dump(values: dict | None) -> str | None:
+    """A dict as the audit log stores it: sorted JSON text, Decimals and datetimes as text
+    (None stays None)."""
     if values is None:
         return None
     return json.dumps({k: _plain(v) for k, v in values.items()}, ensure_ascii=False, sort_keys=True)
@@ -50,17 +51,29 @@ def record(
     new: dict | None = None,
 ) -> None:
     """Write one audit row (who, when, table, id, old -> new) on `conn`'s transaction."""
-    conn.execute(
-        sa.insert(audit_log).values(
-            at=now_utc(),
-            actor=actor,
-            table_name=table,
-            row_id=row_id,
-            action=action,
-            old_values=_dump(old),
-            new_values=_dump(new),
-        )
-    )
+    conn.execute(sa.insert(audit_log).values(row(actor, table, row_id, action, old, new)))
+
+
+def row(
+    actor: str,
+    table: str,
+    row_id: int,
+    action: str,
+    old: dict | None = None,
+    new: dict | None = None,
+    at: datetime | None = None,
+) -> dict:
+    """The audit_log row `record` writes, as values for a bulk insert (the importer writes
+    thousands at once); `at` defaults to now."""
+    return {
+        "at": at or now_utc(),
+        "actor": actor,
+        "table_name": table,
+        "row_id": row_id,
+        "action": action,
+        "old_values": dump(old),
+        "new_values": dump(new),
+    }
 
 
 def history(conn, table: str, row_id: int) -> list[dict]:

@@ -193,8 +193,8 @@ def _check_rules(conn, values: dict, self_id: int | None) -> None:
         raise ValidationError.one(
             "error.not_found", "channel", values["channel_id"], what="channel"
         )
-    _check_chain(conn, "referrer_id", values.get("referrer_id"), self_id, "referrer")
-    _check_chain(conn, "parent_agent_id", values.get("parent_agent_id"), self_id, "parent agent")
+    check_chain(conn, "referrer_id", values.get("referrer_id"), self_id, "referrer")
+    check_chain(conn, "parent_agent_id", values.get("parent_agent_id"), self_id, "parent agent")
     if values.get("parent_agent_id"):
         parent = require_row(conn, customers, values["parent_agent_id"], "customer")
         if not parent["is_agent"]:
@@ -215,8 +215,10 @@ def _check_code(conn, code: str, self_id: int | None) -> None:
         raise DuplicateError("code", code, dict(other))
 
 
-def _check_chain(conn, column: str, start: int | None, self_id: int | None, what: str) -> None:
-    """Walk up the referrer (or parent-agent) chain from `start`; refuse a loop back to self."""
+def check_chain(conn, column: str, start: int | None, self_id: int | None, what: str) -> None:
+    """Walk up the referrer (or parent-agent) chain from `start` on `conn`'s transaction;
+    ValidationError when it loops back to customer `self_id` (`what` names the link:
+    referrer, parent agent). The rule every writer of these columns follows."""
     if not start:
         return
     if start == self_id:

@@ -3,6 +3,8 @@ turns a stale save into a ConflictError instead of a silent overwrite."""
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import sqlalchemy as sa
 
 from . import audit
@@ -44,9 +46,9 @@ def next_number(conn, name: str) -> int:
     return int(value)
 
 
-def stamp_new(actor: Actor) -> dict:
-    """Version and created/updated columns for a new row."""
-    now = now_utc()
+def stamp_new(actor: Actor, at: datetime | None = None) -> dict:
+    """Version and created/updated columns for a new row, made by `actor` at `at` (now)."""
+    now = at or now_utc()
     return {
         "version": 1,
         "created_at": now,

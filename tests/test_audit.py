@@ -41,8 +41,8 @@ def put_rows(db, *rows):
                     table_name=table,
                     row_id=row_id,
                     action=action,
-                    old_values=audit._dump(old),
-                    new_values=audit._dump(new),
+                    old_values=audit.dump(old),
+                    new_values=audit.dump(new),
                 )
             )
 

@@ -118,8 +118,8 @@ def test_days_are_business_days_and_a_reversed_range_is_explained(db):
                     table_name="customers",
                     row_id=1,
                     action="update",
-                    old_values=audit._dump({"x": 1}),
-                    new_values=audit._dump({"x": 2}),
+                    old_values=audit.dump({"x": 1}),
+                    new_values=audit.dump({"x": 2}),
                 )
             )
     view = viewer(db)

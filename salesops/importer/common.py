@@ -10,17 +10,13 @@ BEGIN IMMEDIATE holds), so children can point at parents without a round trip.
 from __future__ import annotations
 
 import hashlib
-import json
 import re
-from datetime import datetime
-from decimal import Decimal
 from pathlib import Path
 
 import sqlalchemy as sa
 
-from .. import validate
+from .. import audit, validate
 from ..schema import (
-    audit_log,
     channels,
     counters,
     customer_identifiers,
@@ -170,39 +166,9 @@ def start_import(conn, kind: str, path: Path, actor_name: str) -> int:
 
 def finish_import(conn, import_id: int, actor_name: str, summary: dict) -> None:
     """Store the run's counts on its `imports` row and audit it."""
-    text = dump(summary)
+    text = audit.dump(summary)
     conn.execute(sa.update(imports).where(imports.c.id == import_id).values(summary=text))
-    conn.execute(
-        sa.insert(audit_log).values(audit_row(actor_name, "imports", import_id, "create", summary))
-    )
-
-
-def _plain(value):
-    if isinstance(value, Decimal):
-        return str(value)
-    if isinstance(value, datetime):
-        return value.isoformat()
-    return value
-
-
-def dump(values: dict) -> str:
-    """Sorted JSON text of a dict (Decimals and datetimes as text), like salesops.audit."""
-    return json.dumps({k: _plain(v) for k, v in values.items()}, ensure_ascii=False, sort_keys=True)
-
-
-def audit_row(
-    actor_name: str, table: str, row_id: int, action: str, new: dict, at: datetime | None = None
-) -> dict:
-    """An audit_log row for a bulk insert (the same shape salesops.audit.record writes)."""
-    return {
-        "at": at or now_utc(),
-        "actor": actor_name,
-        "table_name": table,
-        "row_id": row_id,
-        "action": action,
-        "old_values": None,
-        "new_values": dump(new),
-    }
+    audit.record(conn, actor_name, "imports", import_id, "create", new=summary)
 
 
 def channel_code_for(name: str, taken: set[str]) -> str:

@@ -12,12 +12,13 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
+from .. import audit
 from .. import customers as service
 from ..actors import Actor, system_actor
 from ..bulk import BulkWriter
 from ..errors import ValidationError
 from ..messages import t
-from ..records import versioned_update
+from ..records import stamp_new, versioned_update
 from ..schema import audit_log, channels, customers, now_utc
 from . import common, parse, reading
 from .report import ImportReport, rejected_path_for, write_rejected
@@ -275,8 +276,13 @@ class _CustomerImport:
             self.channels[key] = cid
             conn.execute(
                 sa.insert(audit_log).values(
-                    common.audit_row(
-                        who, "channels", cid, "create", {**values, "import_id": self.import_id}, now
+                    audit.row(
+                        who,
+                        "channels",
+                        cid,
+                        "create",
+                        new={**values, "import_id": self.import_id},
+                        at=now,
                     )
                 )
             )
@@ -302,13 +308,7 @@ class _CustomerImport:
             )
         )
         out = BulkWriter(self.conn, [customers, audit_log])
-        stamp = {
-            "version": 1,
-            "created_at": now,
-            "created_by": who,
-            "updated_at": now,
-            "updated_by": who,
-        }
+        stamp = stamp_new(self.actor, now)
         for p, cid in zip(new, ids, strict=True):
             p.id = cid
             p.values["code"] = p.values.get("code") or next(codes)
@@ -337,8 +337,13 @@ class _CustomerImport:
             )
             out.add(
                 audit_log,
-                common.audit_row(
-                    who, "customers", cid, "create", {**row, "import_id": self.import_id}, now
+                audit.row(
+                    who,
+                    "customers",
+                    cid,
+                    "create",
+                    new={**row, "import_id": self.import_id},
+                    at=now,
                 ),
             )
         out.flush()
@@ -374,7 +379,7 @@ class _CustomerImport:
             if p.referrer:
                 ref = self.people.by["code"][p.referrer]
                 changes["referrer_id"] = ref.id if isinstance(ref, _Person) else ref
-                service._check_chain(
+                service.check_chain(
                     self.conn, "referrer_id", changes["referrer_id"], p.existing, "referrer"
                 )
             versioned_update(

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
-from .. import validate
+from .. import audit, validate
 from ..schema import (
     ZERO,
     audit_log,
@@ -82,10 +82,12 @@ class Writing:
         self.report.created["customers"] = [p.code for p in self.new_people]
 
     def _audit(self, table: str, row_id: int, values: dict, now) -> None:
-        row = common.audit_row(
-            self.actor.name, table, row_id, "create", {**values, "import_id": self.import_id}, now
+        new = {**values, "import_id": self.import_id}
+        self.conn.execute(
+            sa.insert(audit_log).values(
+                audit.row(self.actor.name, table, row_id, "create", new=new, at=now)
+            )
         )
-        self.conn.execute(sa.insert(audit_log).values(row))
 
     def _write_channels(self, now) -> None:
         taken = set(self.conn.execute(sa.select(channels.c.code)).scalars())
@@ -116,7 +118,7 @@ class Writing:
             )
         )
         at, no, dumps = out.time(now), out.boolean(False), encode_or_null
-        audit = (
+        audit_json = (
             '{"channel_id": %d, "code": %s, "import_id": '
             + str(self.import_id)
             + ', "mobile": %s, "name": %s, "wechat_id": %s}'
@@ -133,7 +135,7 @@ class Writing:
                 channel,
             )
             out.add(customers, (cid, *values, None, "", "", no, 1, at, who, at, who))
-            new = audit % (channel, *(dumps(x) for x in values[:4]))
+            new = audit_json % (channel, *(dumps(x) for x in values[:4]))
             out.add(audit_log, (at, who, "customers", cid, "create", None, new))
 
     def _write_orders(self, out: TupleWriter, now, progress) -> None:
@@ -145,7 +147,7 @@ class Writing:
         ids = common.reserve_ids(self.conn, orders, len(self.todo))
         who, reason, at = self.actor.name, f"import #{self.import_id}", out.time(now)
         zero, money, total, quote = out.money(ZERO), out.money, len(self.todo), encode_string
-        audit = (
+        audit_json = (
             '{"channel_id": %d, "customer_id": %d, "import_id": '
             + str(self.import_id)
             + ', "order_no": %s, "ordered_at": "%s", "status": "%s", "total": "%s"}'
@@ -190,7 +192,7 @@ class Writing:
                 price, amount, disc = t[6]
                 l_buf.append((oid, no, pid, sku, name, t[2], price, cost, disc, amount))
             h_buf.append((oid, None, d.status, at, who, reason))
-            new = audit % (
+            new = audit_json % (
                 channel,
                 cid,
                 quote(d.order_no),
