@@ -1,3 +1,14 @@
+-- fragment: bytewise
+-- How the prefix searches compare text: byte by byte, so that the strings from :prefix
+-- up to :prefix_end are exactly those starting with :prefix, and the index on the column
+-- serves the range. SQLite's default collation already compares bytes: nothing to add.
+
+-- fragment: bytewise
+-- dialect: postgresql
+-- PostgreSQL compares in the database's collation unless told: C collation, which the
+-- search indexes of migration 0004_search are built in.
+collate "C"
+
 -- name: search_customers_by_code
 -- Live customers whose code starts with :prefix (:prefix_end is the first string after
 -- every such value, bytewise), in that order from the keyset position after
@@ -12,37 +23,17 @@ select c.id,
        c.region,
        c.is_agent
   from customers as c
- where c.code >= :prefix
-   and c.code < :prefix_end
-   and (c.code, c.id) > (:after_key, :after_id)
+ where c.code {{bytewise}} >= :prefix
+   and c.code {{bytewise}} < :prefix_end
+   and (c.code {{bytewise}}, c.id) > (:after_key, :after_id)
    and c.deleted_at is null
- order by c.code,
-          c.id
- limit :limit;
-
--- name: search_customers_by_code
--- dialect: postgresql
--- The same in C collation, where a range of strings is a prefix (migration 0004_search).
--- bool: is_agent
-select c.id,
-       c.code,
-       c.name,
-       c.mobile,
-       c.wechat_id,
-       c.region,
-       c.is_agent
-  from customers as c
- where c.code collate "C" >= :prefix
-   and c.code collate "C" < :prefix_end
-   and (c.code collate "C", c.id) > (:after_key, :after_id)
-   and c.deleted_at is null
- order by c.code collate "C",
+ order by c.code {{bytewise}},
           c.id
  limit :limit;
 
 -- name: search_customers_by_wechat
--- Live customers whose WeChat key (lower-cased WeChat ID) starts with :prefix (:prefix_end is the first string after
--- every such value, bytewise), in that order from the keyset position after
+-- Live customers whose WeChat key (lower-cased WeChat ID) starts with :prefix
+-- (:prefix_end is the first string after every such value, bytewise), in that order from the keyset position after
 -- (:after_key, :after_id) ('' and 0 for the first page); at most :limit. Called by
 -- salesops.search.search_customers, which builds these parameters from what was typed.
 -- bool: is_agent
@@ -54,31 +45,11 @@ select c.id,
        c.region,
        c.is_agent
   from customers as c
- where c.wechat_key >= :prefix
-   and c.wechat_key < :prefix_end
-   and (c.wechat_key, c.id) > (:after_key, :after_id)
+ where c.wechat_key {{bytewise}} >= :prefix
+   and c.wechat_key {{bytewise}} < :prefix_end
+   and (c.wechat_key {{bytewise}}, c.id) > (:after_key, :after_id)
    and c.deleted_at is null
- order by c.wechat_key,
-          c.id
- limit :limit;
-
--- name: search_customers_by_wechat
--- dialect: postgresql
--- The same in C collation, where a range of strings is a prefix (migration 0004_search).
--- bool: is_agent
-select c.id,
-       c.code,
-       c.name,
-       c.mobile,
-       c.wechat_id,
-       c.region,
-       c.is_agent
-  from customers as c
- where c.wechat_key collate "C" >= :prefix
-   and c.wechat_key collate "C" < :prefix_end
-   and (c.wechat_key collate "C", c.id) > (:after_key, :after_id)
-   and c.deleted_at is null
- order by c.wechat_key collate "C",
+ order by c.wechat_key {{bytewise}},
           c.id
  limit :limit;
 
@@ -96,31 +67,11 @@ select c.id,
        c.region,
        c.is_agent
   from customers as c
- where c.name >= :prefix
-   and c.name < :prefix_end
-   and (c.name, c.id) > (:after_key, :after_id)
+ where c.name {{bytewise}} >= :prefix
+   and c.name {{bytewise}} < :prefix_end
+   and (c.name {{bytewise}}, c.id) > (:after_key, :after_id)
    and c.deleted_at is null
- order by c.name,
-          c.id
- limit :limit;
-
--- name: search_customers_by_name
--- dialect: postgresql
--- The same in C collation, where a range of strings is a prefix (migration 0004_search).
--- bool: is_agent
-select c.id,
-       c.code,
-       c.name,
-       c.mobile,
-       c.wechat_id,
-       c.region,
-       c.is_agent
-  from customers as c
- where c.name collate "C" >= :prefix
-   and c.name collate "C" < :prefix_end
-   and (c.name collate "C", c.id) > (:after_key, :after_id)
-   and c.deleted_at is null
- order by c.name collate "C",
+ order by c.name {{bytewise}},
           c.id
  limit :limit;
 
@@ -138,31 +89,11 @@ select c.id,
        c.region,
        c.is_agent
   from customers as c
- where c.mobile >= :prefix
-   and c.mobile < :prefix_end
-   and (c.mobile, c.id) > (:after_key, :after_id)
+ where c.mobile {{bytewise}} >= :prefix
+   and c.mobile {{bytewise}} < :prefix_end
+   and (c.mobile {{bytewise}}, c.id) > (:after_key, :after_id)
    and c.deleted_at is null
- order by c.mobile,
-          c.id
- limit :limit;
-
--- name: search_customers_by_mobile_start
--- dialect: postgresql
--- The same in C collation, where a range of strings is a prefix (migration 0004_search).
--- bool: is_agent
-select c.id,
-       c.code,
-       c.name,
-       c.mobile,
-       c.wechat_id,
-       c.region,
-       c.is_agent
-  from customers as c
- where c.mobile collate "C" >= :prefix
-   and c.mobile collate "C" < :prefix_end
-   and (c.mobile collate "C", c.id) > (:after_key, :after_id)
-   and c.deleted_at is null
- order by c.mobile collate "C",
+ order by c.mobile {{bytewise}},
           c.id
  limit :limit;
 

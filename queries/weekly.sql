@@ -1,5 +1,23 @@
--- name: weekly_kpis
+-- fragment: weeks_of
+-- The weeks of :weeks (a JSON array of [label, start, end]), one row each: week_no (their
+-- order), week (the label), starts_at and ends_at. SQLite reads the array with json_each.
 -- dialect: sqlite
+select w.key as week_no,
+       json_extract(w.value, '$[0]') as week,
+       json_extract(w.value, '$[1]') as starts_at,
+       json_extract(w.value, '$[2]') as ends_at
+  from json_each(:weeks) as w
+
+-- fragment: weeks_of
+-- dialect: postgresql
+-- PostgreSQL reads it with json_array_elements, numbered by ordinality.
+select w.week_no,
+       w.bounds ->> 0 as week,
+       cast(w.bounds ->> 1 as timestamp) as starts_at,
+       cast(w.bounds ->> 2 as timestamp) as ends_at
+  from json_array_elements(cast(:weeks as json)) with ordinality as w(bounds, week_no)
+
+-- name: weekly_kpis
 -- The weekly numbers for each week in :weeks, a JSON array of [label, start, end]
 -- (start and end in UTC as 'YYYY-MM-DD HH:MM:SS.ffffff'; salesops.weeks.weeks_param
 -- builds it), oldest first, weeks without orders as zeros. Counted orders exclude
@@ -16,73 +34,7 @@
 -- utc: starts_at
 -- ratio: gross_margin
 with weeks as (
-    select w.key as week_no,
-           json_extract(w.value, '$[0]') as week,
-           json_extract(w.value, '$[1]') as starts_at,
-           json_extract(w.value, '$[2]') as ends_at
-      from json_each(:weeks) as w
-),
-in_week as (
-    select w.week_no,
-           o.customer_id,
-           o.goods_amount,
-           o.costed_goods,
-           o.goods_cost
-      from weeks as w
-      join orders as o
-        on o.ordered_at >= w.starts_at
-       and o.ordered_at < w.ends_at
-     where o.deleted_at is null
-       and o.status not in ('cancelled', 'refunded')
-),
-per_week as (
-    select i.week_no,
-           count(*) as orders,
-           sum(i.goods_amount) as revenue,
-           count(distinct i.customer_id) as customers,
-           sum(i.costed_goods) as costed_revenue,
-           sum(i.goods_cost) as cost
-      from in_week as i
-     group by i.week_no
-),
-new_buyers as (
-    -- customers whose first counted order (kept in customers.first_ordered_at) is in it
-    select w.week_no,
-           count(*) as new_customers
-      from weeks as w
-      join customers as c
-        on c.first_ordered_at >= w.starts_at
-       and c.first_ordered_at < w.ends_at
-     group by w.week_no
-)
-select w.week,
-       w.starts_at,
-       coalesce(p.orders, 0) as orders,
-       coalesce(p.revenue, 0) as revenue,
-       coalesce(p.customers, 0) as customers,
-       coalesce(n.new_customers, 0) as new_customers,
-       coalesce(p.customers, 0) - coalesce(n.new_customers, 0) as repeat_customers,
-       coalesce(p.revenue * 1.0 / nullif(p.orders, 0), 0) as aov,
-       p.costed_revenue,
-       p.cost,
-       p.costed_revenue - p.cost as gross_profit,
-       (p.costed_revenue - p.cost) * 1.0 / nullif(p.costed_revenue, 0) as gross_margin
-  from weeks as w
-  left join per_week as p
-    on p.week_no = w.week_no
-  left join new_buyers as n
-    on n.week_no = w.week_no
- order by w.week_no;
-
--- name: weekly_kpis
--- dialect: postgresql
--- The same, reading :weeks with PostgreSQL's JSON functions.
-with weeks as (
-    select w.week_no,
-           w.bounds ->> 0 as week,
-           cast(w.bounds ->> 1 as timestamp) as starts_at,
-           cast(w.bounds ->> 2 as timestamp) as ends_at
-      from json_array_elements(cast(:weeks as json)) with ordinality as w(bounds, week_no)
+    {{weeks_of}}
 ),
 in_week as (
     select w.week_no,

@@ -11,6 +11,12 @@ except these header lines, which say how to read result columns or pick a dialec
     -- bool: is_agent            bool (SQLite gives 0/1)
     -- dialect: postgresql       this block replaces the portable one on that database
 
+Where SQLite and PostgreSQL differ in a small part of a query, that part is a fragment,
+so the query is written once: `-- fragment: name` starts one (portable, or with its own
+`-- dialect:` line per database, an empty one allowed), and `{{name}}` in a query stands
+for it on each database. A whole `-- dialect:` block is for queries that differ
+throughout (a full-text index on one database, a trigram index on the other).
+
 Parameters are `:name` binds; a call must give exactly the query's parameters. Aware
 datetimes bind as naive UTC and Decimals as NUMERIC, as the schema stores them. The files
 are re-read when they change, so a new .sql file is a new query with no Python change.
@@ -42,7 +48,9 @@ CONVERTERS = {
     "bool": lambda v: v if v is None else bool(v),
 }
 HEADER = re.compile(r"--\s*(money|utc|ratio|bool|dialect)\s*:\s*(.*)$")
-NAME = re.compile(r"^--\s*name:\s*(\w+)\s*$", re.MULTILINE)
+NAME = re.compile(r"^--\s*(name|fragment):\s*(\w+)\s*$", re.MULTILINE)
+FRAGMENT = re.compile(r"\{\{\s*(\w+)\s*\}\}")
+DIALECTS = ("sqlite", "postgresql")
 # Binds, once string literals, comments and PostgreSQL `::` casts are out of the way.
 PARAM = re.compile(r"(?<![:\w]):([A-Za-z_]\w*)")
 NOISE = re.compile(r"'(?:[^']|'')*'|--[^\n]*|::")
@@ -68,8 +76,13 @@ class Query:
         return self.sql.get(dialect) or self.sql[None]
 
 
+def _params(sql: str) -> tuple[str, ...]:
+    """The `:name` binds of `sql`, in order of first use."""
+    return tuple(dict.fromkeys(PARAM.findall(NOISE.sub(" ", sql))))
+
+
 def _parse_block(name: str, file: str, body: str) -> tuple[str | None, Query]:
-    """One `-- name:` block: header lines, docstring lines, then SQL."""
+    """One `-- name:` or `-- fragment:` block: header lines, docstring lines, then SQL."""
     lines, doc, columns, dialect = body.strip("\n").splitlines(), [], {}, None
     while lines and lines[0].startswith("--"):
         line = lines.pop(0).strip()
@@ -81,24 +94,24 @@ def _parse_block(name: str, file: str, body: str) -> tuple[str | None, Query]:
         else:
             doc.append(line.lstrip("-").strip())
     sql = "\n".join(lines).strip().rstrip(";")
-    params = tuple(dict.fromkeys(PARAM.findall(NOISE.sub(" ", sql))))
-    return dialect, Query(name, file, " ".join(doc), params, columns, {dialect: sql})
+    return dialect, Query(name, file, " ".join(doc), _params(sql), columns, {dialect: sql})
 
 
-def _load_file(path: Path, found: dict[str, Query]) -> None:
-    """Add the queries of one file to `found`, refusing duplicates."""
+def _load_file(path: Path, found: dict[str, Query], fragments: dict[str, dict]) -> None:
+    """Add the queries of one file to `found` and its fragments to `fragments` ({name:
+    {dialect or None: sql}}), refusing duplicates."""
     parts = NAME.split(path.read_text(encoding="utf-8"))
-    for name, body in zip(parts[1::2], parts[2::2], strict=True):
+    for kind, name, body in zip(parts[1::3], parts[2::3], parts[3::3], strict=True):
         dialect, q = _parse_block(name, path.name, body)
+        if kind == "fragment":
+            if dialect in fragments.setdefault(name, {}):
+                raise QueryError(f"fragment {name!r} is defined twice ({path.name})")
+            fragments[name][dialect] = q.sql[dialect]
+            continue
         old = found.get(name)
         if old and (dialect in old.sql or dialect is None and old.file != path.name):
             where = f"{old.file} and {path.name}" if old.file != path.name else path.name
             raise QueryError(f"query {name!r} is defined twice ({where})")
-        if old and set(old.params) != set(q.params):
-            raise QueryError(
-                f"query {name!r}: dialect {dialect} has params {q.params}, "
-                f"the other variant {old.params}"
-            )
         found[name] = (
             Query(
                 name,
@@ -111,6 +124,36 @@ def _load_file(path: Path, found: dict[str, Query]) -> None:
             if old
             else q
         )
+
+
+def _expand(q: Query, fragments: dict[str, dict]) -> Query:
+    """`q` with its {{fragments}} put in for each database, and its parameters checked to
+    be the same on every database."""
+    sql = dict(q.sql)
+    if any(FRAGMENT.search(text) for text in sql.values()):
+
+        def fill(m: re.Match, dialect: str) -> str:
+            variants = fragments.get(m[1])
+            if variants is None:
+                raise QueryError(f"query {q.name!r} uses fragment {m[1]!r}, defined nowhere")
+            text = variants.get(dialect, variants.get(None))
+            if text is None:
+                raise QueryError(f"fragment {m[1]!r} has no {dialect} or portable version")
+            return text
+
+        sql = {
+            d: FRAGMENT.sub(lambda m, d=d: fill(m, d), sql.get(d) or sql[None]) for d in DIALECTS
+        }
+        if sql["sqlite"] == sql["postgresql"]:
+            sql = {None: sql["sqlite"]}
+    params = {d: _params(text) for d, text in sql.items()}
+    first = next(iter(params.values()))
+    for dialect, found in params.items():
+        if set(found) != set(first):
+            raise QueryError(
+                f"query {q.name!r}: dialect {dialect} has params {found}, the other variant {first}"
+            )
+    return Query(q.name, q.file, q.doc, first, q.columns, sql)
 
 
 _cache: dict[tuple, dict[str, Query]] = {}
@@ -140,14 +183,16 @@ def _load(folder: Path | str) -> dict[str, Query]:
     key = tuple((str(p), p.stat().st_mtime_ns) for p in files)
     if key not in _cache:
         found: dict[str, Query] = {}
+        fragments: dict[str, dict] = {}
         for path in files:
-            _load_file(path, found)
-        for q in found.values():
-            if None not in q.sql and {"sqlite", "postgresql"} - set(q.sql):
+            _load_file(path, found, fragments)
+        for name, q in found.items():
+            if None not in q.sql and set(DIALECTS) - set(q.sql):
                 raise QueryError(
                     f"query {q.name!r} needs a portable version or one per "
                     "database (sqlite and postgresql)"
                 )
+            found[name] = _expand(q, fragments)
         _cache.clear()
         _cache[key] = found
     return _cache[key]

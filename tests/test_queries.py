@@ -124,6 +124,44 @@ def test_a_dialect_block_replaces_the_portable_sql_on_that_database(tmp_path):
         queries.load(tmp_path)
 
 
+def test_a_fragment_is_put_in_per_database_and_an_unknown_one_is_named(tmp_path):
+    (tmp_path / "a.sql").write_text(
+        "-- fragment: today\n-- The date.\nselect date('now')\n\n"
+        "-- fragment: today\n-- dialect: postgresql\nselect current_date\n\n"
+        "-- fragment: cut\n-- nothing here, a trim on PostgreSQL\n\n"
+        "-- fragment: cut\n-- dialect: postgresql\n::text\n"
+    )
+    (tmp_path / "b.sql").write_text(
+        "-- name: when_and_who\n-- Today and :who.\nselect ({{today}}) as d, :who{{cut}} as w;\n"
+    )
+    q = queries.get_query("when_and_who", tmp_path)
+    assert q.sql_for("sqlite") == "select (select date('now')) as d, :who as w"
+    assert q.sql_for("postgresql") == "select (select current_date) as d, :who::text as w"
+    assert q.params == ("who",)
+    (tmp_path / "b.sql").write_text("-- name: later\n-- Soon.\nselect {{tomorrow}};\n")
+    with pytest.raises(queries.QueryError, match="'later' uses fragment 'tomorrow', defined"):
+        queries.load(tmp_path)
+
+
+def test_the_weekly_numbers_and_the_searches_are_each_written_once():
+    """What differs between the databases is a fragment, so a fix to a query lands once."""
+    sql = "".join(p.read_text() for p in queries.QUERIES_DIR.glob("*.sql"))
+    for name in [
+        "weekly_kpis",
+        "search_customers_by_code",
+        "search_customers_by_wechat",
+        "search_customers_by_name",
+        "search_customers_by_mobile_start",
+    ]:
+        assert sql.count(f"-- name: {name}\n") == 1, name
+        q = queries.get_query(name)
+        assert q.sql_for("sqlite") != q.sql_for("postgresql")
+        assert "{{" not in q.sql_for("sqlite") + q.sql_for("postgresql")
+    search = queries.get_query("search_customers_by_name")
+    assert search.sql_for("postgresql").count('collate "C"') == 4
+    assert "collate" not in search.sql_for("sqlite")
+
+
 def _independent_kpis(db, start: datetime, end: datetime) -> dict:
     """The weekly numbers computed in pandas from the raw tables, not from the query."""
     with db.read() as conn:
