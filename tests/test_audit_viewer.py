@@ -175,7 +175,7 @@ def test_a_role_taken_away_while_the_page_is_open_is_refused_at_the_next_look(db
 def test_the_360_view_has_a_history_tab_for_managers_only(db, shop):
     zhang = shop["zhang"]
     manager = as_person(db, "li.lei", "manager")
-    app = CustomersApp(manager)
+    app = CustomersApp.for_page(manager)
     view = app.history
     view.value = zhang["id"]
     assert len(view.tabs.children) == 4 and view.tabs.titles[3] == "Change history"
@@ -185,13 +185,13 @@ def test_the_360_view_has_a_history_tab_for_managers_only(db, shop):
     assert [r[2] for r in rows] == ["changed", "created"] and rows[0][0] == "li.lei"
     view.value = shop["lina"]["id"]  # another customer: its history, with its order's
     assert [r[1].split()[0] for r in shown(view)] == ["order", "order", "customer"]
-    staff_view = CustomersApp(as_person(db, "wang.fang")).history
+    staff_view = CustomersApp.for_page(as_person(db, "wang.fang")).history
     assert len(staff_view.tabs.children) == 3 and staff_view.history is None
 
 
 def test_the_order_status_form_shows_the_orders_history_to_managers(db, shop):
     order = shop["order"]
-    status = OrdersApp(as_person(db, "li.lei", "manager")).status
+    status = OrdersApp.for_page(as_person(db, "li.lei", "manager")).status
     assert status.history_button.layout.display == "none"  # no order shown yet
     status.show(order["id"])
     assert status.history_button.layout.display == ""
@@ -201,7 +201,7 @@ def test_the_order_status_form_shows_the_orders_history_to_managers(db, shop):
     assert len(rows) == 2
     status.history_button.click()  # a second click hides it again
     assert status.history.layout.display == "none"
-    staff_status = OrdersApp(as_person(db, "wang.fang")).status
+    staff_status = OrdersApp.for_page(as_person(db, "wang.fang")).status
     staff_status.show(order["id"])
     assert staff_status.history_button.layout.display == "none"
 

@@ -16,13 +16,7 @@ def data(db, basics, monkeypatch):
 
 
 def make_form(data):
-    return CustomerForm(
-        load=data.customer,
-        create=data.create_customer,
-        update=data.update_customer,
-        search=data.search,
-        channels=data.channels(),
-    )
+    return CustomerForm.for_page(data)
 
 
 def rows(db, table=customers):

@@ -22,10 +22,7 @@ def english(monkeypatch):
 
 
 def make_panel(db, actor=STAFF) -> DuplicatesPanel:
-    data = PageData(db, actor=lambda: actor)
-    return DuplicatesPanel(
-        data.duplicates, data.merge_customers, data.unmerge, can_merge=actor.can("customers.edit")
-    )
+    return DuplicatesPanel.for_page(PageData(db, actor=lambda: actor))
 
 
 @pytest.fixture
@@ -89,7 +86,7 @@ def test_a_refused_undo_says_why(db, pair):
 
 def test_the_customers_page_hosts_the_section_and_opens_the_kept_customer(db, pair):
     a, _b = pair
-    app = CustomersApp(PageData(db, actor=lambda: STAFF))
+    app = CustomersApp.for_page(PageData(db, actor=lambda: STAFF))
     app.duplicates.find.click()
     app.duplicates.list.children[0].children[1].children[0].click()
     assert app.form.value == a["id"] and app.history.value == a["id"]

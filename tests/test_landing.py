@@ -1,5 +1,6 @@
 """Landing: today's numbers and the apps as tabs built when first opened."""
 
+import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -66,7 +67,7 @@ def test_the_customers_app_links_search_form_and_history(data):
     from widgets.customers_app import CustomersApp
 
     made = data.create_customer({"name": "张伟", "mobile": "13800138000"})
-    app = CustomersApp(data)
+    app = CustomersApp.for_page(data)
     app.picker.term.value = "138 0013"
     app.picker.results.value = made["id"]
     assert app.form.inputs["name"].value == "张伟" and app.value == made["id"]
@@ -74,3 +75,28 @@ def test_the_customers_app_links_search_form_and_history(data):
     app.form.inputs["region"].value = "杭州"
     app.form.save.click()
     assert "杭州" in app.history.profile.value  # the save refreshed the history
+
+
+@pytest.mark.parametrize(
+    "role, links",
+    [
+        ("staff", ["customers", "orders", "followups", "import"]),
+        ("manager", ["customers", "orders", "followups", "import", "audit"]),
+    ],
+)
+def test_the_landing_page_links_the_change_log_for_managers_only(monkeypatch, role, links):
+    """Built from plain functions: what the index page wires, with its permission check."""
+    from types import SimpleNamespace
+
+    from salesops.actors import Actor
+
+    monkeypatch.setenv("SALESOPS_LANG", "zh_CN")
+    data = SimpleNamespace(
+        actor=Actor("wang.fang", role),
+        today=lambda: {"orders": 3, "revenue": 12, "followups_due": 1},
+    )
+    landing = Landing.for_page(data)
+    assert landing.tabs.titles == ("今日概况", "客户", "订单", "跟进")
+    assert ">3<" in landing.numbers["orders"].value
+    shown = landing.tabs.children[0].children[1].value
+    assert re.findall(r"href='(\w+)\.ipynb'", shown) == links

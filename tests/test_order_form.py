@@ -29,13 +29,7 @@ def buyer(db, basics):
 
 
 def make_form(data) -> OrderForm:
-    return OrderForm(
-        search=data.search,
-        create_customer=data.create_customer,
-        create_order=data.create_order,
-        products=data.products(),
-        channels=data.channels(),
-    )
+    return OrderForm.for_page(data)
 
 
 def fill(line, product_id, qty="1", price=None):
@@ -176,7 +170,7 @@ def test_labels_follow_the_page_language(monkeypatch, data):
 
 
 def test_the_orders_page_opens_a_saved_order_in_the_status_form(data, basics, buyer):
-    app = OrdersApp(data)
+    app = OrdersApp.for_page(data)
     assert app.status.buttons["cancelled"].layout.display == "none"  # staff: no cancel
     app.form.picker.choose(buyer["id"])
     fill(app.form.lines[0], basics["HONEY-02"], "2")
@@ -196,3 +190,39 @@ def test_a_blank_extra_line_is_left_out(db, data, basics, buyer):
     assert form.message.kind == "success", form.message.value
     with db.read() as conn:
         assert conn.execute(sa.select(sa.func.count()).select_from(order_lines)).scalar() == 1
+
+
+def test_the_live_total_is_what_the_pricing_function_gives():
+    """Built from plain functions: the form shows the total and breakdown `price` returns
+    for the picked lines, and a dash while `price` refuses them."""
+    from salesops.errors import ValidationError
+
+    asked = []
+
+    def price(lines, discount, shipping):
+        asked.append(([(ln["quantity"], ln["unit_price"]) for ln in lines], discount, shipping))
+        if discount == "oops":
+            raise ValidationError.one("error.money", "discount", discount)
+        amounts = [Decimal(ln["unit_price"]) * int(ln["quantity"]) for ln in lines]
+        goods = sum(amounts, Decimal(0))
+        return {
+            "lines": [{"amount": a} for a in amounts],
+            "goods_amount": goods,
+            "discount": Decimal(0),
+            "shipping": Decimal(0),
+            "total": goods + 1,  # the service's rules, whatever they are, decide
+        }
+
+    form = OrderForm(
+        search=lambda text, limit=20: [],
+        create_customer=lambda values: {},
+        create_order=lambda *a, **k: {},
+        price=price,
+        products=[{"id": 5, "sku": "TEA-01", "name": "龙井", "price": Decimal("10.00")}],
+        channels=[],
+    )
+    fill(form.lines[0], 5, "3")
+    assert asked[-1] == ([("3", "10.00")], "", "")
+    assert form.total == Decimal("31.00") and form.total_text.value == "¥31.00"
+    form.discount.value = "oops"
+    assert form.total is None and form.total_text.value == "—"

@@ -26,16 +26,7 @@ def order(db, basics, buyer):
 
 
 def make_form(db, actor) -> OrderStatus:
-    data = PageData(db, actor=lambda: actor)
-    return OrderStatus(
-        find_orders=data.find_orders,
-        search=data.search,
-        customer_orders=data.customer_orders,
-        order=data.order,
-        customer=data.customer,
-        change_status=data.change_status,
-        can_cancel=data.actor.can("orders.cancel"),
-    )
+    return OrderStatus.for_page(PageData(db, actor=lambda: actor))
 
 
 def shown(button) -> bool:
@@ -126,3 +117,51 @@ def test_the_customers_orders_are_listed_when_the_customer_is_picked(db, basics,
     assert len(form.results.options) == 2 and form.order_id is None
     form.results.value = order["id"]
     assert form.order_id == order["id"]
+
+
+def test_the_buttons_follow_the_rules_the_form_is_given():
+    """Built from plain functions: the moves shown come from `transitions`, the reason box
+    and the cancel button from `needs_reason` and `can_cancel`, not from the service."""
+    order = {
+        "id": 7,
+        "order_no": "SO00000007",
+        "customer_id": 1,
+        "ordered_at": None,
+        "status": "open",
+        "version": 1,
+        "lines": [],
+        "history": [],
+        **dict.fromkeys(["goods_amount", "discount", "shipping", "total"], 0),
+    }
+    moves = []
+
+    def change_status(order_id, to, version, reason):
+        moves.append((order_id, to, version, reason))
+        order["status"] = to
+
+    def make(can_cancel):
+        return OrderStatus(
+            find_orders=lambda text: [],
+            search=lambda text, limit=20: [],
+            customer_orders=lambda customer_id: [],
+            order=lambda order_id: dict(order),
+            customer=lambda customer_id: {"code": "C1", "name": "张伟"},
+            change_status=change_status,
+            transitions={"open": ("done", "dropped"), "done": (), "dropped": ()},
+            needs_reason=("dropped",),
+            can_cancel=can_cancel,
+        )
+
+    staff, manager = make(False), make(True)
+    for form in (staff, manager):
+        form.show(7)
+    assert set(staff.buttons) == {"open", "done", "dropped"}
+    assert shown(staff.buttons["done"]) and not shown(staff.buttons["dropped"])
+    assert not shown(staff.reason)
+    assert shown(manager.buttons["dropped"]) and shown(manager.reason)
+    manager.buttons["dropped"].click()
+    assert manager.errors.text("reason") != "" and moves == []
+    manager.reason.value = "不要了"
+    manager.buttons["dropped"].click()
+    assert moves == [(7, "dropped", 1, "不要了")] and manager.status == "dropped"
+    assert not any(shown(b) for b in manager.buttons.values())

@@ -125,7 +125,7 @@ def test_page_data_refuses_staff_and_hands_managers_the_exported_file(db, basics
     with pytest.raises(PermissionDenied):
         PageData(db, actor=lambda: STAFF).weekly_figures("2026-W47")
     data = PageData(db, actor=lambda: MANAGER)
-    sheet = WeeklySheet(data.weekly_figures, data.weekly_workbook, lambda: MANAGER, now=NOW)
+    sheet = WeeklySheet.for_page(data, now=NOW)
     name, blob = href_bytes(sheet)
     assert name == "weekly-2026-W47.xlsx"
     book = openpyxl.load_workbook(io.BytesIO(blob), data_only=True)

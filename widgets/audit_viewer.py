@@ -19,7 +19,7 @@ from salesops import messages
 from salesops.config import business_zone
 from salesops.errors import SalesopsError, ValidationError
 
-from .change_list import KINDS, ChangeList, kind_label
+from .change_list import ChangeList, kind_label
 from .common import MessageArea, guard, hook, label, styled
 from .customer_picker import CustomerPicker
 
@@ -79,15 +79,26 @@ class AuditViewer(ipw.VBox):
     `changes(**filters)` returns a salesops.audit.ChangePage (filters: table, row_id,
     person, first_day, last_day, after, limit); `people()` the names to filter by;
     `search(text, limit=)` customers for the picker; `find_orders(text)` orders by number;
-    `actor()` who is looking. Hooks: so-audit-kind, so-audit-customer (the picker's search
+    `actor()` who is looking; `kinds` the tables the log records (offered as kinds of
+    record). Hooks: so-audit-kind, so-audit-customer (the picker's search
     box), so-audit-number, so-audit-person, so-audit-first-day, so-audit-last-day,
     so-audit-refresh, so-audit-changes, so-audit-count, so-audit-more, so-audit-message.
     """
 
     def __init__(
-        self, *, changes, people, search, find_orders, actor, page_size: int = PAGE_SIZE, **kwargs
+        self,
+        *,
+        changes,
+        people,
+        search,
+        find_orders,
+        actor,
+        kinds: tuple[str, ...],
+        page_size: int = PAGE_SIZE,
+        **kwargs,
     ):
         self._changes, self._people, self._find_orders = changes, people, find_orders
+        self._kinds = tuple(kinds)
         self._page_size = page_size
         self.message = MessageArea(FORM)
         super().__init__(children=[self.message], **kwargs)
@@ -111,12 +122,13 @@ class AuditViewer(ipw.VBox):
             search=data.search,
             find_orders=data.find_orders,
             actor=lambda: data.actor,
+            kinds=data.record_kinds(),
             **kwargs,
         )
 
     def _build(self, search) -> None:
         """The filter inputs and the change list."""
-        kinds = [(label("audit.any_kind"), ""), *((kind_label(k), k) for k in KINDS)]
+        kinds = [(label("audit.any_kind"), ""), *((kind_label(k), k) for k in self._kinds)]
         self.kind = styled(
             ipw.Dropdown(options=kinds, value="", description=label("audit.kind")),
             FORM,

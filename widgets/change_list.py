@@ -16,11 +16,9 @@ import ipywidgets as ipw
 import traitlets
 
 from salesops import messages
-from salesops.audit import RECORD_KINDS
 
 from .common import MessageArea, guard, hook, label
 
-KINDS = RECORD_KINDS  # the tables the audit log records
 ACTIONS = ("create", "update", "merge", "merged", "undo", "unmerged")
 
 messages.add(
@@ -97,8 +95,10 @@ def when_text(at) -> str:
 
 
 def kind_label(kind: str) -> str:
-    """A table name as the kind of record people know (customer, order...)."""
-    return label(f"changes.kind.{kind}") if kind in KINDS else kind
+    """A table name as the kind of record people know (customer, order...); a table this
+    module has no word for as it is named."""
+    key = f"changes.kind.{kind}"
+    return label(key) if key in messages.CATALOG["en"] else kind
 
 
 def action_label(action: str) -> str:

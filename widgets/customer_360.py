@@ -13,8 +13,6 @@ from .change_list import ChangeList
 from .common import MessageArea, guard, hook, label, local_time, money
 
 FORM = "c360"
-ORDER_STATUSES = ("new", "paid", "shipped", "completed", "cancelled", "refunded")
-FOLLOWUP_KINDS = ("call", "wechat", "visit", "message", "other")
 
 messages.add(
     {
@@ -167,6 +165,13 @@ class Customer360(ipw.VBox):
 
     value = traitlets.Int(None, allow_none=True)
     stamp = traitlets.Int(0)
+
+    @classmethod
+    def for_page(cls, data, **kwargs) -> Customer360:
+        """The view wired to a salesops.web.pagedata.PageData; the "Change history" tab for
+        those who may read the change log (managers, admins)."""
+        history = data.customer_history if data.actor.can("audit.view") else None
+        return cls(data.customer_360, history=history, **kwargs)
 
     def __init__(self, load, history=None, **kwargs):
         self._load, self._history = load, history

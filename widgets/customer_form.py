@@ -83,6 +83,18 @@ class CustomerForm(ipw.VBox):
     value = traitlets.Int(None, allow_none=True)
     saved = traitlets.Int(0)
 
+    @classmethod
+    def for_page(cls, data, **kwargs) -> CustomerForm:
+        """The form wired to a salesops.web.pagedata.PageData."""
+        return cls(
+            load=data.customer,
+            create=data.create_customer,
+            update=data.update_customer,
+            search=data.search,
+            channels=data.channels(),
+            **kwargs,
+        )
+
     def __init__(self, *, load, create, update, search, channels, **kwargs):
         self._load_fn, self._create, self._update = load, create, update
         self._version = None

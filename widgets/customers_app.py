@@ -24,24 +24,37 @@ messages.add(
 class CustomersApp(ipw.VBox):
     """Find a customer, edit or create one, and see their history; `value` is the customer.
 
-    `data` is a salesops.web.pagedata.PageData (or anything with the same methods). The parts
-    talk only through links: the picked customer goes into the form, the form's customer
-    (new ones included) into the 360 view, and every save refreshes the 360 view.
+    Built from its parts (`for_page` builds them from a PageData): a CustomerPicker, a
+    CustomerForm, a Customer360 and a DuplicatesPanel. The parts talk only through links:
+    the picked customer goes into the form, the form's customer (new ones included) into
+    the 360 view, every save refreshes the 360 view, and a kept duplicate opens in the form.
     """
 
     value = traitlets.Int(None, allow_none=True)
 
-    def __init__(self, data, title: bool = True, **kwargs):
-        self.picker = CustomerPicker(data.search, form="customers", field="search", rows=8)
-        self.form = CustomerForm(
-            load=data.customer,
-            create=data.create_customer,
-            update=data.update_customer,
-            search=data.search,
-            channels=data.channels(),
+    @classmethod
+    def for_page(cls, data, title: bool = True, **kwargs) -> CustomersApp:
+        """The customers page wired to a salesops.web.pagedata.PageData."""
+        return cls(
+            picker=CustomerPicker(data.search, form="customers", field="search", rows=8),
+            form=CustomerForm.for_page(data),
+            history=Customer360.for_page(data),
+            duplicates=DuplicatesPanel.for_page(data),
+            title=title,
+            **kwargs,
         )
-        audit = data.customer_history if data.actor.can("audit.view") else None  # managers
-        self.history = Customer360(data.customer_360, history=audit)
+
+    def __init__(
+        self,
+        *,
+        picker: CustomerPicker,
+        form: CustomerForm,
+        history: Customer360,
+        duplicates: DuplicatesPanel,
+        title: bool = True,
+        **kwargs,
+    ):
+        self.picker, self.form, self.history = picker, form, history
         traitlets.dlink((self.picker, "value"), (self.form, "value"))
         traitlets.dlink((self.form, "value"), (self.history, "value"))
         traitlets.dlink((self.form, "saved"), (self.history, "stamp"))
@@ -49,12 +62,7 @@ class CustomersApp(ipw.VBox):
         heading = ipw.HTML(f"<h4>{label('customers.history')}</h4>")
         heading.add_class("so-section")
         top = [ipw.HTML(f"<h2>{label('customers.title')}</h2>")] if title else []
-        self.duplicates = DuplicatesPanel(
-            data.duplicates,
-            data.merge_customers,
-            data.unmerge,
-            can_merge=data.actor.can("customers.edit"),  # what the merge service requires
-        )
+        self.duplicates = duplicates
         traitlets.dlink((self.duplicates, "kept_id"), (self.form, "value"))
         self.duplicates.observe(lambda _c: self.history.refresh(), names="changed")
         dups = ipw.HTML(f"<h4>{label('dups.title')}</h4>")

@@ -69,6 +69,13 @@ class DuplicatesPanel(ipw.VBox):
     kept_id = traitlets.Int(None, allow_none=True)
     changed = traitlets.Int(0)
 
+    @classmethod
+    def for_page(cls, data, **kwargs) -> DuplicatesPanel:
+        """The panel wired to a salesops.web.pagedata.PageData; merging is offered to whoever
+        may edit customers (what the merge service requires)."""
+        can_merge = data.actor.can("customers.edit")
+        return cls(data.duplicates, data.merge_customers, data.unmerge, can_merge, **kwargs)
+
     def __init__(self, find, merge, unmerge, can_merge: bool, **kwargs):
         self._find, self._merge, self._unmerge = find, merge, unmerge
         self.can_merge = can_merge

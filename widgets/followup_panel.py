@@ -11,7 +11,6 @@ import traitlets
 from salesops.config import business_zone
 from salesops.errors import Problem, ValidationError
 from salesops.messages import add
-from salesops.schema import FOLLOWUP_KINDS
 
 from .common import FieldErrors, MessageArea, guard, hook, label, local_time, money, styled
 from .customer_picker import CustomerPicker
@@ -101,8 +100,9 @@ class FollowupPanel(ipw.VBox):
     contact and plan the next, and the chosen customer's recent history beside it.
 
     Data functions: `due(everyone=)`, `search(text)`, `customer(id)`, `followups(id)`,
-    `customer_orders(id)`, `log_contact(customer_id, **details)`. `can_see_all` offers the
-    everyone's switch. `customer_id` and `followup_id` follow what is being worked on.
+    `customer_orders(id)`, `log_contact(customer_id, **details)`; `kinds` the kinds of
+    contact the service accepts. `can_see_all` offers the everyone's switch.
+    `customer_id` and `followup_id` follow what is being worked on.
     """
 
     customer_id = traitlets.Int(None, allow_none=True)
@@ -117,9 +117,11 @@ class FollowupPanel(ipw.VBox):
         followups,
         customer_orders,
         log_contact,
+        kinds: tuple[str, ...],
         can_see_all: bool,
         **kwargs,
     ):
+        self._kinds = tuple(kinds)
         self._due, self._customer, self._followups = due, customer, followups
         self._orders, self._log = customer_orders, log_contact
         self._rows: dict[int, dict] = {}
@@ -156,13 +158,14 @@ class FollowupPanel(ipw.VBox):
             followups=data.customer_followups,
             customer_orders=data.customer_orders,
             log_contact=data.log_contact,
+            kinds=data.followup_kinds(),
             can_see_all=data.actor.can("followups.all"),
             **kwargs,
         )
 
     def _build_form(self) -> None:
         """The log form: kind, what happened, and the next contact's day, kind and note."""
-        kinds = [(kind_label(k), k) for k in FOLLOWUP_KINDS]
+        kinds = [(kind_label(k), k) for k in self._kinds]
         self.chosen = hook(ipw.HTML(label("fu.choose")), "followup", "customer")
         self.kind = styled(
             ipw.Dropdown(options=kinds, value="wechat", description=label("fu.kind")),

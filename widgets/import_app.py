@@ -128,6 +128,17 @@ class ImportApp(ipw.VBox):
 
     report = traitlets.Any(None)
 
+    @classmethod
+    def for_page(cls, data, **kwargs) -> ImportApp:
+        """The import page wired to a salesops.web.pagedata.PageData: everyone may check a
+        file, the Import button is for roles that may write (import.write)."""
+        return cls(
+            data.import_preview,
+            data.import_file,
+            can_write=data.actor.can("import.write"),
+            **kwargs,
+        )
+
     def __init__(self, preview, run, can_write: bool, title: bool = True, **kwargs):
         self._preview, self._run, self.can_write = preview, run, can_write
         self._title = title

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from html import escape
 
 import ipywidgets as ipw
@@ -55,6 +56,20 @@ class Landing(ipw.VBox):
     for the links. Hooks: so-landing-orders, so-landing-revenue, so-landing-followups,
     so-landing-refresh, so-landing-tabs, so-landing-message.
     """
+
+    @classmethod
+    def for_page(cls, data, **kwargs) -> Landing:
+        """The landing page wired to a salesops.web.pagedata.PageData: today's numbers, the
+        customers, orders and follow-ups apps as tabs (each imported and built when its tab
+        first opens), and links to the pages this person may open (managers and admins
+        also get the change log)."""
+        keys = [*APPS, "import"] + (["audit"] if data.actor.can("audit.view") else [])
+        return cls(
+            data.today,
+            apps={label(f"{k}.title"): functools.partial(build, data) for k, build in APPS.items()},
+            pages={label(f"{k}.title"): f"{k}.ipynb" for k in keys},
+            **kwargs,
+        )
 
     def __init__(self, today, apps: dict | None = None, pages: dict | None = None, **kwargs):
         self._today = today
@@ -128,3 +143,29 @@ class Landing(ipw.VBox):
         children[index] = self._factories[index - 1]()
         self._factories[index - 1] = None
         self.tabs.children = children
+
+
+def _customers_app(data) -> ipw.Widget:
+    """The customers app for its tab."""
+    from .customers_app import CustomersApp
+
+    return CustomersApp.for_page(data, title=False)
+
+
+def _orders_app(data) -> ipw.Widget:
+    """The orders app for its tab."""
+    from .orders_app import OrdersApp
+
+    return OrdersApp.for_page(data)
+
+
+def _followups_app(data) -> ipw.Widget:
+    """The follow-ups app for its tab."""
+    from .followup_panel import FollowupPanel
+
+    return FollowupPanel.for_page(data)
+
+
+# The apps the landing page hosts as tabs, in tab order: the key of each one's page and
+# title, and how to build it from a PageData.
+APPS = {"customers": _customers_app, "orders": _orders_app, "followups": _followups_app}

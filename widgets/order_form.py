@@ -10,7 +10,6 @@ import traitlets
 from salesops import validate
 from salesops.errors import DuplicateError, Problem, ValidationError
 from salesops.messages import add, t
-from salesops.orders import price_lines
 
 from .common import FieldErrors, MessageArea, guard, hook, label, money, styled
 from .customer_picker import CustomerPicker, option_label
@@ -92,7 +91,8 @@ class OrderForm(ipw.VBox):
     """Enter an order: pick (or create) the customer, add lines, see the total, save.
 
     Data functions: `search(text)` for the customer picker, `create_customer(data)`,
-    `create_order(customer_id, lines, channel=, discount=, shipping=, note=)`;
+    `create_order(customer_id, lines, channel=, discount=, shipping=, note=)`, and
+    `price(lines, discount, shipping)` for the live total (the service's pricing rules);
     `products` and `channels` are the lists to choose from. After a save, `order_no` and
     `order_id` name the saved order; `total` is the live total (None while incomplete).
     """
@@ -102,8 +102,23 @@ class OrderForm(ipw.VBox):
     order_no = traitlets.Unicode("")
     order_id = traitlets.Int(None, allow_none=True)
 
-    def __init__(self, *, search, create_customer, create_order, products, channels, **kwargs):
-        self._create_customer = create_customer
+    @classmethod
+    def for_page(cls, data, **kwargs) -> OrderForm:
+        """The form wired to a salesops.web.pagedata.PageData."""
+        return cls(
+            search=data.search,
+            create_customer=data.create_customer,
+            create_order=data.create_order,
+            price=data.price_lines,
+            products=data.products(),
+            channels=data.channels(),
+            **kwargs,
+        )
+
+    def __init__(
+        self, *, search, create_customer, create_order, price, products, channels, **kwargs
+    ):
+        self._create_customer, self._price = create_customer, price
         self._create_order, self._products = create_order, products
         self.message = MessageArea("order")
         self.picker = CustomerPicker(
@@ -251,7 +266,7 @@ class OrderForm(ipw.VBox):
         """Recount the total from the lines that have a product (blank while any is bad)."""
         picked = [ln for ln in self._lines if ln.product_id is not None]
         try:
-            priced = price_lines(
+            priced = self._price(
                 [ln.line for ln in picked], self.discount.value, self.shipping.value
             )
         except ValidationError:

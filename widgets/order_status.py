@@ -9,7 +9,6 @@ import traitlets
 
 from salesops.errors import Problem, ValidationError
 from salesops.messages import add
-from salesops.orders import NEEDS_REASON, TRANSITIONS
 
 from .change_list import ChangeList
 from .common import FieldErrors, MessageArea, guard, hook, label, local_time, money, styled
@@ -80,7 +79,6 @@ add(
         },
     }
 )
-STATUSES = tuple(TRANSITIONS)
 STYLE = """<style>
 .so-status-order { max-width: 760px; }
 .so-status-current { font-weight: 600; font-size: 15px; }
@@ -98,14 +96,36 @@ class OrderStatus(ipw.VBox):
 
     Data functions: `find_orders(text)`, `search(text)` (customers), `customer_orders(id)`,
     `order(id)` (with lines and history), `customer(id)`, `change_status(id, to, version,
-    reason)`. `can_cancel` shows the cancel and refund buttons (managers); the service
-    refuses them for anyone else anyway. `history(id, after=)` (PageData.order_history,
+    reason)`; the service's rules as values: `transitions` (each status -> the statuses it
+    may move to) and `needs_reason` (the moves that need a reason: cancel, refund).
+    `can_cancel` shows the cancel and refund buttons (managers); the service refuses them
+    for anyone else anyway. `history(id, after=)` (PageData.order_history,
     managers only) adds a button (so-status-history) that shows the order's changes
     (so-status-history-changes, -more). `order_id` and `status` follow the shown order.
     """
 
     order_id = traitlets.Int(None, allow_none=True)
     status = traitlets.Unicode("")
+
+    @classmethod
+    def for_page(cls, data, **kwargs) -> OrderStatus:
+        """The form wired to a salesops.web.pagedata.PageData: cancel and refund for those
+        who may (orders.cancel), the order's change history for those who may read the
+        change log (audit.view)."""
+        actor = data.actor
+        return cls(
+            find_orders=data.find_orders,
+            search=data.search,
+            customer_orders=data.customer_orders,
+            order=data.order,
+            customer=data.customer,
+            change_status=data.change_status,
+            transitions=data.order_transitions(),
+            needs_reason=data.statuses_needing_reason(),
+            can_cancel=actor.can("orders.cancel"),
+            history=data.order_history if actor.can("audit.view") else None,
+            **kwargs,
+        )
 
     def __init__(
         self,
@@ -116,10 +136,13 @@ class OrderStatus(ipw.VBox):
         order,
         customer,
         change_status,
+        transitions: dict[str, tuple[str, ...]],
+        needs_reason: tuple[str, ...],
         can_cancel: bool,
         history=None,
         **kwargs,
     ):
+        self._transitions, self._needs_reason = dict(transitions), tuple(needs_reason)
         self._find, self._customer_orders = find_orders, customer_orders
         self._order, self._customer, self._change = order, customer, change_status
         self._can_cancel = can_cancel
@@ -144,7 +167,7 @@ class OrderStatus(ipw.VBox):
             "reason",
         )
         self.errors = FieldErrors("status", {"reason": self.reason})
-        self.buttons = {s: self._button(s) for s in STATUSES if s != "new"}
+        self.buttons = {s: self._button(s) for s in self._transitions if s != "new"}
         self._history = history
         self.history_button = hook(
             ipw.Button(
@@ -171,7 +194,7 @@ class OrderStatus(ipw.VBox):
 
     def _button(self, status: str) -> ipw.Button:
         """The button that moves the order to `status`."""
-        style = "danger" if status in NEEDS_REASON else "primary"
+        style = "danger" if status in self._needs_reason else "primary"
         button = hook(
             ipw.Button(description=label(f"status.to.{status}"), button_style=style),
             "status",
@@ -320,11 +343,11 @@ class OrderStatus(ipw.VBox):
 
     def _show_actions(self) -> None:
         """Show the buttons for the moves the order allows (cancel/refund: managers only)."""
-        allowed = TRANSITIONS.get(self.status, ())
+        allowed, needs_reason = self._transitions.get(self.status, ()), self._needs_reason
         for status, button in self.buttons.items():
-            shown = status in allowed and (self._can_cancel or status not in NEEDS_REASON)
+            shown = status in allowed and (self._can_cancel or status not in needs_reason)
             button.layout.display = "" if shown else "none"
-        needs = any(s in NEEDS_REASON for s in allowed) and self._can_cancel
+        needs = any(s in needs_reason for s in allowed) and self._can_cancel
         self.reason.layout.display = "" if needs else "none"
         if self.order_id is not None and not allowed:
             self.message.success(label("status.final", status=status_label(self.status)))
@@ -333,7 +356,7 @@ class OrderStatus(ipw.VBox):
         """Move the shown order to `to_status` (the version read guards against stale moves)."""
         if self.order_id is None:
             raise ValidationError([Problem("order", None, label("status.pick"))])
-        if to_status in NEEDS_REASON and not self.reason.value.strip():
+        if to_status in self._needs_reason and not self.reason.value.strip():
             action = label(f"status.to.{to_status}")
             raise ValidationError(
                 [Problem("reason", "", label("status.reason_needed", action=action))]

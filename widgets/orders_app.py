@@ -30,30 +30,18 @@ messages.add(
 class OrdersApp(ipw.VBox):
     """The order form above, the status form below; a saved order opens in the status form.
 
-    `data` is a salesops.web.pagedata.PageData (or anything with the same methods). Cancel and
-    refund are offered to people whose role allows `orders.cancel` (the service checks
-    again on every move).
+    Built from its parts (`for_page` builds them from a PageData). Cancel and refund are
+    offered to people whose role allows `orders.cancel` (the service checks again on
+    every move).
     """
 
-    def __init__(self, data, **kwargs):
-        actor = data.actor
-        self.form = OrderForm(
-            search=data.search,
-            create_customer=data.create_customer,
-            create_order=data.create_order,
-            products=data.products(),
-            channels=data.channels(),
-        )
-        self.status = OrderStatus(
-            find_orders=data.find_orders,
-            search=data.search,
-            customer_orders=data.customer_orders,
-            order=data.order,
-            customer=data.customer,
-            change_status=data.change_status,
-            can_cancel=actor.can("orders.cancel"),
-            history=data.order_history if actor.can("audit.view") else None,
-        )
+    @classmethod
+    def for_page(cls, data, **kwargs) -> OrdersApp:
+        """The orders page wired to a salesops.web.pagedata.PageData."""
+        return cls(form=OrderForm.for_page(data), status=OrderStatus.for_page(data), **kwargs)
+
+    def __init__(self, *, form: OrderForm, status: OrderStatus, **kwargs):
+        self.form, self.status = form, status
         traitlets.dlink((self.form, "order_id"), (self.status, "order_id"))
         headings = [ipw.HTML(f"<h4>{label(key)}</h4>") for key in ("orders.new", "orders.status")]
         for heading in headings:

@@ -1,7 +1,8 @@
 """The manager's weekly sheet on a page: pick a week, see the headline numbers, download.
 
 `WeeklySheet(figures, workbook, actor)` takes data functions (PageData.weekly_figures,
-PageData.weekly_workbook, page_actor), never a database. The download is an `<a download>`
+PageData.weekly_workbook, and who is acting), never a database; `WeeklySheet.for_page`
+wires them from a PageData. The download is an `<a download>`
 anchor with a data: URI in an HTML widget: the browser saves the bytes the kernel made,
 with no file served by Voila and no server extension (ipywidgets#1966). A staff actor is
 refused in plain words before any figure is read.
@@ -19,7 +20,7 @@ import traitlets
 from salesops import messages
 from salesops.weeks import last_complete_week, week_range
 
-from .common import MessageArea, guard, hook, label, money, page_style
+from .common import MessageArea, guard, hook, label, money
 
 FORM = "weekly"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -112,13 +113,18 @@ class WeeklySheet(ipw.VBox):
 
     week = traitlets.Unicode("")
 
+    @classmethod
+    def for_page(cls, data, **kwargs) -> WeeklySheet:
+        """The weekly sheet page wired to a salesops.web.pagedata.PageData."""
+        return cls(data.weekly_figures, data.weekly_workbook, lambda: data.actor, **kwargs)
+
     def __init__(self, figures, workbook, actor, weeks: int = 12, now=None, **kwargs):
         self._figures, self._workbook, self._actor = figures, workbook, actor
         self.message = MessageArea(FORM)
         who = actor()
         if not who.can("weekly.view"):
             self.message.error(label("weekly.managers_only", who=who.name, role=who.role))
-            super().__init__(children=[page_style(), self.message], **kwargs)
+            super().__init__(children=[self.message], **kwargs)
             return
         last = last_complete_week(now or datetime.now(UTC))
         self.picker = hook(
@@ -151,7 +157,6 @@ class WeeklySheet(ipw.VBox):
         self._refresh = guard(self._load, self.message)
         super().__init__(
             children=[
-                page_style(),
                 ipw.HBox([self.picker, self.weeks]),
                 self.numbers,
                 self.chart,

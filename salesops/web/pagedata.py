@@ -138,11 +138,45 @@ class PageData:
 
         return get_order(self.db, order_id)
 
+    # -- the services' rules, as the forms show them (a page never imports a service) ----
+
     def allowed_next(self, status: str) -> tuple[str, ...]:
         """The statuses an order in `status` may move to."""
         from ..orders import allowed_next
 
         return allowed_next(status)
+
+    def order_transitions(self) -> dict[str, tuple[str, ...]]:
+        """Every order status and the statuses it may move to (salesops.orders)."""
+        from ..orders import TRANSITIONS
+
+        return dict(TRANSITIONS)
+
+    def statuses_needing_reason(self) -> tuple[str, ...]:
+        """The statuses an order moves to only with a reason (cancelled, refunded)."""
+        from ..orders import NEEDS_REASON
+
+        return tuple(NEEDS_REASON)
+
+    def price_lines(self, lines: Sequence[Mapping], discount="0", shipping="0") -> dict:
+        """The order total of `lines` as the service will price them (the live form
+        total): lines with amounts, goods_amount, discount, shipping, total;
+        ValidationError for bad numbers."""
+        from ..orders import price_lines
+
+        return price_lines(lines, discount, shipping)
+
+    def followup_kinds(self) -> tuple[str, ...]:
+        """The kinds of contact a follow-up may be (call, wechat, ...)."""
+        from ..followups import FOLLOWUP_KINDS
+
+        return tuple(FOLLOWUP_KINDS)
+
+    def record_kinds(self) -> tuple[str, ...]:
+        """The kinds of record (tables) the audit log records, as the change log offers them."""
+        from ..audit import RECORD_KINDS
+
+        return tuple(RECORD_KINDS)
 
     def followups_due(self, until: datetime | None = None, everyone: bool = True) -> list[dict]:
         """Open follow-ups due by `until` (default: end of today) that this person may see;
