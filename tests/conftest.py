@@ -1,9 +1,16 @@
-"""Fixtures: a fresh database on SQLite and on a real PostgreSQL server for each test.
+"""Fixtures: a fresh database on SQLite and on a real PostgreSQL server for each test,
+and the helpers several test files share (who acts, a buyer, messages in English).
 
 `db` is parametrised over both databases, so every test that takes it runs twice. The
 PostgreSQL cluster is started once per session (tests/pgtemp.py) and each test gets a
 new database cloned from a migrated template, which takes milliseconds. Without the
 PostgreSQL binaries the PostgreSQL half is skipped, except under CI, where it fails.
+
+Markers: `pg` marks every test run on the PostgreSQL server (`-m "not pg"` runs SQLite
+only); `slow` marks what takes seconds (browser tests, notebooks, LibreOffice, the demo
+data, the benchmarks' tests, many processes), so `pytest -m "not slow"` is the quick
+loop. Browser tests and tests on the demo data are marked here; the others where they
+are written.
 """
 
 from __future__ import annotations
@@ -17,12 +24,31 @@ import pytest
 from pgtemp import PostgresUnavailable, TempPostgres
 
 from salesops import migrate
+from salesops.actors import Actor
 from salesops.db import Database
 
 # The live-server and Chromium fixtures live in tests/browser.py.
 pytest_plugins = ["browser"]
 
 BACKENDS = ["sqlite", "postgresql"]
+# Who the tests act as: two staff members and a manager.
+WANG = Actor("wang.fang", "staff")
+ZHAO = Actor("zhao.min", "staff")
+LI = Actor("li.lei", "manager")
+# Tests that use these fixtures read the demo data (2,000 customers): slow.
+DEMO_FIXTURES = {"demo_db", "demo_db_url", "demo_templates"}
+
+
+@pytest.hookimpl(tryfirst=True)  # before -m deselects by marker
+def pytest_collection_modifyitems(items):
+    """Mark `pg` the tests run on the PostgreSQL server, and `slow` the browser tests and
+    the tests on the demo data."""
+    for item in items:
+        params = item.callspec.params.values() if hasattr(item, "callspec") else ()
+        if "postgresql" in params or "pg_server" in item.fixturenames:
+            item.add_marker(pytest.mark.pg)
+        if item.get_closest_marker("browser") or DEMO_FIXTURES & set(item.fixturenames):
+            item.add_marker(pytest.mark.slow)
 
 
 def libreoffice_convert(path, to: str, outdir, home) -> Path:
@@ -261,3 +287,28 @@ def seed_basics(db) -> dict:
 def basics(db):
     """`db` seeded with two channels and three products; returns their ids by code/SKU."""
     return seed_basics(db)
+
+
+@pytest.fixture
+def buyer(db, basics):
+    """A customer of the basic shop: 张伟, mobile 13800138000, from WeChat Moments (by WANG)."""
+    from salesops import customers
+
+    return customers.create_customer(
+        db, {"name": "张伟", "mobile": "13800138000", "channel_id": basics["wechat_moments"]}, WANG
+    )
+
+
+@pytest.fixture
+def english(monkeypatch):
+    """Messages in English, so tests can read them, and days counted in Shanghai, whatever
+    the shell says (a module asks with pytestmark = pytest.mark.usefixtures("english"))."""
+    monkeypatch.setenv("SALESOPS_LANG", "en")
+    monkeypatch.setenv("SALESOPS_TZ", "Asia/Shanghai")
+
+
+def as_person(db, name: str, role: str = "staff"):
+    """The data functions of a page (a PageData) acting for `name` with `role`."""
+    from salesops.web.pagedata import PageData
+
+    return PageData(db, actor=lambda: Actor(name, role))

@@ -21,10 +21,7 @@ PW = "correct horse 42"
 ADMIN = Actor("boss", "admin")
 
 
-@pytest.fixture(autouse=True)
-def english(monkeypatch):
-    """Messages in English, so the tests can read them (zh_CN is checked separately)."""
-    monkeypatch.setenv("SALESOPS_LANG", "en")
+pytestmark = pytest.mark.usefixtures("english")
 
 
 @pytest.fixture(autouse=True)

@@ -7,6 +7,9 @@ import pytest
 from jupyter_client.manager import KernelManager
 from nbclient import NotebookClient
 
+# Each notebook runs in a kernel of its own on the demo data.
+pytestmark = pytest.mark.slow
+
 NOTEBOOKS = sorted((Path(__file__).parent.parent / "notebooks" / "analysis").glob("*.ipynb"))
 
 

@@ -7,27 +7,13 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 import sqlalchemy as sa
+from conftest import LI, WANG, as_person
 
 from salesops import audit
-from salesops.actors import Actor
 from salesops.errors import PermissionDenied, ValidationError
 from salesops.schema import audit_log
-from salesops.web.pagedata import PageData
 
-MANAGER = Actor("li.lei", "manager")
-STAFF = Actor("wang.fang", "staff")
-
-
-@pytest.fixture(autouse=True)
-def english(monkeypatch):
-    """Messages in English and days counted in Shanghai."""
-    monkeypatch.setenv("SALESOPS_LANG", "en")
-    monkeypatch.setenv("SALESOPS_TZ", "Asia/Shanghai")
-
-
-def as_person(db, name: str, role: str = "staff") -> PageData:
-    """The data functions of a page acting for `name`."""
-    return PageData(db, actor=lambda: Actor(name, role))
+pytestmark = pytest.mark.usefixtures("english")
 
 
 def put_rows(db, *rows):
@@ -51,7 +37,7 @@ def test_changes_come_newest_first_with_old_and_new_values_readable(db, basics):
     wang, li = as_person(db, "wang.fang"), as_person(db, "li.lei", "manager")
     made = wang.create_customer({"name": "张伟", "region": "上海"})
     li.update_customer(made["id"], {"region": "杭州", "notes": "VIP"}, 1)
-    rows = audit.changes(db, MANAGER).rows
+    rows = audit.changes(db, LI).rows
     assert [(r["actor"], r["action"]) for r in rows] == [
         ("li.lei", "update"),
         ("wang.fang", "create"),
@@ -72,16 +58,16 @@ def test_filters_by_record_and_by_person(db, basics):
     order = wang.create_order(two["id"], [{"sku": "TEA-01", "quantity": 1}], channel="micro_store")
     li.change_status(order["id"], "cancelled", 1, reason="changed mind")
 
-    by_record = audit.changes(db, MANAGER, table="customers", row_id=str(one["id"])).rows
+    by_record = audit.changes(db, LI, table="customers", row_id=str(one["id"])).rows
     assert {(r["table_name"], r["row_id"]) for r in by_record} == {("customers", one["id"])}
-    by_li = audit.changes(db, MANAGER, person=" li.lei ").rows
+    by_li = audit.changes(db, LI, person=" li.lei ").rows
     assert {r["actor"] for r in by_li} == {"li.lei"} and len(by_li) == 2
-    orders_only = audit.changes(db, MANAGER, table="orders").rows
+    orders_only = audit.changes(db, LI, table="orders").rows
     assert [r["action"] for r in orders_only] == ["update", "create"]
     assert orders_only[0]["changes"] == ["status: new → cancelled"]
     assert orders_only[0]["record"] == order["order_no"]
-    assert audit.changes(db, MANAGER, person="nobody").rows == []
-    assert audit.people(db, MANAGER) == ["li.lei", "wang.fang"]
+    assert audit.changes(db, LI, person="nobody").rows == []
+    assert audit.people(db, LI) == ["li.lei", "wang.fang"]
 
 
 def test_days_are_business_days_in_the_business_zone(db):
@@ -98,7 +84,7 @@ def test_days_are_business_days_in_the_business_zone(db):
     )
 
     def who(first, last):
-        rows = audit.changes(db, MANAGER, first_day=first, last_day=last).rows
+        rows = audit.changes(db, LI, first_day=first, last_day=last).rows
         return [r["actor"] for r in rows]
 
     assert who(date(2026, 11, 30), date(2026, 11, 30)) == ["a"]
@@ -126,7 +112,7 @@ def test_pages_follow_on_without_gaps_or_repeats_even_at_the_same_instant(db):
     )
     seen, after, sizes = [], None, []
     while True:
-        page = audit.changes(db, MANAGER, after=after, limit=3)
+        page = audit.changes(db, LI, after=after, limit=3)
         seen += [r["actor"] for r in page.rows]
         sizes.append(len(page.rows))
         if page.after is None:
@@ -142,9 +128,9 @@ def test_staff_are_refused_in_plain_words_and_nothing_is_read(db, monkeypatch):
 
     monkeypatch.setattr("salesops.queries.fetch_all", no_query)
     for look in (
-        lambda: audit.changes(db, STAFF),
-        lambda: audit.people(db, STAFF),
-        lambda: audit.customer_history(db, STAFF, 1),
+        lambda: audit.changes(db, WANG),
+        lambda: audit.people(db, WANG),
+        lambda: audit.customer_history(db, WANG, 1),
         lambda: as_person(db, "wang.fang").audit_changes(),
     ):
         with pytest.raises(PermissionDenied) as refused:
@@ -166,7 +152,7 @@ def test_staff_are_refused_in_plain_words_and_nothing_is_read(db, monkeypatch):
 )
 def test_bad_filters_are_refused_with_a_clear_message(db, filters, message):
     with pytest.raises(ValidationError) as bad:
-        audit.changes(db, MANAGER, **filters)
+        audit.changes(db, LI, **filters)
     assert str(bad.value).startswith(message)
 
 

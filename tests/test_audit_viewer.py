@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 import sqlalchemy as sa
+from conftest import as_person
 
 from salesops import audit
 from salesops.actors import Actor
@@ -17,17 +18,7 @@ from widgets.customer_360 import Customer360
 from widgets.customers_app import CustomersApp
 from widgets.orders_app import OrdersApp
 
-
-@pytest.fixture(autouse=True)
-def english(monkeypatch):
-    """Messages in English and days counted in Shanghai."""
-    monkeypatch.setenv("SALESOPS_LANG", "en")
-    monkeypatch.setenv("SALESOPS_TZ", "Asia/Shanghai")
-
-
-def as_person(db, name: str, role: str = "staff") -> PageData:
-    """The data functions of a page acting for `name`."""
-    return PageData(db, actor=lambda: Actor(name, role))
+pytestmark = pytest.mark.usefixtures("english")
 
 
 def viewer(db, name="li.lei", role="manager", page_size=50) -> AuditViewer:

@@ -8,6 +8,9 @@ import pytest
 from bench import c360_bench, dbs, generator_bench, report, run, slips_bench
 from salesops.web.pagedata import PageData
 
+# The benchmarks' own code, run on small databases.
+pytestmark = pytest.mark.slow
+
 
 def test_sizes_and_names_are_parsed_and_unknown_names_refused(capsys):
     args = run.parse_args(["--sizes", "1M,10k", "--only", "search,360"])

@@ -2,6 +2,7 @@
 
 import multiprocessing as mp
 
+import pytest
 import sqlalchemy as sa
 
 from salesops import customers, orders
@@ -9,6 +10,9 @@ from salesops.actors import Actor
 from salesops.db import Database
 from salesops.schema import order_lines
 from salesops.schema import orders as orders_table
+
+# Eight processes writing at once.
+pytestmark = pytest.mark.slow
 
 WORKERS = 8
 ORDERS_EACH = 200

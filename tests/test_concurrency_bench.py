@@ -7,6 +7,7 @@ from __future__ import annotations
 import random
 from dataclasses import asdict
 
+import pytest
 import sqlalchemy as sa
 
 from bench import concurrency
@@ -14,6 +15,9 @@ from bench.concurrency_check import check
 from bench.concurrency_floor import BareWriter
 from salesops import customers
 from salesops.actors import Actor
+
+# Racing writer processes, as the concurrency benchmark runs them.
+pytestmark = pytest.mark.slow
 
 
 def _shop(db, basics, n: int = 8) -> None:

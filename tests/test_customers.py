@@ -2,15 +2,13 @@
 
 import pytest
 import sqlalchemy as sa
+from conftest import LI, WANG
 
 from salesops import audit, customers
 from salesops.actors import Actor
 from salesops.errors import ConflictError, DuplicateError, PermissionDenied, ValidationError
 from salesops.schema import audit_log
 from salesops.schema import customers as customers_table
-
-WANG = Actor("wang.fang", "staff")
-LI = Actor("li.lei", "manager")
 
 
 def count(db, table=customers_table):

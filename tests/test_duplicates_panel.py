@@ -16,9 +16,7 @@ from widgets.duplicates_panel import DuplicatesPanel
 STAFF = Actor("amy", "staff")
 
 
-@pytest.fixture(autouse=True)
-def english(monkeypatch):
-    monkeypatch.setenv("SALESOPS_LANG", "en")
+pytestmark = pytest.mark.usefixtures("english")
 
 
 def make_panel(db, actor=STAFF) -> DuplicatesPanel:

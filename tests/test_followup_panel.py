@@ -2,26 +2,14 @@
 
 from datetime import UTC, datetime, timedelta
 
-import pytest
 import sqlalchemy as sa
+from conftest import LI, WANG, ZHAO
 
-from salesops import customers, followups, orders
-from salesops.actors import Actor
+from salesops import followups, orders
 from salesops.config import business_zone
 from salesops.schema import followups as followups_table
 from salesops.web.pagedata import PageData
 from widgets.followup_panel import FollowupPanel
-
-WANG = Actor("wang.fang", "staff")
-ZHAO = Actor("zhao.min", "staff")
-LI = Actor("li.lei", "manager")
-
-
-@pytest.fixture
-def buyer(db, basics):
-    return customers.create_customer(
-        db, {"name": "张伟", "mobile": "13800138000", "channel_id": basics["wechat_moments"]}, WANG
-    )
 
 
 def make_panel(db, actor) -> FollowupPanel:

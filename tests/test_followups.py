@@ -3,19 +3,10 @@
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from conftest import LI, WANG, ZHAO
 
-from salesops import customers, followups
-from salesops.actors import Actor
+from salesops import followups
 from salesops.errors import PermissionDenied, ValidationError
-
-WANG = Actor("wang.fang", "staff")
-ZHAO = Actor("zhao.min", "staff")
-LI = Actor("li.lei", "manager")
-
-
-@pytest.fixture
-def buyer(db, basics):
-    return customers.create_customer(db, {"name": "张伟"}, WANG)
 
 
 def test_logging_a_contact_closes_the_plan_and_schedules_the_next(db, buyer):

@@ -24,9 +24,7 @@ STAFF = Actor("amy", "staff")
 MANAGER = Actor("li.lei", "manager")
 
 
-@pytest.fixture(autouse=True)
-def english(monkeypatch):
-    monkeypatch.setenv("SALESOPS_LANG", "en")
+pytestmark = pytest.mark.usefixtures("english")
 
 
 def make_app(db, actor) -> ImportApp:

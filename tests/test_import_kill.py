@@ -8,10 +8,14 @@ import signal
 import subprocess
 import sys
 
+import pytest
 import sqlalchemy as sa
 from importfiles import ORDER_HEADERS_EN, count, snapshot, write_csv
 
 from salesops.db import Database
+
+# An import in a child process, killed part way through: ~10 s per database.
+pytestmark = pytest.mark.slow
 
 WRITTEN = re.compile(rb"writing:\s+\d+%\|[^|]*\|\s*([1-9]\d*)/(\d+)")
 

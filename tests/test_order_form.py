@@ -4,28 +4,19 @@ from decimal import Decimal
 
 import pytest
 import sqlalchemy as sa
+from conftest import WANG
 
 from salesops import customers
-from salesops.actors import Actor
 from salesops.schema import order_lines, orders
 from salesops.web.pagedata import PageData
 from widgets.common import label
 from widgets.order_form import OrderForm
 from widgets.orders_app import OrdersApp
 
-WANG = Actor("wang.fang", "staff")
-
 
 @pytest.fixture
 def data(db, basics):
     return PageData(db, actor=lambda: WANG)
-
-
-@pytest.fixture
-def buyer(db, basics):
-    return customers.create_customer(
-        db, {"name": "张伟", "mobile": "13800138000", "channel_id": basics["wechat_moments"]}, WANG
-    )
 
 
 def make_form(data) -> OrderForm:

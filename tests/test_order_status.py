@@ -2,22 +2,12 @@
 
 import pytest
 import sqlalchemy as sa
+from conftest import LI, WANG
 
-from salesops import customers, orders
-from salesops.actors import Actor
+from salesops import orders
 from salesops.schema import order_status_history
 from salesops.web.pagedata import PageData
 from widgets.order_status import OrderStatus
-
-WANG = Actor("wang.fang", "staff")
-LI = Actor("li.lei", "manager")
-
-
-@pytest.fixture
-def buyer(db, basics):
-    return customers.create_customer(
-        db, {"name": "张伟", "mobile": "13800138000", "channel_id": basics["wechat_moments"]}, WANG
-    )
 
 
 @pytest.fixture

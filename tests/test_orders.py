@@ -4,22 +4,12 @@ from decimal import Decimal
 
 import pytest
 import sqlalchemy as sa
+from conftest import LI, WANG
 
-from salesops import customers, orders
-from salesops.actors import Actor
+from salesops import orders
 from salesops.errors import ConflictError, PermissionDenied, ValidationError
 from salesops.schema import order_lines
 from salesops.schema import orders as orders_table
-
-WANG = Actor("wang.fang", "staff")
-LI = Actor("li.lei", "manager")
-
-
-@pytest.fixture
-def buyer(db, basics):
-    return customers.create_customer(
-        db, {"name": "张伟", "mobile": "13800138000", "channel_id": basics["wechat_moments"]}, WANG
-    )
 
 
 def test_totals_and_margin_are_exact_decimals():

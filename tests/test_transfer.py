@@ -2,14 +2,12 @@
 
 import pytest
 import sqlalchemy as sa
+from conftest import WANG
 
 from salesops import customers, orders, transfer
-from salesops.actors import Actor
 from salesops.db import Database
 from salesops.schema import customers as customers_table
 from tests.conftest import pg_url, seed_basics
-
-WANG = Actor("wang.fang", "staff")
 
 
 def _populate(db):

@@ -16,10 +16,7 @@ from salesops.db import Database
 PW = "correct horse 42"
 
 
-@pytest.fixture(autouse=True)
-def english(monkeypatch):
-    """Messages in English."""
-    monkeypatch.setenv("SALESOPS_LANG", "en")
+pytestmark = pytest.mark.usefixtures("english")
 
 
 def run(db_url, *args, input=None):

@@ -456,14 +456,6 @@ def shanghai(y, mo, d, h=12, mi=0, sec=0) -> datetime:
     return datetime(y, mo, d, h, mi, sec, tzinfo=SHANGHAI)
 
 
-@pytest.fixture
-def buyer(db, basics):
-    """A customer of the basic shop, from WeChat Moments."""
-    return customers.create_customer(
-        db, {"name": "王小明", "mobile": "13800138000", "channel_id": basics["wechat_moments"]}
-    )
-
-
 def order(db, customer, when, sku="TEA-01", qty=1, status="paid"):
     """Record one order of `qty` x `sku` at `when`."""
     return orders.create_order(

@@ -274,6 +274,7 @@ def test_big_tables_read_back_cell_for_cell_in_openpyxl(tmp_path):
     assert not any(re.search(r"<f>|<t[^>]*>[=+\-@\t\r]", x) for x in sheets)
 
 
+@pytest.mark.slow  # LibreOffice opens and saves the workbook
 def test_libreoffice_reads_every_cell_of_the_big_tables(tmp_path):
     from conftest import libreoffice_convert
 
