@@ -9,7 +9,7 @@ datetimes). The floor runs the same five queries with the same parameters throug
 driver cursor on a connection held open, rows fetched and nothing else. Customers are drawn
 uniformly from the live ones (most have a few orders; the heavy buyers and agents, with
 tens to a hundred orders, make the p95). Calls alternate so both see the same load.
-Goal (issue 7): p95 <= 50 ms at 1M customers.
+Goal (BENCHMARKS.md, "Goals at a glance"): p95 <= 50 ms at 1M customers.
 """
 
 from __future__ import annotations

@@ -33,7 +33,7 @@ from tests.pgtemp import TempPostgres, free_port
 
 ROOT = Path(__file__).resolve().parent
 CACHE = ROOT / "cache"
-ORDERS_PER_CUSTOMER = 3  # the issue's 1M customers / 3M orders
+ORDERS_PER_CUSTOMER = 3  # the goals' largest database: 1M customers / 3M orders
 SEED = 20151122
 SHAPING = [  # the code that decides which rows a generated database holds
     "salesops/demo",
@@ -242,8 +242,8 @@ def database(
     per_customer: int = ORDERS_PER_CUSTOMER,
 ) -> str:
     """The URL of the cached benchmark database of `n` customers and `per_customer` orders
-    each (3 unless asked: 1M x 6 is the issue's 10M-order-line database), built if missing
-    or stale."""
+    each (3 unless asked: 1M x 6 is the 10M-order-line database of the 360-view and
+    weekly goals), built if missing or stale."""
     CACHE.mkdir(parents=True, exist_ok=True)
     marker, wanted = _marker(backend, n, per_customer), _wanted(n, per_customer)
     name = f"bench_{label(n).lower()}{_suffix(per_customer)}"

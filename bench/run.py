@@ -1,5 +1,5 @@
-"""The benchmark suite in one command (`make bench`): every figure of issue 7, appended to
-BENCHMARKS.md as a dated section.
+"""The benchmark suite in one command (`make bench`): every figure the goals in
+BENCHMARKS.md call for, appended to BENCHMARKS.md as a dated section.
 
     python -m bench.run                               # everything, 10k, 100k and 1M customers
                                                       # (360 and weekly also on 1M x 6 orders)
@@ -79,8 +79,9 @@ class Context:
         return dbs.database(backend, n, self.server, log=self.log, per_customer=per_customer)
 
     def with_big(self, backend: str) -> list[tuple[str, str]]:
-        """(row label, URL) for each size, then the big database of --big (the
-        issue's 10M order lines: 1M customers with 6 orders each) when it is asked for."""
+        """(row label, URL) for each size, then the big database of --big (the 10M order
+        lines of the 360-view and weekly goals: 1M customers with 6 orders each) when it
+        is asked for."""
         rows = [(dbs.label(n), self.url(backend, n)) for n in self.sizes]
         if self.args.big:
             n, per = self.args.big

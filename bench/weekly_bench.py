@@ -15,7 +15,8 @@ after a discarded first round), alternating so machine noise hits all alike:
           into a DataFrame): the like-for-like counterpart of the naive way
   naive   read every order and order line into pandas, then group by week (Weekly only)
 
-Goals (issue 3): export <= 2x floor, naive >= 10x export, export peak memory < 500 MB.
+Goals (BENCHMARKS.md, "Goals at a glance"): export <= 2x floor, naive >= 10x export,
+export peak memory < 500 MB.
 Peak memory is the child's peak RSS (resource.getrusage) and, in one extra export run, the
 peak of Python allocations (tracemalloc). `measure()` is what bench/run.py calls.
 """

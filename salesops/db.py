@@ -55,8 +55,9 @@ class Database:
 
         SQLite's WAL readers keep the snapshot of their first read until the transaction
         ends; PostgreSQL runs this one at REPEATABLE READ (read-only, it never fails on
-        conflicts). It costs ~45 us more per transaction there than `read()`, which is why
-        single-statement reads (search as you type) do not use it. The weekly sheet runs its
+        conflicts). It costs more per transaction there than `read()` (BENCHMARKS.md,
+        "Measurements behind the code"), which is why single-statement reads (search as
+        you type) do not use it. The weekly sheet runs its
         eleven queries in one snapshot, so its sheets agree while staff save orders.
         """
         with self.engine.connect() as conn:
@@ -95,9 +96,8 @@ class Database:
         makes the planner hash whole tables rather than probe indexes for a week's rows
         (the weekly sheet's products: a scan of every order line); these transactions read
         index ranges that sit in memory, so they plan with 1.1, the value PostgreSQL's
-        documentation suggests for solid-state storage. Weekly sheet at 200k customers, two
-        threads: 0.61 -> 0.52 s without workers; its products query without workers
-        0.51 -> 0.11 s at 1.1."""
+        documentation suggests for solid-state storage (what each saved on the weekly
+        sheet: BENCHMARKS.md, "Measurements behind the code")."""
         conn = stack.enter_context(self.engine.connect())
         conn.execution_options(isolation_level="REPEATABLE READ")
         stack.enter_context(conn.begin())
@@ -169,9 +169,9 @@ def _no_jit(engine: Engine) -> None:
 
     The server compiles a query to machine code when its estimated cost passes
     jit_above_cost; our queries are index lookups that run in milliseconds, and a recursive
-    query (the weekly sheet's reseller tree) is estimated far too high, so JIT spent ~0.5 s
-    compiling what runs in 0.15 s (weekly sheet at 200k customers: 2.2 -> 1.4 s of SQL,
-    bench/weekly_bench.py). An analyst who wants it for a long query can `set jit = on`.
+    query (the weekly sheet's reseller tree) is estimated far too high, so JIT spent longer
+    compiling it than it takes to run (BENCHMARKS.md, "Measurements behind the code"). An
+    analyst who wants it for a long query can `set jit = on`.
     """
 
     @sa.event.listens_for(engine, "connect")

@@ -158,8 +158,9 @@ def _expand(q: Query, fragments: dict[str, dict]) -> Query:
 
 _cache: dict[tuple, dict[str, Query]] = {}
 # The project's own folder is looked at again at most this often (seconds): listing and
-# stat-ing its files cost ~50 us, as much as a small indexed query (bench/c360_bench.py:
-# five queries per customer 360 view). A saved .sql file is picked up within this time.
+# stat-ing its files costs as much as a small indexed query, and the customer 360 view
+# runs five of those (BENCHMARKS.md, "Measurements behind the code"). A saved .sql file
+# is picked up within this time.
 RECHECK_S = 0.5
 _checked: dict[str, tuple[float, dict[str, Query]]] = {}
 
@@ -279,7 +280,7 @@ def fetch_df(db: Database | sa.Connection, name: str, /, **params) -> pd.DataFra
     """The rows of query `name` as a DataFrame (money as Decimal, utc columns as UTC).
 
     Built a column at a time: a converter runs over a column's values in one pass instead
-    of once per row and cell (8,000 rows: ~70 -> ~15 ms of Python after the fetch)."""
+    of once per row and cell (BENCHMARKS.md, "Measurements behind the code")."""
     q, keys, rows = _run(db, name, params)
     _declared(q, keys)
     if not rows:

@@ -118,8 +118,9 @@ def search_customers(
     # A few short reads need no transaction, and none is begun: on SQLite BEGIN and COMMIT
     # would cost as much as the query; on PostgreSQL the connection is in autocommit for the
     # search, which saves the BEGIN and ROLLBACK round trips the driver would add around it.
-    # The pooled DBAPI connection is used bare (no sa.Connection around it): at 1M customers
-    # a name search takes ~50 us of SQL on SQLite, and the wrapper cost half as much again.
+    # The pooled DBAPI connection is used bare (no sa.Connection around it): a name search
+    # is so quick on SQLite that the wrapper would add half as much again (BENCHMARKS.md,
+    # "Measurements behind the code").
     raw = db.engine.raw_connection()
     try:
         dbapi, dialect = raw.driver_connection, db.engine.dialect.name
@@ -217,7 +218,7 @@ def _page(db: _Reader, part: Part, key, last_id: int, size: int) -> list[dict]:
             "prefix_end": _successor(part.prefix),
             # The first page starts at the prefix itself, not at '': PostgreSQL starts an
             # index scan at the row comparison's bound when it has one, so '' walked every
-            # name before the prefix (30 ms at 1M customers instead of 0.2 ms).
+            # name before the prefix (BENCHMARKS.md, "Measurements behind the code").
             "after_key": key or part.prefix,
             "after_id": last_id,
             "limit": size,

@@ -106,7 +106,8 @@ def counted_orders(raw) -> pd.DataFrame:
 
 
 def expected_week(o: pd.DataFrame, label: str) -> dict:
-    """The weekly numbers of week `label` from counted orders, by the issue's definitions."""
+    """The weekly numbers of week `label` from counted orders, by the definitions in
+    README.md ("Weekly sheet")."""
     start = local_monday(label)
     week = o[o["week"] == label]
     before = set(o[o["ordered_at"] < start]["customer_id"])

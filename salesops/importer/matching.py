@@ -154,8 +154,8 @@ class Matching:
 
 def one_of(conn: sa.Connection, column: sa.Column, values: list) -> sa.ColumnElement[bool]:
     """`column IN values`, for thousands of values: on PostgreSQL `column = ANY(array)`, one
-    bound array instead of a placeholder per value (psycopg parses a 5,000-placeholder
-    statement afresh each time: at 1M lines, about 10 s of a 50 s import)."""
+    bound array instead of a placeholder per value (psycopg parses a statement of thousands
+    of placeholders afresh each time: BENCHMARKS.md, "Measurements behind the code")."""
     if conn.dialect.name == "postgresql":
         return column == sa.any_(sa.bindparam(None, values, type_=postgresql.ARRAY(column.type)))
     return column.in_(values)

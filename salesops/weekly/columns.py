@@ -71,8 +71,9 @@ ZIP_LEVEL = 1  # zlib level of the workbook's parts (xlsxwriter's ZipFile uses t
 
 class _ZipFile(ZipFile):
     """The zip file `Workbook` writes: its parts deflated at zlib level ZIP_LEVEL unless
-    told otherwise (about 3x faster than the default level for a ~25% larger file; any
-    deflate level is plain deflate to Excel, LibreOffice and openpyxl)."""
+    told otherwise (much faster than the default level for a somewhat larger file:
+    BENCHMARKS.md, "Measurements behind the code"; any deflate level is plain deflate to
+    Excel, LibreOffice and openpyxl)."""
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("compresslevel", ZIP_LEVEL)
@@ -294,17 +295,18 @@ class _Run:
 class ColumnWorksheet(Worksheet):
     """An xlsxwriter worksheet that also takes whole columns of cells at once.
 
-    xlsxwriter keeps an object per cell and writes each through several calls (~10 us a
-    cell). `write_text_column` and `write_number_column` keep a column as a plain list
-    instead; when xlsxwriter writes the sheet's <sheetData>, `_write_rows` renders each
-    column in one pass, joins side-by-side columns of the same rows, and merges the rows
-    with the cells written the usual way (headers, formulas, totals) in column order. A
-    cell written both ways is refused. Texts are inline strings (t="inlineStr"), except
-    those that start like a formula (they get the quote-prefix format) and those that need
-    Excel's _xHHHH_ escapes (control characters): these go to the shared string table
-    exactly as write_string stores them, so every reader decodes them as before and the
-    sheet XML never holds formula-like text. Numbers are written as write_number writes
-    them (`.16G`).
+    xlsxwriter keeps an object per cell and writes each through several calls, which is
+    most of the workbook's time at tens of thousands of cells (BENCHMARKS.md,
+    "Measurements behind the code"). `write_text_column` and `write_number_column` keep
+    a column as a plain list instead; when xlsxwriter writes the sheet's <sheetData>,
+    `_write_rows` renders each column in one pass, joins side-by-side columns of the same
+    rows, and merges the rows with the cells written the usual way (headers, formulas,
+    totals) in column order. A cell written both ways is refused. Texts are inline
+    strings (t="inlineStr"), except those that start like a formula (they get the
+    quote-prefix format) and those that need Excel's _xHHHH_ escapes (control
+    characters): these go to the shared string table exactly as write_string stores them,
+    so every reader decodes them as before and the sheet XML never holds formula-like
+    text. Numbers are written as write_number writes them (`.16G`).
 
     Column cells are not in xlsxwriter's cell table, so a chart may not read them
     (refused) and autofit() does not see them. Private xlsxwriter pieces relied on:

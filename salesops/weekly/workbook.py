@@ -114,7 +114,8 @@ def _summary(sheet: Sheet, figures: WeeklyFigures) -> None:
 
 
 def _weekly(book, sheet: Sheet, weekly: pd.DataFrame) -> None:
-    """One row per week with the exact headers the issue names, and a revenue chart."""
+    """One row per week with the exact headers README.md's "Weekly sheet" promises
+    (week, orders, revenue, ...), and a revenue chart."""
     names = [
         "week",
         "orders",

@@ -23,6 +23,7 @@ depends_on = None
 
 
 def upgrade() -> None:
+    """Replace the two orders indexes by date with covering ones the weekly sheet reads alone."""
     op.create_index(
         "ix_orders_ordered_at_cover",
         "orders",
@@ -38,6 +39,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    """Put back the plain orders indexes by date and drop the covering ones."""
     op.create_index("ix_orders_customer_id_ordered_at", "orders", ["customer_id", "ordered_at"])
     op.create_index("ix_orders_ordered_at", "orders", ["ordered_at"])
     op.drop_index("ix_orders_customer_id_ordered_at_cover", table_name="orders")

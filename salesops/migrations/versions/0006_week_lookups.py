@@ -45,6 +45,8 @@ INDEXES = [
 
 
 def upgrade() -> None:
+    """Add the weekly sheet's lookup indexes (INDEXES), replace the plain referrer index by
+    its covering one, and on PostgreSQL include the order id in the buyer's orders index."""
     for name, table, columns in INDEXES:
         op.create_index(name, table, columns)
     op.drop_index("ix_customers_referrer_id", table_name="customers")
@@ -53,6 +55,8 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    """Drop the lookup indexes and put back the plain referrer index (and, on PostgreSQL,
+    the buyer's orders index without the included id)."""
     if op.get_bind().dialect.name == "postgresql":
         _customer_orders_index(include=[])
     op.create_index("ix_customers_referrer_id", "customers", ["referrer_id"])

@@ -302,6 +302,9 @@ FILL_PRODUCTS = (
 
 
 def upgrade() -> None:
+    """Add the kept totals (orders.costed_goods and goods_cost, customers.first_ordered_at,
+    customer_products), fill them from the rows already there, install the triggers that
+    keep them, and widen the covering orders index with the channel and money columns."""
     dialect = op.get_bind().dialect.name
     money = sa.Numeric(12, 2, asdecimal=True)
     op.add_column("orders", sa.Column("costed_goods", money))
@@ -334,6 +337,8 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    """Remove the kept totals: their indexes, the triggers, the customer_products table and
+    the three columns; the covering orders index goes back to its 0005 columns."""
     postgres = op.get_bind().dialect.name == "postgresql"
     for name, table, _columns in reversed(INDEXES):
         op.drop_index(name, table_name=table)
