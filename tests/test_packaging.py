@@ -49,3 +49,17 @@ def test_no_database_files_are_committed():
         ["git", "ls-files"], cwd=ROOT, capture_output=True, text=True, check=True
     ).stdout.split()
     assert [p for p in tracked if re.search(r"\.(db|sqlite3?|db-wal|db-shm)$", p)] == []
+
+
+def test_the_data_folder_is_in_a_clone_and_only_its_readme_is_committed():
+    tracked = subprocess.run(
+        ["git", "ls-files", "data"], cwd=ROOT, capture_output=True, text=True, check=True
+    ).stdout.split()
+    assert tracked == ["data/README.md"]
+    ignored = subprocess.run(
+        ["git", "check-ignore", "data/README.md", "data/salesops.db", "data/.cookie_secret"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    ).stdout.split()
+    assert ignored == ["data/salesops.db", "data/.cookie_secret"]
