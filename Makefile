@@ -23,6 +23,7 @@ app: $(VENV)/.installed data/salesops.db
 
 test: $(VENV)/.installed system-deps
 	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
 	$(PY) -m pytest
 
 lint: $(VENV)/.installed
