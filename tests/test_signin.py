@@ -1,23 +1,18 @@
 """Signing in with staff accounts, in a real browser against a live `salesops serve`.
 
 One server in accounts mode for the module (a throwaway SQLite database with a staff
-member, a manager and an admin); a second one for the trusted-header mode.
+member, a manager and an admin, tests/signinserver.py); the trusted-header mode is in
+tests/test_trusted_header.py.
 """
 
 from __future__ import annotations
 
 import json
-import os
-import re
 import subprocess
-import urllib.error
-import urllib.parse
-import urllib.request
 
 import pytest
 import sqlalchemy as sa
 from browser import (
-    LiveServer,
     apps_copy,
     close_page,
     goto,
@@ -27,32 +22,13 @@ from browser import (
     wait_until,
     write_page,
 )
+from signinserver import PASSWORDS, ROLES, WHOAMI, AccountsServer
 
 from salesops import accounts, customers, orders
 from salesops.db import Database
 from salesops.schema import audit_log, staff_users
 
 pytestmark = pytest.mark.browser
-
-PASSWORDS = {
-    "wang.fang": "staff-pass-1",
-    "li.lei": "manager-pass-2",
-    "boss": "admin-pass-3",
-    "zhao.min": "staff-pass-4",
-    "liu.yang": "staff-pass-5",
-}
-ROLES = {
-    "wang.fang": "staff",
-    "li.lei": "manager",
-    "boss": "admin",
-    "zhao.min": "staff",
-    "liu.yang": "staff",
-}
-
-WHOAMI = (
-    "import os\nfrom IPython.display import HTML\n"
-    "HTML(f\"<p id='who'>{os.environ['SALESOPS_USER']}</p>\")"
-)
 
 
 def action_page(folder, name: str, call: str) -> None:
@@ -80,93 +56,6 @@ go.on_click(_on_go)
 ipw.VBox([go, msg])
 """,
     )
-
-
-class AccountsServer(LiveServer):
-    """`salesops serve` in accounts mode: no token anywhere, accounts in the database."""
-
-    def start(self, users=ROLES) -> AccountsServer:
-        """Migrate, add the accounts, start serving without a token, wait for /login."""
-        subprocess.run(self._cli("init"), check=True, capture_output=True)
-        for name, role in users.items():
-            subprocess.run(
-                self._cli("user", "add", name, "--role", role, "--password-stdin"),
-                input=PASSWORDS[name],
-                text=True,
-                check=True,
-                capture_output=True,
-            )
-        env = {k: v for k, v in os.environ.items() if k != "SALESOPS_TOKEN"}
-        env["SALESOPS_LANG"] = "en"
-        self._serve(env)
-        self._admin_cookie = None
-        return self
-
-    def _ready(self) -> bool:
-        if self.proc.poll() is not None:
-            raise RuntimeError(f"salesops serve exited:\n{self.log()}")
-        try:
-            return self.get("/login")[0] in (200, 403)  # 403: trusted-header mode
-        except OSError:
-            return False
-
-    def sign_in(self, name: str, password: str | None = None) -> tuple[int, str, str]:
-        """Sign in over HTTP: (status, Cookie header for later requests, body)."""
-        status, headers, body = self.get("/login")
-        xsrf = re.search(r'name="_xsrf" value="([^"]+)"', body).group(1)
-        cookie = headers["Set-Cookie"].split(";")[0]
-        form = urllib.parse.urlencode(
-            {
-                "_xsrf": xsrf,
-                "username": name,
-                "password": PASSWORDS.get(name, "") if password is None else password,
-            }
-        ).encode()
-        req = urllib.request.Request(
-            f"http://127.0.0.1:{self.port}/login", data=form, headers={"Cookie": cookie}
-        )
-        opener = urllib.request.build_opener(NoRedirect)
-        try:
-            with opener.open(req, timeout=60) as resp:
-                status, headers, body = resp.status, resp.headers, resp.read().decode()
-        except urllib.error.HTTPError as e:
-            status, headers, body = e.code, e.headers, e.read().decode()
-        session = [
-            c.split(";")[0]
-            for c in headers.get_all("Set-Cookie") or []
-            if c.startswith("salesops-session=")
-        ]
-        return status, "; ".join([cookie, *session]), body
-
-    def shutdown_kernel_as(self, kernel_id: str, cookie: str) -> int:
-        """DELETE a kernel with a signed-in person's cookie (and its XSRF token)."""
-        xsrf = re.search(r"_xsrf=([^;]+)", cookie).group(1)
-        req = urllib.request.Request(
-            f"http://127.0.0.1:{self.port}/api/kernels/{kernel_id}",
-            method="DELETE",
-            headers={"Cookie": cookie, "X-XSRFToken": xsrf},
-        )
-        try:
-            with urllib.request.urlopen(req, timeout=30) as resp:
-                return resp.status
-        except urllib.error.HTTPError as e:
-            return e.code
-
-    def kernels(self) -> list[str]:
-        """Live page kernels, asked as the admin (who sees everyone's)."""
-        if not self._admin_cookie:
-            self._admin_cookie = self.sign_in("boss")[1]
-        status, _, body = self.get("/api/kernels", {"Cookie": self._admin_cookie})
-        if status != 200:
-            raise RuntimeError(f"/api/kernels answered {status}: {body}")
-        return json.loads(body)
-
-
-class NoRedirect(urllib.request.HTTPRedirectHandler):
-    """Report redirects instead of following them."""
-
-    def redirect_request(self, *args, **kwargs):
-        return None
 
 
 @pytest.fixture(scope="module")
@@ -451,86 +340,3 @@ def test_sign_out_ends_the_session(server):
     assert server.get("/api/kernels", {"Cookie": cookie})[0] == 200
     assert server.get("/logout", {"Cookie": cookie})[0] == 200
     assert server.get("/api/kernels", {"Cookie": cookie})[0] == 403  # the row is gone
-
-
-# -- trusted proxy header --------------------------------------------------------------------
-
-
-def test_trusted_header_refuses_to_start_unless_on_loopback(tmp_path):
-    cli = LiveServer(tmp_path, tmp_path)._cli
-    subprocess.run(cli("init"), check=True, capture_output=True)
-    done = subprocess.run(
-        [*cli("serve"), "--trusted-header", "X-Forwarded-User", "--host", "0.0.0.0", "--port", "1"],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        env={**os.environ, "SALESOPS_LANG": "en"},
-    )
-    assert done.returncode == 1
-    assert "only allowed while listening on 127.0.0.1" in done.stderr
-    assert "Traceback" not in done.stderr
-
-
-def test_trusted_header_is_believed_only_from_loopback(tmp_path):
-    import asyncio
-    from concurrent.futures import ThreadPoolExecutor
-    from types import SimpleNamespace
-
-    from salesops import migrate
-    from salesops.web.signin import TrustedHeaderIdentityProvider, is_loopback
-
-    assert is_loopback("127.0.0.1") and is_loopback("::1") and is_loopback("localhost")
-    assert not is_loopback("0.0.0.0") and not is_loopback("10.0.0.5")
-    url = f"sqlite:///{tmp_path / 'h.db'}"
-    handle = Database(url)
-    migrate.upgrade(handle)
-    accounts.add_user(handle, "boss", "admin", None)
-    handle.dispose()
-    provider = TrustedHeaderIdentityProvider(header="X-Forwarded-User", db_url=url)
-
-    def user_from(remote_ip):
-        request = SimpleNamespace(remote_ip=remote_ip, headers={"X-Forwarded-User": "boss"})
-        with ThreadPoolExecutor(1) as pool:  # a thread of its own: Playwright's loop runs here
-            user = pool.submit(asyncio.run, provider.get_user(SimpleNamespace(request=request)))
-            return user.result()
-
-    assert user_from("127.0.0.1").username == "boss"
-    assert user_from("10.0.0.5") is None  # the header from anywhere else is ignored
-
-
-@pytest.fixture(scope="module")
-def proxied(tmp_path_factory):
-    """A server in trusted-header mode (as behind nginx or JupyterHub) with two accounts."""
-    root = tmp_path_factory.mktemp("proxied")
-    apps = apps_copy(root)
-    write_page(apps, "_whoami.ipynb", WHOAMI)
-    live = AccountsServer(root, apps, voila_args=["--trusted-header", "X-Forwarded-User"])
-    live.start(users={"li.lei": "manager", "wang.fang": "staff"})
-    subprocess.run(live._cli("user", "disable", "wang.fang"), check=True, capture_output=True)
-    yield live
-    live.stop()
-
-
-def test_trusted_header_names_the_person_on_loopback(browser, proxied):
-    context = browser.new_context(extra_http_headers={"X-Forwarded-User": "li.lei"})
-    page = goto(context.new_page(), proxied.url("_whoami.ipynb", token=False), "#who")
-    assert page.locator("#who").inner_text() == "li.lei"
-    screenshot(page, "signin-trusted-header")
-    close_page(page)
-    context.close()
-
-
-@pytest.mark.parametrize(
-    "headers",
-    [
-        {},
-        {"X-Forwarded-User": "stranger"},
-        {"X-Forwarded-User": "wang.fang"},  # disabled
-        {"X-Other-User": "li.lei"},
-    ],
-)
-def test_trusted_header_without_an_enabled_account_is_refused(proxied, headers):
-    status, location, _ = proxied.get("/voila/render/_whoami.ipynb", headers)
-    assert status == 302 and "/login" in location["Location"]
-    status, _, body = proxied.get("/login", headers)
-    assert status == 403 and "proxy" in body and "<input" not in body  # no password form
