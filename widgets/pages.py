@@ -21,6 +21,7 @@ from . import (
     order_line,
     order_status,
     orders_app,
+    weekly_sheet,
 )
 
 __all__ = [
@@ -39,4 +40,5 @@ __all__ = [
     "order_line",
     "order_status",
     "orders_app",
+    "weekly_sheet",
 ]
