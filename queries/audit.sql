@@ -2,7 +2,8 @@
 -- Changes in the audit log, newest first: of table :table_name and record :row_id (any
 -- when null), by :actor (anyone when null), at or after :since and before :until; the
 -- page after the row at (:before_at, :before_id), at most :limit rows. Each with the
--- record as people know it (customer code and name, order number, user name).
+-- record as people know it (customer code and name, order number, user name, product SKU
+-- and name, channel code and name).
 -- utc: at
 select a.id,
        a.at,
@@ -15,7 +16,9 @@ select a.id,
        coalesce(c.code || ' ' || c.name,
                 o.order_no,
                 fc.code || ' ' || fc.name,
-                u.username) as record
+                u.username,
+                p.sku || ' ' || p.name,
+                ch.code || ' ' || ch.name) as record
   from audit_log as a
   left join customers as c
     on a.table_name = 'customers'
@@ -31,6 +34,12 @@ select a.id,
   left join staff_users as u
     on a.table_name = 'staff_users'
    and u.id = a.row_id
+  left join products as p
+    on a.table_name = 'products'
+   and p.id = a.row_id
+  left join channels as ch
+    on a.table_name = 'channels'
+   and ch.id = a.row_id
  where (cast(:table_name as varchar(64)) is null or a.table_name = :table_name)
    and (cast(:row_id as integer) is null or a.row_id = :row_id)
    and (cast(:actor as varchar(64)) is null or a.actor = :actor)

@@ -20,8 +20,17 @@ STAFF = frozenset(
         "import.dry_run",
     }
 )
-MANAGER = STAFF | {"followups.all", "orders.cancel", "import.write", "weekly.view", "audit.view"}
-ADMIN = MANAGER | {"users.manage"}
+MANAGER = STAFF | {
+    "followups.all",
+    "orders.cancel",
+    "import.write",
+    "weekly.view",
+    "audit.view",
+    "products.edit",
+    "products.costs",
+    "channels.edit",
+}
+ADMIN = MANAGER | {"users.manage", "settings.edit"}
 PERMISSIONS = {"staff": STAFF, "manager": MANAGER, "admin": ADMIN}
 
 # What each permission lets a person do, in the words a refusal uses.
@@ -38,6 +47,10 @@ messages.add(
             "perm.weekly.view": "open the weekly sheet",
             "perm.audit.view": "see the change log",
             "perm.users.manage": "manage staff accounts",
+            "perm.products.edit": "create, edit or archive products or set their stock",
+            "perm.products.costs": "see unit costs and margins",
+            "perm.channels.edit": "add, rename or archive channels",
+            "perm.settings.edit": "change the shop settings",
         },
         "zh_CN": {
             "perm.customers.edit": "新建或修改客户",
@@ -50,6 +63,10 @@ messages.add(
             "perm.weekly.view": "查看周报",
             "perm.audit.view": "查看修改记录",
             "perm.users.manage": "管理员工账号",
+            "perm.products.edit": "新建、修改、归档商品或设置库存",
+            "perm.products.costs": "查看成本和毛利",
+            "perm.channels.edit": "新增、改名或归档渠道",
+            "perm.settings.edit": "修改店铺设置",
         },
     }
 )

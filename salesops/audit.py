@@ -107,6 +107,7 @@ RECORD_KINDS = (
     "imports",
     "customer_merges",
     "staff_users",
+    "settings",
 )
 FIELD_TEXT = 120  # longer values are cut in the readable form (the row keeps them whole)
 _PAST = datetime(1900, 1, 1, tzinfo=UTC)

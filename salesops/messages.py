@@ -82,9 +82,10 @@ def add(entries: dict[str, dict[str, str]]) -> None:
 
 
 def money(value: Decimal | float | int | None) -> str:
-    """Yuan as staff read it: ¥1,234.50 (blank for None)."""
+    """An amount as staff read it, in the shop's currency format: ¥1,234.50 by default
+    (salesops.settings; blank for None)."""
     if value is None:
         return ""
     amount = Decimal(str(value)).quantize(Decimal("0.01"))
     sign = "-" if amount < 0 else ""
-    return f"{sign}¥{abs(amount):,.2f}"
+    return sign + config.currency_format().replace("{}", f"{abs(amount):,.2f}")

@@ -18,6 +18,7 @@ import sqlalchemy as sa
 from . import audit, validate
 from .actors import Actor, system_actor
 from .errors import ConflictError, ValidationError
+from .products import require_on_sale
 from .records import next_number, require_row, stamp_new, versioned_update
 from .schema import (
     ZERO,
@@ -195,6 +196,7 @@ def _with_product(conn, line: Mapping) -> dict:
     product = conn.execute(sa.select(products).where(column == key)).mappings().first()
     if product is None:
         raise ValidationError.one("error.not_found", "product", key, what="product")
+    require_on_sale(product)
     price = line.get("unit_price")
     return {
         "product_id": product["id"],

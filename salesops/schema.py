@@ -70,6 +70,17 @@ def _stamps():
     ]
 
 
+def _edit_stamps():
+    """Version and last-change columns for tables whose rows are also written in bulk
+    (imports, the demo) by statements that name only their own columns: NULL updated_at
+    means never changed since it was made."""
+    return [
+        sa.Column("version", sa.Integer, nullable=False, server_default="1"),
+        sa.Column("updated_at", UTCDateTime),
+        sa.Column("updated_by", sa.String(64)),
+    ]
+
+
 channels = sa.Table(
     "channels",
     metadata,
@@ -78,6 +89,9 @@ channels = sa.Table(
     sa.Column("name", sa.String(64), nullable=False, unique=True),
     sa.Column("name_en", sa.String(64), nullable=False),
     sa.Column("active", sa.Boolean, nullable=False, server_default=sa.true()),
+    # Renames and archiving go through salesops.channels (versioned, audited, migration
+    # 0008); rows made before that, by imports or the demo, are at version 1, never updated.
+    *_edit_stamps(),
 )
 
 staff_users = sa.Table(
@@ -169,7 +183,51 @@ products = sa.Table(
     Money(name="unit_cost"),
     sa.Column("active", sa.Boolean, nullable=False, server_default=sa.true()),
     sa.Column("created_at", UTCDateTime, nullable=False),
+    # Stock on hand: NULL when the shop does not count this product. Kept by
+    # salesops.products with a stock_movements row for every change (migration 0008).
+    sa.Column("stock_on_hand", sa.Integer),
+    # At or below this the product needs reordering; NULL: no reorder point.
+    sa.Column("reorder_level", sa.Integer),
+    sa.Column("created_by", sa.String(64), nullable=False, server_default=""),
+    *_edit_stamps(),
+    # Unit cost, stock and reorder level are checked by salesops.products: a CHECK added
+    # to this table on SQLite means copying it under every order line's foreign key.
     sa.CheckConstraint("price >= 0", name="price_not_negative"),
+)
+
+# Other names buyers use for a product (草莓 for 奶油草莓 500g). `alias_key` is the alias
+# as it is matched (salesops.products.term_key: NFKC, case-folded, no spaces), unique over
+# all products, so a word from a group-buy list names at most one product.
+product_aliases = sa.Table(
+    "product_aliases",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("product_id", sa.ForeignKey("products.id"), nullable=False),
+    sa.Column("alias", sa.String(64), nullable=False),
+    sa.Column("alias_key", sa.String(64), nullable=False, unique=True),
+    sa.Index("ix_product_aliases_product_id", "product_id"),
+)
+
+# The stock ledger: every change of a product's stock on hand, with who, when and why.
+# `quantity` is the signed change, so a product's movements add up to its stock on hand;
+# a count also keeps what was counted. See salesops.products for the kinds.
+STOCK_KINDS = ("counted", "uncounted")
+stock_movements = sa.Table(
+    "stock_movements",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("product_id", sa.ForeignKey("products.id"), nullable=False),
+    sa.Column("kind", sa.String(16), nullable=False),
+    sa.Column("quantity", sa.Integer, nullable=False),
+    sa.Column("counted", sa.Integer),
+    sa.Column("on_hand", sa.Integer),
+    sa.Column("order_id", sa.ForeignKey("orders.id")),
+    sa.Column("reason", sa.String(500), nullable=False, server_default=""),
+    sa.Column("at", UTCDateTime, nullable=False),
+    sa.Column("actor", sa.String(64), nullable=False),
+    sa.CheckConstraint(f"kind in ({', '.join(repr(k) for k in STOCK_KINDS)})", name="kind"),
+    sa.Index("ix_stock_movements_product_id", "product_id", "id"),
+    sa.Index("ix_stock_movements_order_id", "order_id"),
 )
 
 orders = sa.Table(
@@ -359,7 +417,23 @@ imports = sa.Table(
     sa.Column("at", UTCDateTime, nullable=False),
     sa.Column("actor", sa.String(64), nullable=False),
     sa.Column("summary", sa.Text, nullable=False, server_default=""),
-    sa.CheckConstraint("kind in ('orders', 'customers')", name="kind"),
+    sa.CheckConstraint("kind in ('orders', 'customers', 'products')", name="kind"),
+)
+
+# The shop's own settings, one row (id 1) written by salesops.settings; no row means every
+# setting is at its default. `business_zone` NULL: SALESOPS_TZ or Asia/Shanghai.
+settings = sa.Table(
+    "settings",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=False),
+    sa.Column("shop_name", sa.String(100), nullable=False, server_default=""),
+    sa.Column("business_zone", sa.String(64)),
+    sa.Column("currency_format", sa.String(16), nullable=False, server_default="¥{}"),
+    sa.Column("default_channel_id", sa.ForeignKey("channels.id")),
+    sa.Column("version", sa.Integer, nullable=False, server_default="1"),
+    sa.Column("updated_at", UTCDateTime, nullable=False),
+    sa.Column("updated_by", sa.String(64), nullable=False),
+    sa.CheckConstraint("id = 1", name="one_row"),
 )
 
 customer_merges = sa.Table(

@@ -86,6 +86,16 @@ def missing_service(reason: str):
     pytest.skip(reason)
 
 
+@pytest.fixture(autouse=True)
+def _forget_shop_settings():
+    """Each test ends by forgetting the shop settings a database put in this process's
+    cache (salesops.config), so the next test starts as a new process does."""
+    yield
+    from salesops import config
+
+    config.use_shop_settings(None)
+
+
 @pytest.fixture(scope="session")
 def pg_server():
     """The session's throwaway PostgreSQL cluster with a migrated template database."""

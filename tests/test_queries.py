@@ -46,6 +46,10 @@ SAMPLES = {
     "since": LAST_WEEK[0],
     "before_at": LAST_WEEK[1],
     "before_id": 10**9,
+    "pattern": "%面膜%",
+    "key_pattern": "%面膜%",
+    "include_archived": True,
+    "product_id": 1,
 }
 
 

@@ -47,6 +47,7 @@ messages.add(
             "changes.kind.imports": "import",
             "changes.kind.customer_merges": "merge",
             "changes.kind.staff_users": "account",
+            "changes.kind.settings": "shop settings",
         },
         "zh_CN": {
             "changes.col.when": "时间",
@@ -72,6 +73,7 @@ messages.add(
             "changes.kind.imports": "导入",
             "changes.kind.customer_merges": "合并",
             "changes.kind.staff_users": "账号",
+            "changes.kind.settings": "店铺设置",
         },
     }
 )

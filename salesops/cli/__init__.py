@@ -1,7 +1,7 @@
 """The `salesops` command: set up the database, serve the pages, export, import, back up.
 
 One module per command group: `database` (init, demo, backup, restore, copy-to), `serve`,
-`export`, `imports` (import), `customers`, `users` (user). Every command takes `--db URL`
+`export`, `imports` (import), `customers`, `users` (user), `products`, `channels`. Every command takes `--db URL`
 (or SALESOPS_DB_URL); the default is data/salesops.db. Errors a person can cause print a
 plain message and exit 1, never a traceback. A command only parses and prints: what it
 does is a service's (salesops.customers, salesops.importer, ...), so pages and the CLI
@@ -13,7 +13,7 @@ from __future__ import annotations
 import click
 
 from ..db import Database
-from . import customers, database, export, imports, serve, users
+from . import channels, customers, database, export, imports, products, serve, users
 
 
 class Context:
@@ -25,9 +25,12 @@ class Context:
 
     @property
     def db(self) -> Database:
-        """The database handle, opened on first use."""
+        """The database handle, opened on first use, with the shop settings loaded."""
         if self._db is None:
+            from ..settings import load
+
             self._db = Database(self.url)
+            load(self._db)  # the shop's zone and currency format for this run
         return self._db
 
 
@@ -52,5 +55,7 @@ for command in (
     users.user,
     imports.import_group,
     customers.customers_group,
+    products.products_group,
+    channels.channels_group,
 ):
     main.add_command(command)

@@ -149,7 +149,12 @@ class _Demo(OrderMaker):
             ],
         )
         skus = [p[0] for p in V.PRODUCTS]
-        q = sa.select(s.products).where(s.products.c.sku.in_(skus)).order_by(s.products.c.sku)
+        p = s.products.c  # only what orders need: the demo also fills older revisions
+        q = (
+            sa.select(p.id, p.sku, p.name, p.price, p.unit_cost)
+            .where(p.sku.in_(skus))
+            .order_by(p.sku)
+        )
         self.products = [dict(r._mapping) for r in c.execute(q)]
         self.popularity = [self.rng.paretovariate(1.5) for _ in self.products]
 

@@ -1,13 +1,16 @@
-"""Importing customers and orders from CSV and Excel files (see README, "Importing").
+"""Importing customers, orders and products from CSV and Excel files (see README,
+"Importing").
 
-`import_orders(db, path, ...)` and `import_customers(db, path, ...)` return an
-`ImportReport`; a file that cannot be read at all raises `ImportFileError`.
+`import_orders(db, path, ...)`, `import_customers(db, path, ...)` and
+`import_products(db, path, ...)` return an `ImportReport`; a file that cannot be read at
+all raises `ImportFileError`.
 `preview_file(path, kind)` shows the header mapping and first rows before a check.
 """
 
 from .customers import import_customers
 from .orders import import_orders
 from .preview import Preview, preview_file
+from .products import import_products
 from .reading import ImportFileError, load_mapping
 from .report import ImportReport, RowProblem
 
@@ -18,6 +21,7 @@ __all__ = [
     "RowProblem",
     "import_customers",
     "import_orders",
+    "import_products",
     "load_mapping",
     "preview_file",
 ]

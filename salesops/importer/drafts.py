@@ -7,9 +7,14 @@ import os
 BAD = object()  # a cell that failed to parse (its problem is already recorded)
 
 
-def default_channel() -> str:
-    """The channel code for rows without one: SALESOPS_DEFAULT_CHANNEL, else `offline`."""
-    return os.environ.get("SALESOPS_DEFAULT_CHANNEL", "offline")
+def default_channel(conn=None) -> str:
+    """The channel code for rows without one: SALESOPS_DEFAULT_CHANNEL, else the shop
+    settings' default channel (read on `conn`), else `offline`."""
+    if conn is None:
+        return os.environ.get("SALESOPS_DEFAULT_CHANNEL", "offline")
+    from ..settings import default_channel_code
+
+    return default_channel_code(conn) or "offline"
 
 
 class Draft:

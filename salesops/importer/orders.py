@@ -98,7 +98,7 @@ class _OrderImport(Matching, Writing):
         )
         self.pos = list(table.mapping.items())
         self.drafts: dict[str, Draft] = {}
-        self.default_channel = default_channel()
+        self.default_channel = default_channel(conn)
         self.zone = config.business_zone()
         self.stored_money = TupleWriter(conn).money
         self.p = {

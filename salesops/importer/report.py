@@ -25,6 +25,8 @@ add(
             "{orders_present} already present",
             "import.counts.customers": "customers: {customers_created} new, "
             "{customers_updated} updated, {customers_present} already present",
+            "import.counts.products": "products: {products_created} new, "
+            "{products_updated} updated, {products_present} already present",
             "import.created": "created {what} ({n}): {names}",
             "import.would_create": "would create {what} ({n}): {names}",
             "import.nothing_new": "nothing new: everything in the file is already present",
@@ -50,6 +52,8 @@ add(
             "{orders_present} 个已存在",
             "import.counts.customers": "客户：新增 {customers_created} 个，更新 "
             "{customers_updated} 个，{customers_present} 个已存在",
+            "import.counts.products": "商品：新增 {products_created} 个，更新 "
+            "{products_updated} 个，{products_present} 个已存在",
             "import.created": "已新建{what}（{n}）：{names}",
             "import.would_create": "将新建{what}（{n}）：{names}",
             "import.nothing_new": "没有新内容：文件中的记录都已存在",
@@ -161,7 +165,13 @@ class ImportReport:
     @property
     def new_anything(self) -> bool:
         """True when the import creates or updates at least one record."""
-        keys = ("orders_created", "customers_created", "customers_updated")
+        keys = (
+            "orders_created",
+            "customers_created",
+            "customers_updated",
+            "products_created",
+            "products_updated",
+        )
         return any(self.counts.get(k) for k in keys) or any(self.created.values())
 
     def _counts(self) -> dict[str, int]:
@@ -172,6 +182,9 @@ class ImportReport:
             "customers_created",
             "customers_updated",
             "customers_present",
+            "products_created",
+            "products_updated",
+            "products_present",
         )
         return {k: self.counts.get(k, 0) for k in keys}
 
