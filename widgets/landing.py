@@ -28,6 +28,8 @@ messages.add(
             "followups.title": "Follow-ups",
             "audit.title": "Change log",
             "import.title": "Import",
+            "products.title": "Products",
+            "settings.title": "Shop settings",
         },
         "zh_CN": {
             "landing.title": "今日概况",
@@ -42,6 +44,8 @@ messages.add(
             "followups.title": "跟进",
             "audit.title": "修改记录",
             "import.title": "导入",
+            "products.title": "商品",
+            "settings.title": "店铺设置",
         },
     }
 )
@@ -53,7 +57,8 @@ class Landing(ipw.VBox):
     `today()` returns {orders, revenue, followups_due}; `apps` maps a tab title to a
     function building that app (so one page load and one kernel serve a person all day,
     and an app nobody opens costs nothing); `pages` maps a title to its own page's file,
-    for the links. Hooks: so-landing-orders, so-landing-revenue, so-landing-followups,
+    for the links; `shop_name` (from the shop settings) heads the page. Hooks:
+    so-landing-shop, so-landing-orders, so-landing-revenue, so-landing-followups,
     so-landing-refresh, so-landing-tabs, so-landing-message.
     """
 
@@ -61,17 +66,36 @@ class Landing(ipw.VBox):
     def for_page(cls, data, **kwargs) -> Landing:
         """The landing page wired to a salesops.web.pagedata.PageData: today's numbers, the
         customers, orders and follow-ups apps as tabs (each imported and built when its tab
-        first opens), and links to the pages this person may open (managers and admins
-        also get the change log)."""
-        keys = [*APPS, "import"] + (["audit"] if data.actor.can("audit.view") else [])
+        first opens; managers and admins also get the products), and links to the pages
+        this person may open (everyone: products; managers and admins also the change log;
+        admins the shop settings). The shop's name heads the page when it has one."""
+        can = data.actor.can
+        apps = {**APPS, **({"products": _products_app} if can("products.edit") else {})}
+        keys = [*apps, "import"] + [
+            key
+            for key, allowed in (
+                ("products", True),
+                ("audit", can("audit.view")),
+                ("settings", can("settings.edit")),
+            )
+            if allowed and key not in apps
+        ]
         return cls(
             data.today,
-            apps={label(f"{k}.title"): functools.partial(build, data) for k, build in APPS.items()},
+            apps={label(f"{k}.title"): functools.partial(build, data) for k, build in apps.items()},
             pages={label(f"{k}.title"): f"{k}.ipynb" for k in keys},
+            shop_name=data.shop_settings()["shop_name"],
             **kwargs,
         )
 
-    def __init__(self, today, apps: dict | None = None, pages: dict | None = None, **kwargs):
+    def __init__(
+        self,
+        today,
+        apps: dict | None = None,
+        pages: dict | None = None,
+        shop_name: str = "",
+        **kwargs,
+    ):
         self._today = today
         self._factories = list((apps or {}).values())
         self.numbers = {k: hook(ipw.HTML(), FORM, k) for k in ("orders", "revenue", "followups")}
@@ -103,7 +127,10 @@ class Landing(ipw.VBox):
         self.tabs.children = [overview, *(self._placeholder() for _ in self._factories)]
         self.tabs.titles = [label("landing.title"), *(apps or {}).keys()]
         self.tabs.observe(self._on_tab, names="selected_index")
-        super().__init__(children=[self.tabs], **kwargs)
+        self.shop = hook(
+            ipw.HTML(f"<h2>{escape(shop_name)}</h2>" if shop_name else ""), FORM, "shop"
+        )
+        super().__init__(children=[self.shop, self.tabs], **kwargs)
         self.refresh()
 
     @staticmethod
@@ -164,6 +191,13 @@ def _followups_app(data) -> ipw.Widget:
     from .followup_panel import FollowupPanel
 
     return FollowupPanel.for_page(data)
+
+
+def _products_app(data) -> ipw.Widget:
+    """The products app for its tab (managers and admins)."""
+    from .products_app import ProductsApp
+
+    return ProductsApp.for_page(data, title=False)
 
 
 # The apps the landing page hosts as tabs, in tab order: the key of each one's page and

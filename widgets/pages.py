@@ -6,8 +6,10 @@ widgets. Add a page's component modules here when a page starts using them.
 """
 
 from . import (
+    accounts_panel,
     audit_viewer,
     change_list,
+    channel_panel,
     common,
     customer_360,
     customer_form,
@@ -21,12 +23,19 @@ from . import (
     order_line,
     order_status,
     orders_app,
+    product_form,
+    products_app,
+    settings_app,
+    settings_form,
+    tables,
     weekly_sheet,
 )
 
 __all__ = [
+    "accounts_panel",
     "audit_viewer",
     "change_list",
+    "channel_panel",
     "common",
     "customer_360",
     "customer_form",
@@ -40,5 +49,10 @@ __all__ = [
     "order_line",
     "order_status",
     "orders_app",
+    "product_form",
+    "products_app",
+    "settings_app",
+    "settings_form",
+    "tables",
     "weekly_sheet",
 ]

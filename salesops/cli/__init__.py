@@ -1,11 +1,11 @@
 """The `salesops` command: set up the database, serve the pages, export, import, back up.
 
 One module per command group: `database` (init, demo, backup, restore, copy-to), `serve`,
-`export`, `imports` (import), `customers`, `users` (user), `products`, `channels`. Every command takes `--db URL`
-(or SALESOPS_DB_URL); the default is data/salesops.db. Errors a person can cause print a
-plain message and exit 1, never a traceback. A command only parses and prints: what it
-does is a service's (salesops.customers, salesops.importer, ...), so pages and the CLI
-behave the same.
+`export`, `imports` (import), `customers`, `users` (user), `products`, `channels`. Every
+command takes `--db URL` (or SALESOPS_DB_URL); the default is data/salesops.db. Errors a
+person can cause print a plain message and exit 1, never a traceback. A command only
+parses and prints: what it does is a service's (salesops.customers, salesops.importer,
+...), so pages and the CLI behave the same.
 """
 
 from __future__ import annotations

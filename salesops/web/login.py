@@ -29,7 +29,11 @@ TOKEN_ENV = "SALESOPS_TOKEN"
 SECRET_BYTES = 32
 MODES = ("accounts", "token", "header")
 # Pages only some roles may open; the server refuses the rest before starting a kernel.
-PAGE_PERMISSIONS = {"audit.ipynb": "audit.view", "weekly_sheet.ipynb": "weekly.view"}
+PAGE_PERMISSIONS = {
+    "audit.ipynb": "audit.view",
+    "weekly_sheet.ipynb": "weekly.view",
+    "settings.ipynb": "settings.edit",
+}
 
 
 def resolve_token(token: str | None) -> tuple[str, bool]:

@@ -18,6 +18,7 @@ from datetime import UTC, datetime, time, timedelta
 
 from .. import config
 from ..actors import Actor
+from .shop import ShopData
 
 DEFAULT_ROLE = "staff"
 SEARCH_LIMIT = 20
@@ -49,8 +50,9 @@ def business_day(day=None) -> tuple[datetime, datetime]:
     return start, start + timedelta(days=1)
 
 
-class PageData:
-    """Search, customers, orders, follow-ups and today's numbers for one page kernel."""
+class PageData(ShopData):
+    """Search, customers, orders, follow-ups and today's numbers for one page kernel; the
+    catalogue, channels, settings and accounts come from ShopData (salesops.web.shop)."""
 
     def __init__(self, db, actor=None):
         self.db = db
@@ -90,8 +92,12 @@ class PageData:
         return self._all("active_channels")
 
     def products(self) -> list[dict]:
-        """The products on sale: id, sku, name, category, price, unit_cost."""
-        return self._all("active_products")
+        """The products on sale: id, sku, name, category, price, and unit_cost for those
+        who may see costs (products.costs)."""
+        rows = self._all("active_products")
+        if not self.actor.can("products.costs"):
+            rows = [{k: v for k, v in r.items() if k != "unit_cost"} for r in rows]
+        return rows
 
     def customer(self, customer_id: int) -> dict | None:
         """One customer's profile (channel, referrer, parent agent by name, version)."""
