@@ -215,3 +215,24 @@ def test_a_first_count_given_with_a_new_product_is_its_first_movement(db):
     made = berry(db, stock_on_hand=4)
     assert ledger(db, made["id"]) == [("counted", 4, 4, 4)]
     assert stock.movements(db, made["id"])[0]["actor"] == "boss"
+
+
+def test_the_demo_catalogue_keeps_the_naming_rule_and_its_ledger_adds_up(demo_db):
+    from salesops.product_names import NameBook
+
+    listed = products.list_products(demo_db)
+    assert sum(1 for p in listed if p["aliases"]) == len(listed) == 40
+    with demo_db.read() as conn:
+        book = NameBook(conn)
+        sums = dict(
+            conn.execute(
+                sa.select(stock_movements.c.product_id, sa.func.sum(stock_movements.c.quantity))
+                .group_by(stock_movements.c.product_id)
+            ).all()
+        )
+    for p in listed:
+        assert book.problems(p, self_id=p["id"]) == [], p["sku"]
+        assert sums.get(p["id"], 0) == (p["stock_on_hand"] or 0), p["sku"]
+    assert [p["sku"] for p in products.products_named(demo_db, "尿不湿")] == ["MY-001"]
+    assert any(p["stock_on_hand"] is None for p in listed)
+    assert any(p["stock_on_hand"] <= p["reorder_level"] for p in listed if p["stock_on_hand"])

@@ -8,7 +8,7 @@ import ipywidgets as ipw
 from salesops import messages
 
 from .common import FieldErrors, MessageArea, guard, hook, label, local_time
-from .tables import cell, fit, table
+from .tables import cell, fit, fit_errors, subhead, table
 
 FORM = "accounts"
 ROLES = ("staff", "manager", "admin")
@@ -48,6 +48,9 @@ messages.add(
             "accounts.role_set": "{username} is now {role}.",
             "accounts.disabled": "{username} is disabled and signed out everywhere.",
             "accounts.enabled": "{username} can sign in again.",
+            "accounts.add_title": "Add an account",
+            "accounts.edit_title": "Change an account",
+            "accounts.display_hint": "optional, e.g. 王芳",
         },
         "zh_CN": {
             "accounts.col.username": "登录名",
@@ -81,6 +84,9 @@ messages.add(
             "accounts.role_set": "{username} 现在是{role}。",
             "accounts.disabled": "{username} 已停用，并已在所有设备上退出。",
             "accounts.enabled": "{username} 可以重新登录。",
+            "accounts.add_title": "添加账号",
+            "accounts.edit_title": "修改账号",
+            "accounts.display_hint": "可选，如 王芳",
         },
     }
 )
@@ -125,7 +131,7 @@ class AccountsPanel(ipw.VBox):
         self.table = hook(ipw.HTML(), FORM, "table")
         self.inputs = {
             "username": ipw.Text(placeholder=label("accounts.username_hint")),
-            "display-name": ipw.Text(),
+            "display-name": ipw.Text(placeholder=label("accounts.display_hint")),
             "role": ipw.Dropdown(options=role_options(), value="staff"),
             "password": ipw.Password(placeholder=label("accounts.password_hint")),
         }
@@ -134,6 +140,7 @@ class AccountsPanel(ipw.VBox):
             widget.style.description_width = "110px"
             fit(hook(widget, FORM, field))
         self.errors = FieldErrors(FORM, self.inputs)
+        fit_errors(self.errors)
         self.pick = fit(hook(ipw.Dropdown(description=label("accounts.pick")), FORM, "pick"))
         self.new_role = fit(
             hook(
@@ -168,8 +175,15 @@ class AccountsPanel(ipw.VBox):
         actions = ipw.HBox([b["set-role"], b["disable"], b["enable"]])
         actions.add_class("so-row")
         add_part = [row("username"), row("display-name"), row("role"), row("password"), b["add"]]
+        edit_part = [subhead(label("accounts.edit_title")), self.pick, self.new_role, actions]
         super().__init__(
-            children=[self.table, *add_part, self.pick, self.new_role, actions, self.message],
+            children=[
+                self.table,
+                subhead(label("accounts.add_title")),
+                *add_part,
+                *edit_part,
+                self.message,
+            ],
             **kwargs,
         )
         self.add_class("so-accounts-panel")
@@ -200,7 +214,10 @@ class AccountsPanel(ipw.VBox):
         self.pick.options = [(label("accounts.pick_none"), None)] + [
             (f"{r['username']} ({r['display_name']})", r["username"]) for r in self._rows
         ]
-        self.pick.value = chosen if any(r["username"] == chosen for r in self._rows) else None
+        if any(r["username"] == chosen for r in self._rows):
+            self.pick.value = chosen
+        else:
+            self.pick.index = 0  # the "choose…" line: a blank dropdown looks broken
         self._on_pick(None)
 
     def _chosen(self) -> dict | None:

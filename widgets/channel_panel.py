@@ -8,7 +8,7 @@ import traitlets
 from salesops import messages
 
 from .common import FieldErrors, MessageArea, guard, hook, label
-from .tables import cell, fit, table
+from .tables import cell, fit, fit_errors, subhead, table
 
 FORM = "channels"
 
@@ -38,6 +38,8 @@ messages.add(
             "channels.renamed": "Renamed to {name} (code {code} stays).",
             "channels.archived_done": "Channel {name} archived: its orders keep it.",
             "channels.restored": "Channel {name} is in use again.",
+            "channels.add_title": "Add a channel",
+            "channels.edit_title": "Rename or archive a channel",
         },
         "zh_CN": {
             "channels.col.code": "代码",
@@ -63,6 +65,8 @@ messages.add(
             "channels.renamed": "已改名为 {name}（代码 {code} 不变）。",
             "channels.archived_done": "渠道 {name} 已归档：原有订单不受影响。",
             "channels.restored": "渠道 {name} 已恢复使用。",
+            "channels.add_title": "添加渠道",
+            "channels.edit_title": "改名或归档渠道",
         },
     }
 )
@@ -110,6 +114,7 @@ class ChannelPanel(ipw.VBox):
             "new-name": text("new-name", "channels.new_name", "channels.name_hint"),
         }
         self.errors = FieldErrors(FORM, self.inputs)
+        fit_errors(self.errors)
         self.pick = fit(hook(ipw.Dropdown(description=label("channels.pick")), FORM, "pick"))
         self.pick.style.description_width = "110px"
         self.message = MessageArea(FORM)
@@ -134,9 +139,11 @@ class ChannelPanel(ipw.VBox):
         super().__init__(
             children=[
                 self.table,
+                subhead(label("channels.add_title")),
                 self.errors.row("name"),
                 self.errors.row("code"),
                 b["add"],
+                subhead(label("channels.edit_title")),
                 self.pick,
                 self.errors.row("new-name"),
                 edit_row,
@@ -171,7 +178,10 @@ class ChannelPanel(ipw.VBox):
         self.pick.options = [(label("channels.pick_none"), None)] + [
             (f"{r['name']} ({r['code']})", r["id"]) for r in self._rows
         ]
-        self.pick.value = chosen if any(r["id"] == chosen for r in self._rows) else None
+        if any(r["id"] == chosen for r in self._rows):
+            self.pick.value = chosen
+        else:
+            self.pick.index = 0  # the "choose…" line: a blank dropdown looks broken
         self._on_pick(None)
 
     def _chosen(self) -> dict | None:

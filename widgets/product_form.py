@@ -11,7 +11,7 @@ import traitlets
 from salesops import messages
 
 from .common import FieldErrors, MessageArea, guard, hook, label, money
-from .tables import fit
+from .tables import fit, fit_errors
 
 FORM = "product"
 FIELDS = ("sku", "name", "category", "price", "unit_cost", "aliases", "stock", "reorder_level")
@@ -104,6 +104,7 @@ class ProductForm(ipw.VBox):
         self.title = ipw.HTML()
         self.inputs = {f: self._input(f) for f in FIELDS}
         self.errors = FieldErrors(FORM, self.inputs)
+        fit_errors(self.errors)
         self.margin = hook(ipw.HTML(), FORM, "margin")
         self.message = MessageArea(FORM)
         self.buttons = {

@@ -134,7 +134,13 @@ class ProductsApp(ipw.VBox):
             )
         )
         self.archived = hook(
-            ipw.Checkbox(description=label("products.archived"), indent=False), FORM, "archived"
+            ipw.Checkbox(
+                description=label("products.archived"),
+                indent=False,
+                layout=ipw.Layout(width="auto"),
+            ),
+            FORM,
+            "archived",
         )
         self.count = hook(ipw.HTML(), FORM, "count")
         self.table = hook(ipw.HTML(), FORM, "table")
@@ -145,7 +151,9 @@ class ProductsApp(ipw.VBox):
             widget.observe(lambda _c: self.refresh(), names="value")
         self.pick.observe(self._on_pick, names="value")
         parts = [style(), *([ipw.HTML(f"<h2>{label('products.title')}</h2>")] if title else [])]
-        parts += [self.term, ipw.HBox([self.archived, self.count]), self.table, self.message]
+        options = ipw.HBox([self.archived, self.count])
+        options.add_class("so-row")
+        parts += [self.term, options, self.table, self.message]
         if form is None:
             parts.append(ipw.HTML(f"<p class='so-muted'>{label('products.staff_note')}</p>"))
         else:
@@ -201,7 +209,10 @@ class ProductsApp(ipw.VBox):
         options += [(f"{r['sku']} {r['name']}", r["id"]) for r in rows]
         chosen = self.pick.value if any(r["id"] == self.pick.value for r in rows) else None
         self.pick.options = options
-        self.pick.value = chosen
+        if chosen is None:
+            self.pick.index = 0  # the "choose…" line: a blank dropdown looks broken
+        else:
+            self.pick.value = chosen
 
     def _on_pick(self, change) -> None:
         """Load the chosen product into the form."""

@@ -10,7 +10,7 @@ import ipywidgets as ipw
 from salesops import messages
 
 from .common import FieldErrors, MessageArea, guard, hook, label
-from .tables import fit
+from .tables import fit, fit_errors
 
 FORM = "settings"
 ALIASES = {"default_channel_id": "default_channel"}
@@ -84,6 +84,7 @@ class SettingsForm(ipw.VBox):
             widget.style.description_width = "110px"
             fit(hook(widget, FORM, field))
         self.errors = FieldErrors(FORM, self.inputs)
+        fit_errors(self.errors)
         self.zone_note = hook(ipw.HTML(), FORM, "zone-note")
         self.save = hook(
             ipw.Button(description=label("settings.save"), button_style="primary"), FORM, "save"
@@ -147,7 +148,10 @@ class SettingsForm(ipw.VBox):
         options = [(label("settings.no_channel"), None)]
         options += [(f"{r['name']} ({r['code']})", r["id"]) for r in rows]
         self.inputs["default_channel"].options = options
-        self.inputs["default_channel"].value = keep if any(r["id"] == keep for r in rows) else None
+        if any(r["id"] == keep for r in rows):
+            self.inputs["default_channel"].value = keep
+        else:
+            self.inputs["default_channel"].index = 0  # "(none)", shown, not a blank box
 
     def data(self) -> dict:
         """What the form holds, in the service's field names."""

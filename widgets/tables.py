@@ -1,6 +1,7 @@
 """HTML tables for the Products and Shop settings pages, and the CSS that fits them and
-their forms on a phone: every cell escaped, the table in a box that scrolls sideways on
-a narrow screen instead of squeezing its columns, inputs no wider than the screen."""
+their forms on a phone: every cell escaped; on a wide screen a table, on a phone (under
+600 px) one card per row with each value beside its column's name, so nothing hides
+off the side of the screen; inputs never wider than the screen."""
 
 from __future__ import annotations
 
@@ -17,13 +18,21 @@ CSS = """
 .so-low { color: #b71c1c; font-weight: 600; }
 .so-archived td { color: #999; }
 .so-fit { max-width: 100%; }
-.so-fit .widget-text, .so-fit .widget-dropdown, .so-fit .widget-combobox,
-.so-fit .widget-password, .so-fit .widget-textarea { max-width: 100%; }
 .so-row { display: flex; flex-wrap: wrap; gap: 4px 8px; align-items: center; }
 .so-row .widget-button { width: auto; }
+.so-subhead { font-weight: 600; margin: 10px 0 2px 0; }
 @media (max-width: 600px) {
   .so-fit .widget-label { min-width: 88px !important; width: 88px !important; }
-  .so-fit .so-field-error { padding-left: 96px; }
+  .so-field-error.so-fit { padding-left: 96px; }
+  .so-cards thead { display: none; }
+  .so-cards, .so-cards tbody, .so-cards tr { display: block; width: 100%; }
+  .so-cards tr { border: 1px solid #e3e7ed; border-radius: 6px; margin: 0 0 8px 0;
+    padding: 4px 10px; box-sizing: border-box; }
+  .so-scroll .so-cards td { display: flex; justify-content: space-between; gap: 12px;
+    border: none; padding: 3px 0; white-space: normal; text-align: right; }
+  .so-cards td::before { content: attr(data-label); color: #666; text-align: left;
+    white-space: nowrap; }
+  .so-cards td:first-child { font-weight: 600; }
 }
 </style>
 """
@@ -37,34 +46,50 @@ def style() -> ipw.HTML:
 def table(
     headers: list[tuple[str, str]], rows: list[tuple[str, list[str]]], cls: str, empty: str
 ) -> str:
-    """An HTML table in a sideways-scrolling box. `headers` are (text, css class) pairs;
-    `rows` are (row css class, cells), cells HTML made by `cell`; `empty` shows when there
-    are no rows."""
+    """An HTML table (cards on a phone). `headers` are (text, css class) pairs; `rows` are
+    (row css class, cells), cells HTML made by `cell`; `empty` shows when there are none."""
     if not rows:
         return f"<p class='so-empty'>{escape(empty)}</p>"
     head = "".join(f"<th class='{c}'>{escape(t)}</th>" for t, c in headers)
     body = "".join(
         f"<tr class='{row_css}'>"
-        + "".join(f"<td class='{c}'>{v}</td>" for v, (_t, c) in zip(cells, headers, strict=True))
+        + "".join(
+            f"<td class='{c}' data-label='{escape(t, quote=True)}'>{v}</td>"
+            for v, (t, c) in zip(cells, headers, strict=True)
+        )
         + "</tr>"
         for row_css, cells in rows
     )
     return (
-        f"<div class='so-scroll'><table class='so-table {cls}'><thead><tr>{head}</tr></thead>"
-        f"<tbody>{body}</tbody></table></div>"
+        f"<div class='so-scroll'><table class='so-table so-cards {cls}'>"
+        f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>"
     )
 
 
 def cell(value, note: str = "", css: str = "") -> str:
-    """One cell's HTML: the value escaped ('—' for nothing), an optional grey note under it."""
+    """One cell's HTML: the value escaped ('—' for nothing), an optional grey note under
+    it, all in one span (a card lays it out beside the column's name)."""
     text = "—" if value is None or value == "" else str(value)
     out = f"<span class='{css}'>{escape(text)}</span>" if css else escape(text)
-    return out + (f"<br><span class='so-muted'>{escape(note)}</span>" if note else "")
+    note_html = f"<br><span class='so-muted'>{escape(note)}</span>" if note else ""
+    return f"<span class='so-v'>{out}{note_html}</span>"
+
+
+def subhead(text: str) -> ipw.HTML:
+    """A small heading inside a section ("Add a channel", "Change an account")."""
+    return ipw.HTML(f"<div class='so-subhead'>{escape(text)}</div>")
 
 
 def fit(widget: ipw.DOMWidget, width: str = "420px") -> ipw.DOMWidget:
-    """Let an input be `width` wide but never wider than the screen."""
-    widget.layout.width = "100%"
+    """Let an input be `width` wide but never wider than the screen (less its margins)."""
+    widget.layout.width = "calc(100% - 4px)"
     widget.layout.max_width = width
     widget.add_class("so-fit")
     return widget
+
+
+def fit_errors(errors) -> None:
+    """The error lines of a FieldErrors no wider than the screen either (they are 420 px,
+    which makes each field's column, and so its input, wider than a phone)."""
+    for line in errors.labels.values():
+        fit(line)

@@ -149,6 +149,7 @@ class _Demo(OrderMaker):
             ],
         )
         skus = [p[0] for p in V.PRODUCTS]
+        self._catalogue_extras(_ts(self.end))  # the stock counted on the last day
         p = s.products.c  # only what orders need: the demo also fills older revisions
         q = (
             sa.select(p.id, p.sku, p.name, p.price, p.unit_cost)
@@ -157,6 +158,47 @@ class _Demo(OrderMaker):
         )
         self.products = [dict(r._mapping) for r in c.execute(q)]
         self.popularity = [self.rng.paretovariate(1.5) for _ in self.products]
+
+    def _catalogue_extras(self, at: datetime) -> None:
+        """Aliases, reorder levels and a stock count at `at` for the demo's own products
+        (those still without aliases), when the database has them (migration 0008): the
+        migration tests also fill databases kept at older revisions."""
+        from .product_names import parse_aliases, term_key
+
+        if not sa.inspect(self.conn).has_table("product_aliases"):
+            return
+        c, p = self.conn, s.products.c
+        ids = dict(c.execute(sa.select(p.sku, p.id).where(p.sku.in_(V.PRODUCT_EXTRAS))).all())
+        done = set(c.execute(sa.select(s.product_aliases.c.product_id)).scalars())
+        aliases, counts = [], []
+        for sku, (names, level, stock) in V.PRODUCT_EXTRAS.items():
+            if sku not in ids or ids[sku] in done:
+                continue
+            pid = ids[sku]
+            aliases += [
+                dict(product_id=pid, alias=a, alias_key=term_key(a)) for a in parse_aliases(names)
+            ]
+            c.execute(
+                sa.update(s.products)
+                .where(p.id == pid)
+                .values(reorder_level=level, stock_on_hand=stock)
+            )
+            if stock is not None:
+                counts.append(
+                    dict(
+                        product_id=pid,
+                        kind="counted",
+                        quantity=stock,
+                        counted=stock,
+                        on_hand=stock,
+                        reason="demo: first count",
+                        at=at,
+                        actor="li.lei",
+                    )
+                )
+        for table, rows in ((s.product_aliases, aliases), (s.stock_movements, counts)):
+            if rows:
+                c.execute(table.insert(), rows)
 
     def _insert_missing(self, key: sa.Column, rows: list[dict]) -> None:
         """Insert the rows whose `key` value is not in the table yet."""
