@@ -226,8 +226,9 @@ def test_the_demo_catalogue_keeps_the_naming_rule_and_its_ledger_adds_up(demo_db
         book = NameBook(conn)
         sums = dict(
             conn.execute(
-                sa.select(stock_movements.c.product_id, sa.func.sum(stock_movements.c.quantity))
-                .group_by(stock_movements.c.product_id)
+                sa.select(
+                    stock_movements.c.product_id, sa.func.sum(stock_movements.c.quantity)
+                ).group_by(stock_movements.c.product_id)
             ).all()
         )
     for p in listed:
@@ -236,3 +237,14 @@ def test_the_demo_catalogue_keeps_the_naming_rule_and_its_ledger_adds_up(demo_db
     assert [p["sku"] for p in products.products_named(demo_db, "尿不湿")] == ["MY-001"]
     assert any(p["stock_on_hand"] is None for p in listed)
     assert any(p["stock_on_hand"] <= p["reorder_level"] for p in listed if p["stock_on_hand"])
+
+
+def test_the_change_log_names_products_and_channels_as_people_know_them(db):
+    made = berry(db)
+    channel = add_channel(db, "朋友圈", actor=BOSS)
+    page = audit.changes(db, BOSS)
+    records = {(r["table_name"], r["record"]) for r in page.rows}
+    assert ("products", "BERRY-1 奶油草莓 500g") in records
+    assert ("channels", f"{channel['code']} 朋友圈") in records
+    only = audit.changes(db, BOSS, table="products", row_id=made["id"]).rows
+    assert [r["action"] for r in only] == ["create"]

@@ -10,6 +10,8 @@ from salesops.errors import ConflictError, Problem, ValidationError
 from widgets.product_form import ProductForm
 from widgets.products_app import ProductsApp
 
+FOUR = Decimal("0.0001")
+
 
 @pytest.fixture(autouse=True)
 def english(monkeypatch):
@@ -73,7 +75,7 @@ class Catalogue:
             "category": data.get("category", ""),
             "price": price,
             "unit_cost": cost,
-            "margin": None if cost is None else ((price - cost) / price).quantize(Decimal("0.0001")),
+            "margin": None if cost is None else ((price - cost) / price).quantize(FOUR),
             "aliases": [a.strip() for a in (data.get("aliases") or "").split(",") if a.strip()],
             "stock_on_hand": int(stock) if stock not in (None, "") else None,
             "reorder_level": int(data["reorder_level"]) if data.get("reorder_level") else None,

@@ -108,6 +108,7 @@ def accounts_panel(shop):
         set_role=lambda n, r: shop.account(n, role=r),
         disable=lambda n: shop.account(n, status="disabled"),
         enable=lambda n: shop.account(n, status="active"),
+        set_password=lambda n, pw: shop.account(n, password=pw),
     )
 
 
@@ -180,6 +181,7 @@ def test_the_accounts_panel_adds_changes_role_and_disables():
     i["username"].value, i["role"].value, i["password"].value = "wang.fang", "staff", "short"
     panel.buttons["add"].click()
     assert "8 characters" in panel.errors.text("password") and shop.accounts == []
+    assert i["password"].value == "" and i["username"].value == "wang.fang"
     i["password"].value = "long enough"
     panel.buttons["add"].click()
     assert panel.message.kind == "success" and "wang.fang" in panel.table.value
@@ -193,3 +195,7 @@ def test_the_accounts_panel_adds_changes_role_and_disables():
     assert panel.buttons["enable"].layout.display == ""
     panel.buttons["enable"].click()
     assert shop.accounts[0]["status"] == "active"
+    panel.inputs["new-password"].value = "another one"
+    panel.buttons["set-password"].click()
+    assert shop.accounts[0]["password"] == "another one"
+    assert panel.inputs["new-password"].value == "" and "signed out" in panel.message.value

@@ -1,5 +1,5 @@
 """Staff accounts on a page (admins): list them, add one, change a role, disable or enable
-one; what `salesops user` does, through salesops.accounts."""
+one, set a new password; what `salesops user` does, through salesops.accounts."""
 
 from __future__ import annotations
 
@@ -51,6 +51,9 @@ messages.add(
             "accounts.add_title": "Add an account",
             "accounts.edit_title": "Change an account",
             "accounts.display_hint": "optional, e.g. 王芳",
+            "accounts.new_password": "New password",
+            "accounts.set_password": "Set password",
+            "accounts.password_set": "New password set for {username}; they were signed out.",
         },
         "zh_CN": {
             "accounts.col.username": "登录名",
@@ -87,6 +90,9 @@ messages.add(
             "accounts.add_title": "添加账号",
             "accounts.edit_title": "修改账号",
             "accounts.display_hint": "可选，如 王芳",
+            "accounts.new_password": "新密码",
+            "accounts.set_password": "设置密码",
+            "accounts.password_set": "已为 {username} 设置新密码，并已让其退出登录。",
         },
     }
 )
@@ -119,14 +125,15 @@ class AccountsPanel(ipw.VBox):
     """Staff accounts: list, add, change role, disable, enable (admins: users.manage).
 
     Data functions: `load() -> accounts`, `add(name, role, password, display_name)`,
-    `set_role(name, role)`, `disable(name)`, `enable(name)`. Hooks: so-accounts-table,
+    `set_role(name, role)`, `disable(name)`, `enable(name)`, `set_password(name,
+    password)`. Passwords never stay in an input after a click. Hooks: so-accounts-table,
     -username, -display-name, -role, -password, -add, -pick, -new-role, -set-role,
-    -disable, -enable, -message.
+    -disable, -enable, -new-password, -set-password, -message.
     """
 
-    def __init__(self, *, load, add, set_role, disable, enable, **kwargs):
+    def __init__(self, *, load, add, set_role, disable, enable, set_password, **kwargs):
         self._load, self._add, self._set_role = load, add, set_role
-        self._disable, self._enable = disable, enable
+        self._disable, self._enable, self._set_password = disable, enable, set_password
         self._rows: list[dict] = []
         self.table = hook(ipw.HTML(), FORM, "table")
         self.inputs = {
@@ -134,9 +141,10 @@ class AccountsPanel(ipw.VBox):
             "display-name": ipw.Text(placeholder=label("accounts.display_hint")),
             "role": ipw.Dropdown(options=role_options(), value="staff"),
             "password": ipw.Password(placeholder=label("accounts.password_hint")),
+            "new-password": ipw.Password(placeholder=label("accounts.password_hint")),
         }
         for field, widget in self.inputs.items():
-            widget.description = label(f"accounts.{field}")
+            widget.description = label(f"accounts.{field.replace('new-', 'new_')}")
             widget.style.description_width = "110px"
             fit(hook(widget, FORM, field))
         self.errors = FieldErrors(FORM, self.inputs)
@@ -159,6 +167,7 @@ class AccountsPanel(ipw.VBox):
                 ("set-role", "set_role"),
                 ("disable", "disable"),
                 ("enable", "enable"),
+                ("set-password", "set_password"),
             )
         }
         for name, handler in (
@@ -166,16 +175,25 @@ class AccountsPanel(ipw.VBox):
             ("set-role", self._on_set_role),
             ("disable", self._on_disable),
             ("enable", self._on_enable),
+            ("set-password", self._on_set_password),
         ):
+            aliases = {"password": "new-password"} if name == "set-password" else ALIASES
             self.buttons[name].on_click(
-                guard(handler, self.message, self.errors, self.refresh, aliases=ALIASES)
+                guard(handler, self.message, self.errors, self.refresh, aliases=aliases)
             )
         self.pick.observe(self._on_pick, names="value")
         b, row = self.buttons, self.errors.row
         actions = ipw.HBox([b["set-role"], b["disable"], b["enable"]])
         actions.add_class("so-row")
         add_part = [row("username"), row("display-name"), row("role"), row("password"), b["add"]]
-        edit_part = [subhead(label("accounts.edit_title")), self.pick, self.new_role, actions]
+        edit_part = [
+            subhead(label("accounts.edit_title")),
+            self.pick,
+            self.new_role,
+            actions,
+            row("new-password"),
+            b["set-password"],
+        ]
         super().__init__(
             children=[
                 self.table,
@@ -198,6 +216,7 @@ class AccountsPanel(ipw.VBox):
             set_role=data.set_account_role,
             disable=data.disable_account,
             enable=data.enable_account,
+            set_password=data.set_account_password,
         )
 
     def refresh(self) -> None:
@@ -233,6 +252,7 @@ class AccountsPanel(ipw.VBox):
         self.buttons["disable"].layout.display = "" if row and not disabled else "none"
         self.buttons["enable"].layout.display = "" if disabled else "none"
         self.buttons["set-role"].disabled = row is None
+        self.buttons["set-password"].disabled = row is None
 
     def _say(self, key: str, row: dict) -> None:
         """Reload and say what was done."""
@@ -241,13 +261,11 @@ class AccountsPanel(ipw.VBox):
         self.message.success(label(key, username=row["username"], role=role))
 
     def _on_add(self, _button) -> None:
-        """Create the typed account."""
+        """Create the typed account (the password leaves the page whatever happens)."""
         i = self.inputs
-        row = self._add(
-            i["username"].value, i["role"].value, i["password"].value, i["display-name"].value
-        )
-        for field in ("username", "display-name", "password"):
-            i[field].value = ""
+        password, i["password"].value = i["password"].value, ""
+        row = self._add(i["username"].value, i["role"].value, password, i["display-name"].value)
+        i["username"].value = i["display-name"].value = ""
         self._say("accounts.added", row)
 
     def _on_set_role(self, _button) -> None:
@@ -257,6 +275,11 @@ class AccountsPanel(ipw.VBox):
     def _on_disable(self, _button) -> None:
         """Disable the picked account."""
         self._say("accounts.disabled", self._disable(self.pick.value))
+
+    def _on_set_password(self, _button) -> None:
+        """Give the picked account the typed password (never left on the page)."""
+        password, self.inputs["new-password"].value = self.inputs["new-password"].value, ""
+        self._say("accounts.password_set", self._set_password(self.pick.value, password))
 
     def _on_enable(self, _button) -> None:
         """Enable the picked account."""

@@ -163,6 +163,12 @@ class ShopData:
             self._not_self(name)
         return set_role(self.db, name, role, actor=self.actor)
 
+    def set_account_password(self, name: str, password: str) -> dict:
+        """Give an account a new password (ends its sessions, clears a lock)."""
+        from .accounts import set_password
+
+        return set_password(self.db, name, password, actor=self.actor)
+
     def _not_self(self, name: str) -> None:
         """Refuse a change that would lock the acting admin out of this page."""
         actor = self.actor
