@@ -248,3 +248,23 @@ def test_the_change_log_names_products_and_channels_as_people_know_them(db):
     assert ("channels", f"{channel['code']} 朋友圈") in records
     only = audit.changes(db, BOSS, table="products", row_id=made["id"]).rows
     assert [r["action"] for r in only] == ["create"]
+
+
+def test_counts_saved_at_the_same_time_keep_the_ledger_adding_up(db):
+    from concurrent.futures import ThreadPoolExecutor
+
+    made = berry(db, stock_on_hand=0)
+
+    def count(k: int) -> None:
+        for n in range(10):
+            stock.set_stock(db, made["id"], (k * 37 + n * 11) % 50, f"t{k}", actor=BOSS)
+
+    with ThreadPoolExecutor(6) as pool:
+        list(pool.map(count, range(6)))
+    moves = ledger(db, made["id"])
+    assert len(moves) == 61
+    figure = 0
+    for _kind, quantity, counted, on_hand in moves:  # each starts from the one before
+        assert quantity == counted - figure and on_hand == counted
+        figure = on_hand
+    assert products.get_product(db, made["id"], BOSS)["stock_on_hand"] == figure
