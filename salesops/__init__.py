@@ -12,10 +12,14 @@ __all__ = ["connect", "queries", "analysis"]
 
 
 def connect(url: str | None = None):
-    """The database handle for `url` (default: SALESOPS_DB_URL, else data/salesops.db)."""
+    """The database handle for `url` (default: SALESOPS_DB_URL, else data/salesops.db),
+    with the shop settings (business zone, money format) loaded for this process."""
     from .db import connect as _connect
+    from .settings import load
 
-    return _connect(url)
+    db = _connect(url)
+    load(db)
+    return db
 
 
 def __getattr__(name: str):

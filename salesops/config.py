@@ -4,8 +4,9 @@ settings from the database, kept per process so reading them costs no query.
 The business time zone is SALESOPS_TZ when it is set (the environment wins: a server, a
 test or a script pinned to a zone stays there), else the zone an admin chose in the shop
 settings (salesops.settings), else Asia/Shanghai. The database's values are put here by
-`salesops.settings.load(db)`: when a process opens its database (`db.connect()`, the
-CLI) and after every save in this process; call it again to refresh.
+`salesops.settings.load(db)`: when a process opens its database (a page's
+`PageData.from_env()`, the analysts' `salesops.connect()`, the CLI, `salesops serve`) and
+after every save in this process; call it again to refresh.
 """
 
 import os

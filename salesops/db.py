@@ -253,12 +253,10 @@ def connect(url: str | None = None) -> Database:
     """The database handle for `url` (default: SALESOPS_DB_URL, else data/salesops.db).
 
     One handle per URL per process, so every page component and analysis function in a
-    kernel shares one small pool; opening it loads the shop settings (salesops.settings).
+    kernel shares one small pool. (The pages, the CLI and `salesops.connect()` also load
+    the shop settings into salesops.config; this module stays below the services.)
     """
     resolved = config.db_url(url)
     if resolved not in _handles:
         _handles[resolved] = Database(resolved)
-        from .settings import load  # the shop's settings into this process (salesops.config)
-
-        load(_handles[resolved])
     return _handles[resolved]

@@ -38,6 +38,7 @@ CATALOG: dict[str, dict[str, str]] = {
         "error.deleted": "{what} {ident} was deleted by {who} at {when}",
         "error.permission": "{who} ({role}) may not {action}; nothing was changed",
         "error.text": "{field}: {value!r} contains control characters",
+        "error.whole": "{field}: {value!r} is not a whole number >= 0",
     },
     "zh_CN": {
         "error.required": "{field}：必填",
@@ -61,6 +62,7 @@ CATALOG: dict[str, dict[str, str]] = {
         "error.deleted": "{what} {ident} 已被 {who} 于 {when} 删除",
         "error.permission": "{who}（{role}）无权{action}，未做任何修改",
         "error.text": "{field}：{value!r} 含有控制字符",
+        "error.whole": "{field}：{value!r} 不是不小于 0 的整数",
     },
 }
 

@@ -40,7 +40,6 @@ EDITABLE = (*COLUMNS, "aliases", "stock_on_hand")
 REQUIRED = ("sku", "name", "price")
 MAX_ALIASES = 30
 MONEY_LIMIT = Decimal(10) ** 10  # NUMERIC(12,2)
-STOCK_LIMIT = 10**9
 
 messages.add(
     {
@@ -48,14 +47,12 @@ messages.add(
             "product.archived": "{field}: {value} is archived and cannot be sold "
             "(a manager can restore it on the Products page)",
             "product.too_many_aliases": "{field}: at most {limit} aliases",
-            "error.whole": "{field}: {value!r} is not a whole number >= 0",
             "product.word": "product",
             "error.money_too_big": "{field}: {value} is more than 9,999,999,999.99",
         },
         "zh_CN": {
             "product.archived": "{field}：{value} 已归档，不能销售（经理可在商品页恢复）",
             "product.too_many_aliases": "{field}：别名最多 {limit} 个",
-            "error.whole": "{field}：{value!r} 不是不小于 0 的整数",
             "product.word": "商品",
             "error.money_too_big": "{field}：{value} 超过 9,999,999,999.99",
         },
@@ -64,23 +61,6 @@ messages.add(
 
 
 # -- checking what people type ----------------------------------------------------------------
-
-
-def whole_number(value, field: str) -> int | None:
-    """A whole number >= 0 (stock, reorder level); None when blank."""
-    if value is None or (isinstance(value, str) and value.strip() == ""):
-        return None
-    if isinstance(value, bool):
-        raise ValidationError.one("error.whole", field, value)
-    try:
-        number = Decimal(unicodedata.normalize("NFKC", str(value)).strip())
-    except ArithmeticError:
-        raise ValidationError.one("error.whole", field, value) from None
-    if not number.is_finite() or number != number.to_integral_value() or number < 0:
-        raise ValidationError.one("error.whole", field, value)
-    if number >= STOCK_LIMIT:
-        raise ValidationError.one("error.whole", field, value)
-    return int(number)
 
 
 def _money(value, field: str, allow_none: bool = False) -> Decimal | None:
@@ -108,9 +88,9 @@ def clean(data: Mapping, partial: bool = False) -> dict:
         "category": lambda: validate.text(data.get("category"), "category", 64),
         "price": lambda: _money(data.get("price"), "price"),
         "unit_cost": lambda: _money(data.get("unit_cost"), "unit_cost", allow_none=True),
-        "reorder_level": lambda: whole_number(data.get("reorder_level"), "reorder_level"),
+        "reorder_level": lambda: validate.whole_number(data.get("reorder_level"), "reorder_level"),
         "aliases": lambda: _aliases(data.get("aliases")),
-        "stock_on_hand": lambda: whole_number(data.get("stock_on_hand"), "stock_on_hand"),
+        "stock_on_hand": lambda: validate.whole_number(data.get("stock_on_hand"), "stock_on_hand"),
     }
     wanted = {k for k in checks if k in data or (k in REQUIRED and not partial)}
     return validate.collect({k: v for k, v in checks.items() if k in wanted})

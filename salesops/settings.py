@@ -11,8 +11,9 @@ default channel and SALESOPS_DEFAULT_CHANNEL (else the orders import's `offline`
 
 **No query per call.** salesops.config keeps the database's settings per process
 (`config.use_shop_settings`), so `config.business_zone()` and money formatting read
-memory. `load(db)` fills it: `db.connect()` (pages, notebooks) and the CLI call it when
-they open the database, and `save_settings` after every save. Another process sees a
+memory. `load(db)` fills it: a page's `PageData.from_env()`, the analysts'
+`salesops.connect()`, the CLI and `salesops serve` call it when they open the database,
+and `save_settings` after every save. Another process sees a
 change when it next loads: a page when it is opened again, the CLI at its next run.
 """
 

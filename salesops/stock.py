@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from . import audit
+from . import audit, validate
 from .actors import Actor, system_actor
 from .errors import NotFoundError, ValidationError
 from .schema import STOCK_KINDS, now_utc, products, stock_movements
@@ -102,11 +102,9 @@ def set_stock(
     """A manager's count: the product's stock on hand is now `counted` (None: not
     counted); recorded in the ledger and the audit log even when the figure is unchanged
     (a stocktake that confirms it). Returns the movement (None: nothing to record)."""
-    from .products import whole_number
-
     actor = actor or system_actor()
     actor.require("products.edit")
-    counted = whole_number(counted, "stock_on_hand")
+    counted = validate.whole_number(counted, "stock_on_hand")
     with db.write() as conn:
         before = _locked_figure(conn, product_id)
         movement = record_count(conn, product_id, counted, actor.name, reason)

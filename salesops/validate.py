@@ -90,6 +90,22 @@ def quantity(value, field: str = "quantity") -> int:
     return int(number)
 
 
+def whole_number(value, field: str, limit: int = 10**9) -> int | None:
+    """A whole number >= 0 and below `limit` (a stock count, a reorder level); None when
+    blank ('' or spaces); Excel's 12.0 is 12."""
+    if value is None or (isinstance(value, str) and value.strip() == ""):
+        return None
+    if isinstance(value, bool):
+        raise ValidationError.one("error.whole", field, value)
+    try:
+        number = Decimal(unicodedata.normalize("NFKC", str(value)).strip())
+    except (InvalidOperation, ValueError):
+        raise ValidationError.one("error.whole", field, value) from None
+    if not number.is_finite() or number != number.to_integral_value() or not 0 <= number < limit:
+        raise ValidationError.one("error.whole", field, value)
+    return int(number)
+
+
 def choice(value, field: str, accepted) -> str:
     """One of `accepted`."""
     if value not in accepted:

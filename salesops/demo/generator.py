@@ -163,7 +163,7 @@ class _Demo(OrderMaker):
         """Aliases, reorder levels and a stock count at `at` for the demo's own products
         (those still without aliases), when the database has them (migration 0008): the
         migration tests also fill databases kept at older revisions."""
-        from .product_names import parse_aliases, term_key
+        from ..product_names import parse_aliases, term_key
 
         if not sa.inspect(self.conn).has_table("product_aliases"):
             return

@@ -61,10 +61,14 @@ class PageData(ShopData):
 
     @classmethod
     def from_env(cls) -> PageData:
-        """The page kernel's data: the database in SALESOPS_DB_URL (set by the server)."""
+        """The page kernel's data: the database in SALESOPS_DB_URL (set by the server), with
+        the shop settings (business zone, money format) loaded for this kernel."""
         from ..db import connect
+        from ..settings import load
 
-        return cls(connect())
+        db = connect()
+        load(db)
+        return cls(db)
 
     @property
     def actor(self) -> Actor:

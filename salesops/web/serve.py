@@ -431,6 +431,9 @@ def run(opts: ServeOptions, echo=print) -> None:
     # Kernels inherit the server's environment: this is how pages find the same database.
     # The server itself is handed the URL (build_app), it does not read it back.
     os.environ["SALESOPS_DB_URL"] = db_url
+    from ..settings import load
+
+    load(connect(db_url))  # the shop's business zone for this process's messages
     mode = login.choose_mode(opts.token, opts.trusted_header, connect(db_url))
     if mode == "header" and not is_loopback(opts.host):
         raise ServeRefused(messages.t("serve.header_not_loopback", host=opts.host))
