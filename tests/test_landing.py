@@ -78,14 +78,21 @@ def test_the_customers_app_links_search_form_and_history(data):
 
 
 @pytest.mark.parametrize(
-    "role, links",
+    "role, tabs, links",
     [
-        ("staff", ["customers", "orders", "followups", "import"]),
-        ("manager", ["customers", "orders", "followups", "import", "audit"]),
+        ("staff", [], ["customers", "orders", "followups", "import", "products"]),
+        ("manager", ["商品"], ["customers", "orders", "followups", "products", "import", "audit"]),
+        (
+            "admin",
+            ["商品"],
+            ["customers", "orders", "followups", "products", "import", "audit", "settings"],
+        ),
     ],
 )
-def test_the_landing_page_links_the_change_log_for_managers_only(monkeypatch, role, links):
-    """Built from plain functions: what the index page wires, with its permission check."""
+def test_the_landing_page_links_the_pages_each_role_may_open(monkeypatch, role, tabs, links):
+    """Built from plain functions: what the index page wires, with its permission checks
+    (the change log for managers and admins, the products as a tab for them, the shop
+    settings for admins) and the shop's name on top."""
     from types import SimpleNamespace
 
     from salesops.actors import Actor
@@ -94,9 +101,11 @@ def test_the_landing_page_links_the_change_log_for_managers_only(monkeypatch, ro
     data = SimpleNamespace(
         actor=Actor("wang.fang", role),
         today=lambda: {"orders": 3, "revenue": 12, "followups_due": 1},
+        shop_settings=lambda: {"shop_name": "小雨水果"},
     )
     landing = Landing.for_page(data)
-    assert landing.tabs.titles == ("今日概况", "客户", "订单", "跟进")
+    assert landing.tabs.titles == ("今日概况", "客户", "订单", "跟进", *tabs)
     assert ">3<" in landing.numbers["orders"].value
+    assert "小雨水果" in landing.shop.value
     shown = landing.tabs.children[0].children[1].value
     assert re.findall(r"href='(\w+)\.ipynb'", shown) == links

@@ -5,17 +5,14 @@ from decimal import Decimal
 
 import pytest
 import sqlalchemy as sa
+from conftest import LI, WANG
 
 from salesops import audit, products, stock
-from salesops.actors import Actor
 from salesops.channels import add_channel
 from salesops.customers import create_customer
 from salesops.errors import ConflictError, PermissionDenied, ValidationError
 from salesops.orders import create_order, get_order
 from salesops.schema import product_aliases, stock_movements
-
-BOSS = Actor("boss", "manager")
-WANG = Actor("wang.fang", "staff")
 
 
 def berry(db, **extra):
@@ -30,7 +27,7 @@ def berry(db, **extra):
         "reorder_level": 5,
         **extra,
     }
-    return products.create_product(db, data, actor=BOSS)
+    return products.create_product(db, data, actor=LI)
 
 
 def test_a_manager_creates_a_product_in_an_empty_database(db):
@@ -43,7 +40,7 @@ def test_a_manager_creates_a_product_in_an_empty_database(db):
     assert made["active"] is True and made["version"] == 1
     with db.read() as conn:
         created = audit.history(conn, "products", made["id"])
-    assert created[0]["actor"] == "boss" and created[0]["action"] == "create"
+    assert created[0]["actor"] == "li.lei" and created[0]["action"] == "create"
     assert created[0]["new_values"]["aliases"] == "草莓, 奶油草莓"
 
 
@@ -57,7 +54,7 @@ def test_staff_are_refused_by_the_service_and_nothing_is_written(db):
         products.archive_product(db, made["id"], 1, actor=WANG)
     with pytest.raises(PermissionDenied):
         stock.set_stock(db, made["id"], 3, actor=WANG)
-    assert products.get_product(db, "BERRY-1", BOSS)["price"] == Decimal("39.00")
+    assert products.get_product(db, "BERRY-1", LI)["price"] == Decimal("39.00")
 
 
 def test_staff_read_prices_but_never_unit_costs(db):
@@ -67,7 +64,7 @@ def test_staff_read_prices_but_never_unit_costs(db):
     assert "unit_cost" not in listed[0] and "margin" not in listed[0]
     one = products.get_product(db, "BERRY-1", WANG)
     assert "unit_cost" not in one and "margin" not in one
-    assert products.list_products(db, BOSS)[0]["unit_cost"] == Decimal("21.50")
+    assert products.list_products(db, LI)[0]["unit_cost"] == Decimal("21.50")
 
 
 def test_every_bad_field_is_named_at_once(db):
@@ -75,16 +72,16 @@ def test_every_bad_field_is_named_at_once(db):
         products.create_product(
             db,
             {"sku": "", "name": "", "price": "-1", "unit_cost": "abc", "reorder_level": "2.5"},
-            actor=BOSS,
+            actor=LI,
         )
     assert set(e.value.fields) == {"sku", "name", "price", "unit_cost", "reorder_level"}
-    assert products.list_products(db, BOSS) == []
+    assert products.list_products(db, LI) == []
 
 
 def test_a_sku_is_unique_and_the_message_names_the_product(db):
     berry(db)
     with pytest.raises(ValidationError, match="BERRY-1 奶油草莓 500g"):
-        products.create_product(db, {"sku": "ＢＥＲＲＹ-1", "name": "y", "price": 2}, actor=BOSS)
+        products.create_product(db, {"sku": "ＢＥＲＲＹ-1", "name": "y", "price": 2}, actor=LI)
 
 
 def test_an_alias_that_names_another_product_is_refused(db):
@@ -92,11 +89,11 @@ def test_an_alias_that_names_another_product_is_refused(db):
     for aliases in ("草莓", "奶油 草莓", "berry-1", "奶油草莓500G"):
         with pytest.raises(ValidationError, match="BERRY-1") as e:
             products.create_product(
-                db, {"sku": "B2", "name": "草莓 1kg", "price": 70, "aliases": aliases}, actor=BOSS
+                db, {"sku": "B2", "name": "草莓 1kg", "price": 70, "aliases": aliases}, actor=LI
             )
         assert e.value.fields == ["aliases"]
     with pytest.raises(ValidationError, match="草莓") as e:
-        products.create_product(db, {"sku": "B3", "name": "草莓", "price": 70}, actor=BOSS)
+        products.create_product(db, {"sku": "B3", "name": "草莓", "price": 70}, actor=LI)
     assert e.value.fields == ["name"]
     with db.read() as conn:
         assert conn.execute(sa.select(sa.func.count()).select_from(product_aliases)).scalar() == 2
@@ -107,7 +104,7 @@ def test_aliases_are_searchable_and_map_a_word_to_one_product(db):
     products.create_product(
         db,
         {"sku": "CHERRY", "name": "车厘子 1斤", "price": 99, "aliases": "车厘子、樱桃"},
-        actor=BOSS,
+        actor=LI,
     )
     assert [p["sku"] for p in products.list_products(db, WANG, "樱桃")] == ["CHERRY"]
     assert [p["sku"] for p in products.list_products(db, WANG, "水果")] == ["BERRY-1"]
@@ -120,27 +117,27 @@ def test_aliases_are_searchable_and_map_a_word_to_one_product(db):
 def test_an_edit_changes_aliases_and_is_versioned_and_audited(db):
     made = berry(db)
     edited = products.update_product(
-        db, made["id"], {"price": "35.00", "aliases": "草莓/红颜"}, 1, actor=BOSS
+        db, made["id"], {"price": "35.00", "aliases": "草莓/红颜"}, 1, actor=LI
     )
     assert edited["version"] == 2 and edited["aliases"] == ["草莓", "红颜"]
-    with pytest.raises(ConflictError, match="boss"):
-        products.update_product(db, made["id"], {"name": "stale"}, 1, actor=BOSS)
+    with pytest.raises(ConflictError, match="li.lei"):
+        products.update_product(db, made["id"], {"name": "stale"}, 1, actor=LI)
     with db.read() as conn:
         change = audit.history(conn, "products", made["id"])[-1]
     assert change["old_values"] == {"price": "39.00", "aliases": "草莓, 奶油草莓"}
     assert change["new_values"] == {"price": "35.00", "aliases": "草莓, 红颜"}
     # the freed alias may now name another product
     products.create_product(
-        db, {"sku": "B2", "name": "奶油草莓 1kg", "price": 70, "aliases": "奶油草莓"}, actor=BOSS
+        db, {"sku": "B2", "name": "奶油草莓 1kg", "price": 70, "aliases": "奶油草莓"}, actor=LI
     )
 
 
 def test_a_price_or_cost_change_never_rewrites_past_order_lines(db):
     made = berry(db)
-    channel = add_channel(db, "朋友圈", actor=BOSS)
+    channel = add_channel(db, "朋友圈", actor=LI)
     buyer = create_customer(db, {"name": "李梅", "channel_id": channel["id"]}, actor=WANG)
     order = create_order(db, buyer["id"], [{"sku": "BERRY-1", "quantity": 2}], actor=WANG)
-    products.update_product(db, made["id"], {"price": "45.00", "unit_cost": "30.00"}, 1, BOSS)
+    products.update_product(db, made["id"], {"price": "45.00", "unit_cost": "30.00"}, 1, LI)
     line = get_order(db, order["id"])["lines"][0]
     assert (line["unit_price"], line["unit_cost"], line["amount"]) == (
         Decimal("39.00"),
@@ -153,10 +150,10 @@ def test_a_price_or_cost_change_never_rewrites_past_order_lines(db):
 
 def test_an_archived_product_keeps_its_history_and_cannot_be_sold(db):
     made = berry(db)
-    channel = add_channel(db, "微店", actor=BOSS)
+    channel = add_channel(db, "微店", actor=LI)
     buyer = create_customer(db, {"name": "王芳", "channel_id": channel["id"]}, actor=WANG)
     sold = create_order(db, buyer["id"], [{"sku": "BERRY-1", "quantity": 1}], actor=WANG)
-    archived = products.archive_product(db, made["id"], 1, actor=BOSS)
+    archived = products.archive_product(db, made["id"], 1, actor=LI)
     assert archived["active"] is False
     with pytest.raises(ValidationError, match="BERRY-1 奶油草莓 500g") as e:
         create_order(db, buyer["id"], [{"sku": "BERRY-1", "quantity": 1}], actor=WANG)
@@ -166,9 +163,9 @@ def test_an_archived_product_keeps_its_history_and_cannot_be_sold(db):
     # its aliases stay reserved, and the message says it is archived
     with pytest.raises(ValidationError, match="归档|archived"):
         products.create_product(
-            db, {"sku": "B2", "name": "x", "price": 1, "aliases": "草莓"}, actor=BOSS
+            db, {"sku": "B2", "name": "x", "price": 1, "aliases": "草莓"}, actor=LI
         )
-    restored = products.restore_product(db, made["id"], 2, actor=BOSS)
+    restored = products.restore_product(db, made["id"], 2, actor=LI)
     assert restored["active"] is True
     create_order(db, buyer["id"], [{"sku": "BERRY-1", "quantity": 1}], actor=WANG)
 
@@ -190,10 +187,10 @@ def ledger(db, product_id):
 def test_stock_is_unknown_until_counted_and_every_change_is_in_the_ledger(db):
     made = berry(db)
     assert made["stock_on_hand"] is None and ledger(db, made["id"]) == []
-    stock.set_stock(db, made["id"], 10, "stocktake", actor=BOSS)
-    stock.set_stock(db, made["id"], 10, "stocktake", actor=BOSS)  # confirmed: recorded too
-    products.update_product(db, made["id"], {"stock_on_hand": 7}, 1, actor=BOSS)
-    stock.set_stock(db, made["id"], None, "we stopped counting", actor=BOSS)
+    stock.set_stock(db, made["id"], 10, "stocktake", actor=LI)
+    stock.set_stock(db, made["id"], 10, "stocktake", actor=LI)  # confirmed: recorded too
+    products.update_product(db, made["id"], {"stock_on_hand": 7}, 1, actor=LI)
+    stock.set_stock(db, made["id"], None, "we stopped counting", actor=LI)
     moves = ledger(db, made["id"])
     assert moves == [
         ("counted", 10, 10, 10),
@@ -201,10 +198,10 @@ def test_stock_is_unknown_until_counted_and_every_change_is_in_the_ledger(db):
         ("counted", -3, 7, 7),
         ("uncounted", -7, None, None),
     ]
-    assert products.get_product(db, made["id"], BOSS)["stock_on_hand"] is None
+    assert products.get_product(db, made["id"], LI)["stock_on_hand"] is None
     assert sum(q for _k, q, _c, _h in moves) == 0  # the ledger adds up to the figure (0: unknown)
     with pytest.raises(ValidationError, match="stock_on_hand"):
-        stock.set_stock(db, made["id"], -1, actor=BOSS)
+        stock.set_stock(db, made["id"], -1, actor=LI)
     with db.read() as conn:
         last = audit.history(conn, "products", made["id"])[-1]
     assert last["old_values"] == {"stock_on_hand": 7}
@@ -214,7 +211,7 @@ def test_stock_is_unknown_until_counted_and_every_change_is_in_the_ledger(db):
 def test_a_first_count_given_with_a_new_product_is_its_first_movement(db):
     made = berry(db, stock_on_hand=4)
     assert ledger(db, made["id"]) == [("counted", 4, 4, 4)]
-    assert stock.movements(db, made["id"])[0]["actor"] == "boss"
+    assert stock.movements(db, made["id"])[0]["actor"] == "li.lei"
 
 
 def test_the_demo_catalogue_keeps_the_naming_rule_and_its_ledger_adds_up(demo_db):
@@ -241,12 +238,12 @@ def test_the_demo_catalogue_keeps_the_naming_rule_and_its_ledger_adds_up(demo_db
 
 def test_the_change_log_names_products_and_channels_as_people_know_them(db):
     made = berry(db)
-    channel = add_channel(db, "朋友圈", actor=BOSS)
-    page = audit.changes(db, BOSS)
+    channel = add_channel(db, "朋友圈", actor=LI)
+    page = audit.changes(db, LI)
     records = {(r["table_name"], r["record"]) for r in page.rows}
     assert ("products", "BERRY-1 奶油草莓 500g") in records
     assert ("channels", f"{channel['code']} 朋友圈") in records
-    only = audit.changes(db, BOSS, table="products", row_id=made["id"]).rows
+    only = audit.changes(db, LI, table="products", row_id=made["id"]).rows
     assert [r["action"] for r in only] == ["create"]
 
 
@@ -257,7 +254,7 @@ def test_counts_saved_at_the_same_time_keep_the_ledger_adding_up(db):
 
     def count(k: int) -> None:
         for n in range(10):
-            stock.set_stock(db, made["id"], (k * 37 + n * 11) % 50, f"t{k}", actor=BOSS)
+            stock.set_stock(db, made["id"], (k * 37 + n * 11) % 50, f"t{k}", actor=LI)
 
     with ThreadPoolExecutor(6) as pool:
         list(pool.map(count, range(6)))
@@ -267,4 +264,4 @@ def test_counts_saved_at_the_same_time_keep_the_ledger_adding_up(db):
     for _kind, quantity, counted, on_hand in moves:  # each starts from the one before
         assert quantity == counted - figure and on_hand == counted
         figure = on_hand
-    assert products.get_product(db, made["id"], BOSS)["stock_on_hand"] == figure
+    assert products.get_product(db, made["id"], LI)["stock_on_hand"] == figure

@@ -8,10 +8,10 @@ from decimal import Decimal
 import pytest
 import sqlalchemy as sa
 from click.testing import CliRunner
+from importfiles import count, snapshot, write_csv, write_xlsx
 
 from salesops import audit, products
 from salesops.cli import main
-from tests.importfiles import count, snapshot, write_csv, write_xlsx
 
 HEADERS_ZH = ["商品编码", "商品名称", "分类", "售价", "成本", "库存", "别名"]
 ROWS = [

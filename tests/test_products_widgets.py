@@ -13,10 +13,7 @@ from widgets.products_app import ProductsApp
 FOUR = Decimal("0.0001")
 
 
-@pytest.fixture(autouse=True)
-def english(monkeypatch):
-    """Labels and messages in English, so assertions read the same everywhere."""
-    monkeypatch.setenv("SALESOPS_LANG", "en")
+pytestmark = pytest.mark.usefixtures("english")
 
 
 class Catalogue:

@@ -9,11 +9,7 @@ from widgets.channel_panel import ChannelPanel
 from widgets.settings_app import SettingsApp
 from widgets.settings_form import SettingsForm
 
-
-@pytest.fixture(autouse=True)
-def english(monkeypatch):
-    """Labels and messages in English."""
-    monkeypatch.setenv("SALESOPS_LANG", "en")
+pytestmark = pytest.mark.usefixtures("english")
 
 
 class Shop:
