@@ -45,7 +45,8 @@ select l.id,
 
 -- name: find_orders
 -- Live orders whose number is :number (upper case) or ends with it (so "123" finds
--- SO00000123), exact match first, then newest; at most :limit, with the customer.
+-- SO00000123), or whose tracking number is :tracking (cleaned: upper case, no spaces);
+-- exact matches first, then newest; at most :limit, with the customer and courier.
 -- money: total
 -- utc: ordered_at
 select o.id,
@@ -55,14 +56,17 @@ select o.id,
        o.customer_id,
        c.code as customer_code,
        c.name as customer_name,
-       o.total
+       o.total,
+       o.courier,
+       o.tracking_no
   from orders as o
   join customers as c
     on c.id = o.customer_id
  where o.deleted_at is null
    and (o.order_no = :number
-        or o.order_no like '%' || :number)
- order by case when o.order_no = :number then 0 else 1 end,
+        or o.order_no like '%' || :number
+        or o.tracking_no = :tracking)
+ order by case when o.order_no = :number or o.tracking_no = :tracking then 0 else 1 end,
           o.ordered_at desc,
           o.id desc
  limit :limit;

@@ -17,6 +17,7 @@ import sqlalchemy as sa
 
 from . import audit, validate
 from .actors import Actor, system_actor
+from .address_book import DEFAULT, ship_to_columns
 from .errors import ConflictError, ValidationError
 from .products import require_on_sale
 from .records import next_number, require_row, stamp_new, versioned_update
@@ -30,6 +31,7 @@ from .schema import (
     orders,
     products,
 )
+from .shipping.rules import shipment
 
 TRANSITIONS = {
     "new": ("paid", "cancelled"),
@@ -128,10 +130,17 @@ def create_order(
     note: str = "",
     status: str = "new",
     order_no: str | None = None,
+    ship_to=DEFAULT,
+    courier: str | None = None,
     actor: Actor | None = None,
 ) -> dict:
     """Record an order; lines give `product_id` or `sku`, `quantity`, optional `unit_price`
-    (default: the product's price) and `discount`. Returns the order with its number."""
+    (default: the product's price) and `discount`. Returns the order with its number.
+
+    `ship_to` is copied onto the order (salesops.address_book.ship_to_columns): DEFAULT,
+    the customer's default address; an address id of theirs; a dict of a new address
+    (`save` true adds it to their book); None, no address. `courier` may name how it
+    will go out already (self pickup, say)."""
     actor = actor or system_actor()
     actor.require("orders.edit")
     validate.choice(status, "status", tuple(TRANSITIONS))
@@ -150,6 +159,8 @@ def create_order(
             "ordered_at": when,
             "note": note,
             **{k: priced[k] for k in ("goods_amount", "discount", "shipping", "total")},
+            **ship_to_columns(conn, customer_id, ship_to, actor),
+            **({"courier": shipment(courier)["courier"]} if courier else {}),
         }
         order_id = conn.execute(
             sa.insert(orders).values(**head, **_kept_costs(priced["lines"]), **stamp_new(actor))
@@ -245,9 +256,12 @@ def change_status(
     expected_version: int,
     *,
     reason: str = "",
+    courier: str | None = None,
+    tracking_no: str | None = None,
     actor: Actor | None = None,
 ) -> dict:
-    """Move an order along an allowed transition; cancel and refund need a reason."""
+    """Move an order along an allowed transition; cancel and refund need a reason, and
+    shipping a courier with its tracking number (none for self pickup or local delivery)."""
     actor = actor or system_actor()
     actor.require("orders.cancel" if to_status in NEEDS_REASON else "orders.edit")
     reason = validate.text(reason, "reason", 500)
@@ -267,12 +281,15 @@ def change_status(
                 target=to_status,
                 accepted=", ".join(allowed_next(order["status"])) or "-",
             )
+        values = {"status": to_status}
+        if to_status == "shipped":  # the shipping step: how it went out
+            values.update(shipment(courier, tracking_no, required=True))
         row = versioned_update(
             conn,
             orders,
             order_id,
             expected_version,
-            {"status": to_status},
+            values,
             actor,
             "order",
             order["order_no"],

@@ -172,6 +172,37 @@ customers = sa.Table(
     sa.Index("ix_customers_id_cover", "id", "deleted_at", "first_ordered_at", "referrer_id"),
 )
 
+# A customer's address book (salesops.address_book): any number of addresses, at most one
+# the default. A mainland address names its province / city / district as in
+# salesops.divisions (full names) with the most specific division's GB/T 2260 code; one
+# abroad keeps what was typed and no code. Soft-deleted, versioned and audited like
+# customers. Migration 0009.
+customer_addresses = sa.Table(
+    "customer_addresses",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("customer_id", sa.ForeignKey("customers.id"), nullable=False),
+    sa.Column("recipient", sa.String(100), nullable=False),
+    sa.Column("mobile", sa.String(20), nullable=False),
+    sa.Column("province", sa.String(64), nullable=False, server_default=""),
+    sa.Column("city", sa.String(64), nullable=False, server_default=""),
+    sa.Column("district", sa.String(64), nullable=False, server_default=""),
+    sa.Column("detail", sa.String(200), nullable=False),
+    sa.Column("postcode", sa.String(16), nullable=False, server_default=""),
+    sa.Column("division_code", sa.String(6)),
+    sa.Column("is_default", sa.Boolean, nullable=False, server_default=sa.false()),
+    *_stamps(),
+    sa.Column("deleted_at", UTCDateTime),
+    sa.Index("ix_customer_addresses_customer_id", "customer_id"),
+    sa.Index(
+        "uq_customer_addresses_default",
+        "customer_id",
+        unique=True,
+        sqlite_where=sa.text("is_default and deleted_at is null"),
+        postgresql_where=sa.text("is_default and deleted_at is null"),
+    ),
+)
+
 products = sa.Table(
     "products",
     metadata,
@@ -250,6 +281,20 @@ orders = sa.Table(
     # line has one). Kept by database triggers on order_lines (migration 0007).
     Money(name="costed_goods"),
     Money(name="goods_cost"),
+    # Ship-to, copied onto the order when it is sold (salesops.address_book.ship_to), so a
+    # later edit of the customer's addresses never rewrites where a past parcel went; all
+    # NULL when the order has none (self pickup, or not known). Migration 0009.
+    sa.Column("ship_recipient", sa.String(100)),
+    sa.Column("ship_mobile", sa.String(20)),
+    sa.Column("ship_province", sa.String(64)),
+    sa.Column("ship_city", sa.String(64)),
+    sa.Column("ship_district", sa.String(64)),
+    sa.Column("ship_detail", sa.String(200)),
+    sa.Column("ship_postcode", sa.String(16)),
+    # How it goes out: a courier code of salesops.couriers (sf, zto, ..., pickup, local)
+    # and its tracking number, cleaned (salesops.shipping); required to become `shipped`.
+    sa.Column("courier", sa.String(16)),
+    sa.Column("tracking_no", sa.String(40)),
     sa.CheckConstraint(
         "status in ('new', 'paid', 'shipped', 'completed', 'cancelled', 'refunded')",
         name="status",
@@ -280,6 +325,9 @@ orders = sa.Table(
     sa.Index("ix_orders_channel_id", "channel_id"),
     # Orders staff entered in a week (the weekly sheet's Staff page; migration 0006).
     sa.Index("ix_orders_created_at", "created_at", "deleted_at", "created_by"),
+    # Finding an order by its tracking number; the orders waiting to ship (0009).
+    sa.Index("ix_orders_tracking_no", "tracking_no"),
+    sa.Index("ix_orders_status_ordered_at", "status", "ordered_at"),
 )
 
 order_lines = sa.Table(

@@ -331,7 +331,7 @@ def test_every_write_records_the_acting_person(shop):
     db, cid, order = shop["db"], shop["customer"]["id"], shop["order"]
     staff = accounts.actor_for(db, "wang.fang")
     customers.update_customer(db, cid, {"region": "杭州"}, 1, actor=staff)
-    orders.change_status(db, order["id"], "shipped", 1, actor=staff)
+    orders.change_status(db, order["id"], "shipped", 1, courier="自提", actor=staff)
     followups.log_contact(db, cid, note="called", actor=staff)
     rows = audit_rows(db)[-3:]
     assert [(r["table_name"], r["actor"]) for r in rows] == [

@@ -91,7 +91,10 @@ def test_bad_order_lines_write_nothing(db, basics, buyer):
 def test_status_moves_along_allowed_transitions_with_history(db, basics, buyer):
     order = orders.create_order(db, buyer["id"], [{"sku": "TEA-01", "quantity": 1}], actor=WANG)
     paid = orders.change_status(db, order["id"], "paid", 1, actor=WANG)
-    shipped = orders.change_status(db, order["id"], "shipped", paid["version"], actor=WANG)
+    shipped = orders.change_status(
+        db, order["id"], "shipped", paid["version"], courier="中通", tracking_no="781234567890",
+        actor=WANG,
+    )  # fmt: skip
     orders.change_status(db, order["id"], "completed", shipped["version"], actor=WANG)
     history = orders.get_order(db, order["id"])["history"]
     assert [(h["from_status"], h["to_status"]) for h in history] == [
@@ -117,9 +120,9 @@ def test_disallowed_transitions_are_refused(db, basics, buyer, path, refused):
     order = orders.create_order(db, buyer["id"], [{"sku": "TEA-01", "quantity": 1}], actor=WANG)
     version = 1
     for status in path:
-        version = orders.change_status(db, order["id"], status, version, reason="r", actor=LI)[
-            "version"
-        ]
+        version = orders.change_status(
+            db, order["id"], status, version, reason="r", courier="自提", actor=LI
+        )["version"]
     with pytest.raises(ValidationError, match="status|状态"):
         orders.change_status(db, order["id"], refused, version, reason="r", actor=LI)
     assert orders.get_order(db, order["id"])["version"] == version

@@ -198,11 +198,13 @@ class PageData(ShopData):
         return due(self.db, staff=staff, until=until or business_day()[1], actor=actor)
 
     def find_orders(self, text: str, limit: int = SEARCH_LIMIT) -> list[dict]:
-        """Orders whose number is what was typed or ends with it ("123" finds SO00000123)."""
+        """Orders whose number is what was typed or ends with it ("123" finds SO00000123),
+        or whose tracking number it is (spaces and case aside: "sf 1234..." finds SF1234...)."""
         import unicodedata
 
         term = unicodedata.normalize("NFKC", text or "").strip().upper()
-        return self._all("find_orders", number=term, limit=limit) if term else []
+        tracking = "".join(term.split())
+        return self._all("find_orders", number=term, tracking=tracking, limit=limit) if term else []
 
     def today(self) -> dict:
         """Today's numbers for the landing page: orders, revenue, follow-ups due."""
