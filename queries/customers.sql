@@ -171,7 +171,8 @@ select c.id,
  where c.id = :customer_id;
 
 -- name: customer_orders
--- The live orders of customer :customer_id, newest first, with channel and line count.
+-- The live orders of customer :customer_id, newest first, with channel, line count,
+-- courier and tracking number, and the city and recipient they were sent to.
 -- money: goods_amount, discount, shipping, total
 -- utc: ordered_at
 select o.id,
@@ -185,7 +186,11 @@ select o.id,
        o.goods_amount,
        o.discount,
        o.shipping,
-       o.total
+       o.total,
+       o.courier,
+       o.tracking_no,
+       o.ship_recipient,
+       o.ship_city
   from orders as o
   join channels as ch
     on ch.id = o.channel_id

@@ -127,9 +127,23 @@ def packing_slips(db, *, size: str = "a4", **filters) -> tuple[bytes, int]:
     """The pick list and packing slips of the waiting orders (filters as `waiting_orders`)
     as PDF bytes, and how many orders it holds; ValidationError when there are none."""
     from .. import slips
+
+    batch, shop = _batch(db, filters)
+    return slips.render_pdf(batch, size=size, shop=shop), len(batch)
+
+
+def write_packing_slips(db, path, *, size: str = "a4", **filters) -> int:
+    """`packing_slips` written to `path` (whole or not at all); how many orders."""
+    from .. import slips
+
+    batch, shop = _batch(db, filters)
+    slips.write_pdf(path, batch, size=size, shop=shop)
+    return len(batch)
+
+
+def _batch(db, filters: dict) -> tuple[list[dict], str]:
+    """The slips of the waiting orders and the shop's name to head them."""
     from ..settings import get_settings
 
-    orders = waiting_orders(db, **filters)
-    shop = get_settings(db).get("shop_name") or ""
-    pdf = slips.render_pdf([slip_of(o) for o in orders], size=size, shop=shop)
-    return pdf, len(orders)
+    batch = [slip_of(o) for o in waiting_orders(db, **filters)]
+    return batch, get_settings(db).get("shop_name") or ""
