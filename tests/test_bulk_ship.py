@@ -161,7 +161,7 @@ def test_every_valid_line_ships_in_one_go_with_history_and_audit(db, shop):
             sa.select(order_status_history.c.from_status, order_status_history.c.changed_by)
             .where(order_status_history.c.order_id == shop["b"]["id"])
             .order_by(order_status_history.c.id)
-        ).all()  # fmt: skip
+        ).all()
         change = audit.history(conn, "orders", shop["b"]["id"])[-1]
     assert moves[-1] == ("paid", "wang.fang")
     assert change["new_values"] == {
@@ -195,8 +195,9 @@ def test_a_line_checked_stale_is_not_shipped_twice(db, shop):
     """The order moved on between the preview and the shipment: the shipment re-checks."""
     lines = read_text(f"{shop['a']['order_no']} sf SF1234567890123")
     assert bulk.check(db, lines).lines[0].state == "ready"
-    orders.change_status(db, shop["a"]["id"], "cancelled", shop["a"]["version"], reason="x",
-                         actor=LI)  # fmt: skip
+    orders.change_status(
+        db, shop["a"]["id"], "cancelled", shop["a"]["version"], reason="x", actor=LI
+    )
     report = bulk.ship(db, lines, actor=WANG)
     assert report.lines[0].state == "not_paid" and not report.written
 

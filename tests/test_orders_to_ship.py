@@ -49,8 +49,15 @@ def waiting(db, basics, buyer):
 
     def order(who, day, moves=("paid",), **options):
         when = datetime(2026, 11, day, 4, 0, tzinfo=UTC)
-        o = orders.create_order(db, who, lines, ordered_at=when, actor=WANG,
-                                channel=options.pop("channel", "wechat_moments"), **options)  # fmt: skip
+        o = orders.create_order(
+            db,
+            who,
+            lines,
+            ordered_at=when,
+            actor=WANG,
+            channel=options.pop("channel", "wechat_moments"),
+            **options,
+        )
         version = 1
         for status in moves:
             extra = (
@@ -76,10 +83,11 @@ def waiting(db, basics, buyer):
         ).inserted_primary_key[0]
         conn.execute(
             sa.insert(community_members).values(
-                community_id=cid, customer_id=other["id"],
+                community_id=cid,
+                customer_id=other["id"],
                 joined_at=datetime(2026, 11, 1, tzinfo=UTC),
             )
-        )  # fmt: skip
+        )
     return made
 
 
@@ -141,8 +149,17 @@ def run(db_url, *args, ok=True):
 
 def test_salesops_orders_packing_slips(db, db_url, waiting, tmp_path):
     out = tmp_path / "labels.pdf"
-    said = run(db_url, "orders", "packing-slips", "--since", "2026-11-03", "--size", "label",
-               "-o", str(out))  # fmt: skip
+    said = run(
+        db_url,
+        "orders",
+        "packing-slips",
+        "--since",
+        "2026-11-03",
+        "--size",
+        "label",
+        "-o",
+        str(out),
+    )
     assert said.strip() == f"2 orders -> {out}"
     text = pdf_text(out)
     assert waiting["pickup"] in text and waiting["store"] in text

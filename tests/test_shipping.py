@@ -28,9 +28,10 @@ def paid_order(db, buyer, **options) -> dict:
 def stored(db, order_id: int) -> tuple:
     with db.read() as conn:
         return conn.execute(
-            sa.select(orders_table.c.status, orders_table.c.courier, orders_table.c.tracking_no)
-            .where(orders_table.c.id == order_id)
-        ).one()  # fmt: skip
+            sa.select(
+                orders_table.c.status, orders_table.c.courier, orders_table.c.tracking_no
+            ).where(orders_table.c.id == order_id)
+        ).one()
 
 
 @pytest.mark.parametrize(
@@ -47,18 +48,28 @@ def test_shipping_without_a_good_courier_and_number_is_refused(db, buyer, courie
     order = paid_order(db, buyer)
     with pytest.raises(ValidationError, match=words):
         orders.change_status(
-            db, order["id"], "shipped", order["version"], courier=courier, tracking_no=number,
+            db,
+            order["id"],
+            "shipped",
+            order["version"],
+            courier=courier,
+            tracking_no=number,
             actor=WANG,
-        )  # fmt: skip
+        )
     assert stored(db, order["id"]) == ("paid", None, None)
 
 
 def test_shipping_stores_the_courier_code_and_the_number_cleaned(db, buyer):
     order = paid_order(db, buyer)
     shipped = orders.change_status(
-        db, order["id"], "shipped", order["version"], courier="顺丰速运",
-        tracking_no="sf 1234 5678 9012 3", actor=WANG,
-    )  # fmt: skip
+        db,
+        order["id"],
+        "shipped",
+        order["version"],
+        courier="顺丰速运",
+        tracking_no="sf 1234 5678 9012 3",
+        actor=WANG,
+    )
     assert stored(db, order["id"]) == ("shipped", "sf", "SF1234567890123")
     with db.read() as conn:
         change = audit.history(conn, "orders", order["id"])[-1]
@@ -73,16 +84,18 @@ def test_shipping_stores_the_courier_code_and_the_number_cleaned(db, buyer):
 def test_self_pickup_and_local_delivery_need_no_number(db, buyer):
     first, second = paid_order(db, buyer), paid_order(db, buyer)
     orders.change_status(db, first["id"], "shipped", 2, courier="自提", actor=WANG)
-    orders.change_status(db, second["id"], "shipped", 2, courier="同城配送", tracking_no="a-12",
-                         actor=WANG)  # fmt: skip
+    orders.change_status(
+        db, second["id"], "shipped", 2, courier="同城配送", tracking_no="a-12", actor=WANG
+    )
     assert stored(db, first["id"]) == ("shipped", "pickup", None)
     assert stored(db, second["id"]) == ("shipped", "local", "A-12")
 
 
 def test_an_order_is_found_by_its_tracking_number_as_people_type_it(db, buyer):
     order = paid_order(db, buyer)
-    orders.change_status(db, order["id"], "shipped", 2, courier="中通", tracking_no="781234567890",
-                         actor=WANG)  # fmt: skip
+    orders.change_status(
+        db, order["id"], "shipped", 2, courier="中通", tracking_no="781234567890", actor=WANG
+    )
     other = paid_order(db, buyer)
     data = as_person(db, "wang.fang")
     for typed in ("781234567890", " 7812 3456 7890 ", "７８１２３４５６７８９０"):
@@ -94,8 +107,9 @@ def test_an_order_is_found_by_its_tracking_number_as_people_type_it(db, buyer):
 
 def test_the_360_view_shows_how_each_order_went_out(db, buyer):
     order = paid_order(db, buyer)
-    orders.change_status(db, order["id"], "shipped", 2, courier="YTO", tracking_no="yt7512345678901",
-                         actor=WANG)  # fmt: skip
+    orders.change_status(
+        db, order["id"], "shipped", 2, courier="YTO", tracking_no="yt7512345678901", actor=WANG
+    )
     view = as_person(db, "wang.fang").customer_360(buyer["id"])
     row = next(r for r in view["orders"] if r["id"] == order["id"])
     assert (row["courier"], row["tracking_no"]) == ("yto", "YT7512345678901")
@@ -103,8 +117,9 @@ def test_the_360_view_shows_how_each_order_went_out(db, buyer):
 
 def test_a_shipped_orders_number_is_corrected_with_a_version_and_audit(db, buyer):
     order = paid_order(db, buyer)
-    shipped = orders.change_status(db, order["id"], "shipped", 2, courier="中通",
-                                   tracking_no="781234567890", actor=WANG)  # fmt: skip
+    shipped = orders.change_status(
+        db, order["id"], "shipped", 2, courier="中通", tracking_no="781234567890", actor=WANG
+    )
     fixed = correct_shipment(db, order["id"], "中通", "781234567899", shipped["version"], LI)
     assert stored(db, order["id"]) == ("shipped", "zto", "781234567899")
     with pytest.raises(ConflictError, match="li.lei"):
