@@ -21,11 +21,13 @@ Benchmarks (names for --only):
   pages        6. Voila page time-to-usable: `bench.pages.main(argv)`
   slips        7. pick list and packing slips of 500 orders as one PDF, A4 and labels, vs
                   fpdf2 writing the same strings: `bench.slips_bench.main(argv)`
+  ship         8. bulk shipping 10,000 lines vs the bare UPDATEs in one transaction,
+                  SQLite and PostgreSQL: `bench.ship_bench.main(argv)`
   generator    the demo generator: build time of each cached database, and one timed
                `salesops demo` run at the largest size (seconds, peak RSS)
 
 The databases are the cached ones of bench/dbs.py (built on first use, reused after). For
-benchmarks 6 and 7 the contract is `main(argv) -> str | None`: what `main` returns
+benchmarks 6, 7 and 8 the contract is `main(argv) -> str | None`: what `main` returns
 (Markdown) or else what it prints goes into the section; `--pages-args` and `--slips-args`
 pass argv through. A benchmark that fails is reported as FAILED in the section (with its
 error and any tables it measured) and makes the run exit non-zero; nothing is skipped
@@ -60,7 +62,7 @@ from .report import BACKEND_TITLE, Figure, Result, yes_no
 ROOT = Path(__file__).resolve().parent.parent
 BENCHMARKS_MD = ROOT / "BENCHMARKS.md"
 OUT = ROOT / "bench" / "out"
-NAMES = ["search", "360", "weekly", "import", "concurrency", "pages", "slips", "generator"]
+NAMES = ["search", "360", "weekly", "import", "concurrency", "pages", "slips", "ship", "generator"]
 BACKENDS = ["sqlite", "postgresql"]
 
 
@@ -322,6 +324,11 @@ def bench_slips(ctx: Context) -> str:
     return _call_main("bench.slips_bench", shlex.split(ctx.args.slips_args))
 
 
+def bench_ship(ctx: Context) -> str:
+    """Benchmark 8: bench.ship_bench's own report."""
+    return _call_main("bench.ship_bench", shlex.split(ctx.args.ship_args))
+
+
 BENCHES = {
     "search": ("1. Customer search", bench_search),
     "360": ("2. Customer 360 view", bench_360),
@@ -330,6 +337,7 @@ BENCHES = {
     "concurrency": ("5. Concurrent staff", bench_concurrency),
     "pages": ("6. Voila page time-to-usable", bench_pages),
     "slips": ("7. Pick list and packing slips PDF", bench_slips),
+    "ship": ("8. Bulk shipping", bench_ship),
     "generator": ("Demo data generator", bench_generator),
 }
 
@@ -444,6 +452,9 @@ def parse_args(argv=None):
     )
     p.add_argument(
         "--slips-args", default="", help="argv for bench.slips_bench.main (default: 500 orders)"
+    )
+    p.add_argument(
+        "--ship-args", default="", help="argv for bench.ship_bench.main (default: 10,000 lines)"
     )
     p.add_argument("--no-record", action="store_true", help="print, do not append")
     p.add_argument("--output", type=Path, default=BENCHMARKS_MD)

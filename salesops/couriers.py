@@ -189,14 +189,20 @@ def check_tracking(courier, number, field: str = "tracking_no") -> str:
     """
     found = check_courier(courier)
     clean = INVISIBLE.sub("", unicodedata.normalize("NFKC", str(number or ""))).upper()
-    params = {"courier": found.name, "shape": found.shape, "example": found.example}
     if not clean and found.pattern is not None:
-        raise ValidationError.one("error.tracking_required", field, number, **params)
+        raise _refused("error.tracking_required", field, number, found)
     if found.pattern is None and re.fullmatch(r"[A-Z0-9-]{0,40}", clean):
         return clean
     if not found.accepts(clean):
-        raise ValidationError.one("error.tracking", field, number, **params)
+        raise _refused("error.tracking", field, number, found)
     return clean
+
+
+def _refused(key: str, field: str, number, found: Courier) -> ValidationError:
+    """The error naming the courier and the shape it expects (words looked up only when a
+    number is refused: bulk shipping checks thousands that are fine)."""
+    params = {"courier": found.name, "shape": found.shape, "example": found.example}
+    return ValidationError.one(key, field, number, **params)
 
 
 def _s10_check_digit_ok(number: str) -> bool:

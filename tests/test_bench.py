@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from bench import c360_bench, dbs, generator_bench, report, run, slips_bench
+from bench import c360_bench, dbs, generator_bench, report, run, ship_bench, slips_bench
 from salesops.web.pagedata import PageData
 
 # The benchmarks' own code, run on small databases.
@@ -133,3 +133,13 @@ def test_slips_benchmark_orders_are_valid_slips_and_its_report_has_both_sizes():
     text = slips_bench.report(60, 1, rows)
     assert "| a4 | 2.00 | 1.00 | 2.00 | 1.00 | 0.50 | 9 | 2 | yes |" in text
     assert "| label | 12.00 | 1.00 | 12.00 | 6.00 | 0.50 | 9 | 2 | **NO** |" in text
+
+
+def test_ship_benchmark_ships_every_line_and_reports_the_ratio_against_its_goal():
+    results = ship_bench.run(lines=40, rounds=2, backends=("sqlite",))
+    (row,) = results
+    assert len(row["all"]["app"]) == len(row["all"]["floor"]) == 2
+    assert row["ratio"] == row["app"] / row["floor"] > 0
+    text = ship_bench.report(40, 2, [{**row, "app": 3.0, "floor": 1.0, "ratio": 3.0}])
+    assert "| sqlite | 3.00 | 1.00 | 3.00 | no |" in text
+    assert "Goal: ratio <= 2.0" in text

@@ -15,7 +15,7 @@ from importfiles import write_xlsx
 from salesops import audit, orders
 from salesops.cli import main
 from salesops.errors import ValidationError
-from salesops.schema import order_status_history
+from salesops.schema import audit_log, order_status_history
 from salesops.schema import orders as orders_table
 from salesops.shipping import bulk
 from salesops.shipping.lines import read_text
@@ -169,6 +169,14 @@ def test_every_valid_line_ships_in_one_go_with_history_and_audit(db, shop):
         "courier": "yto",
         "tracking_no": "YT7512345678901",
     }
+    assert change["old_values"] == {"status": "paid", "courier": None, "tracking_no": None}
+    with db.read() as conn:  # the text itself is what audit.dump writes (the fast path)
+        raw = conn.execute(
+            sa.select(audit_log.c.old_values, audit_log.c.new_values).where(
+                audit_log.c.id == change["id"]
+            )
+        ).one()
+    assert tuple(raw) == (audit.dump(change["old_values"]), audit.dump(change["new_values"]))
     again = bulk.ship(db, read_text(text), actor=WANG)
     assert [ln.state for ln in again.lines] == ["recorded"] * 4 and again.shipped == 0
 

@@ -139,7 +139,8 @@ def _cells(line: str) -> list[str] | None:
     line = _normal(line)
     for delimiter in ("\t", ","):
         if delimiter in line:
-            return [c.strip() for c in next(csv.reader([line], delimiter=delimiter))]
+            cells = next(csv.reader([line], delimiter=delimiter)) if '"' in line else None
+            return [c.strip() for c in cells or line.split(delimiter)]
     return None
 
 
