@@ -59,9 +59,48 @@ def test_staff_move_an_order_to_paid_then_shipped_but_see_no_cancel(db, order):
     form.buttons["paid"].click()
     assert form.message.kind == "success" and form.status == "paid"
     assert shown(form.buttons["shipped"]) and not shown(form.buttons["paid"])
+    assert shown(form.shipment)
+    form.buttons["shipped"].click()  # no courier yet: refused next to the field
+    assert form.status == "paid" and "快递公司" in form.errors.text("courier")
+    form.shipment.courier_box.value = "sf"
+    form.shipment.number_box.value = "SF 1234 5678 901"  # 11 digits: one short
     form.buttons["shipped"].click()
-    assert form.status == "shipped"
+    assert form.status == "paid" and "SF" in form.errors.text("tracking_no")
+    form.shipment.number_box.value = "sf 1234 5678 9012 3"
+    form.buttons["shipped"].click()
+    assert form.status == "shipped" and not shown(form.shipment)
+    assert "SF1234567890123" in form.card.value and "顺丰" in form.card.value
     assert [s for s, _ in history(db, order["id"])] == ["new", "paid", "shipped"]
+
+
+def test_self_pickup_ships_without_a_number_and_the_card_shows_the_ship_to(db, order):
+    from salesops import address_book
+
+    address_book.add_address(
+        db,
+        order["customer_id"],
+        {
+            "recipient": "张伟",
+            "mobile": "13900001111",
+            "province": "浙江",
+            "city": "杭州",
+            "district": "西湖区",
+            "detail": "文三路 90 号",
+        },
+        actor=WANG,
+    )
+    sent = orders.create_order(
+        db, order["customer_id"], [{"sku": "TEA-01", "quantity": 1}], status="paid", actor=WANG
+    )
+    form = make_form(db, WANG)
+    form.show(sent["id"])
+    assert "浙江省 杭州市 西湖区 文三路 90 号" in form.card.value
+    form.shipment.courier_box.value = "pickup"
+    assert not shown(form.shipment.number_box)
+    form.buttons["shipped"].click()
+    assert form.status == "shipped", form.message.value
+    form.show(order["id"])  # an order sold before the address existed has none
+    assert "收货地址：未填写" in form.card.value
 
 
 def test_staff_cannot_cancel_even_by_calling_the_handler(db, order):

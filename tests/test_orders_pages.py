@@ -15,6 +15,7 @@ from playwright.sync_api import expect
 from salesops import customers, followups
 from salesops.actors import Actor
 from salesops.config import business_zone
+from salesops.couriers import find_courier
 from salesops.db import connect
 from salesops.messages import money
 from salesops.schema import followups as followups_table
@@ -125,8 +126,13 @@ def test_an_order_with_two_lines_is_saved_then_paid_then_shipped(page_of, db):
     expect(page.locator(".so-status-current")).to_contain_text(status_label("paid"))
     expect(page.locator(".so-status-to-paid")).to_be_hidden()
     expect(page.locator(".so-status-to-cancelled")).to_be_hidden()  # staff: no cancel
+    zto = find_courier("zto").name  # shipping needs a courier and its number
+    page.locator(".so-status-courier select").select_option(label=zto)
+    page.locator(".so-status-tracking_no input").fill("7812 3456 7890 12")
     page.locator(".so-status-to-shipped").click()
     expect(page.locator(".so-status-current")).to_contain_text(status_label("shipped"))
+    expect(page.locator(".so-status-tracking")).to_have_text("78123456789012")
+    expect(page.locator(".so-status-shipment")).to_contain_text(zto)
     screenshot(page, "orders-shipped")
     with db.read() as conn:
         moves = conn.execute(

@@ -13,6 +13,7 @@ from salesops.messages import add
 from .change_list import ChangeList
 from .common import FieldErrors, MessageArea, guard, hook, label, local_time, money, styled
 from .customer_picker import CustomerPicker
+from .shipment_fields import ShipmentFields
 
 add(
     {
@@ -35,6 +36,9 @@ add(
             "status.history": "{when} {who}: {old} → {new} {reason}",
             "status.final": "This order is {status}; it cannot change any more.",
             "status.history_button": "Change history",
+            "status.ship_to": "Ship to: {address}",
+            "status.no_ship_to": "Ship to: none given",
+            "status.sent_with": "Courier: {courier} {number}",
             "order.status.new": "new",
             "order.status.paid": "paid",
             "order.status.shipped": "shipped",
@@ -65,6 +69,9 @@ add(
             "status.history": "{when} {who}：{old} → {new} {reason}",
             "status.final": "此订单已{status}，不能再更改。",
             "status.history_button": "修改记录",
+            "status.ship_to": "收货地址：{address}",
+            "status.no_ship_to": "收货地址：未填写",
+            "status.sent_with": "快递：{courier} {number}",
             "order.status.new": "新建",
             "order.status.paid": "已付款",
             "order.status.shipped": "已发货",
@@ -83,6 +90,7 @@ STYLE = """<style>
 .so-status-order { max-width: 760px; }
 .so-status-current { font-weight: 600; font-size: 15px; }
 .so-status-order ul { margin: 6px 0; padding-left: 20px; color: #555; }
+.so-status-shipment { font-weight: 600; }
 </style>"""
 
 
@@ -95,8 +103,10 @@ class OrderStatus(ipw.VBox):
     """Find an order by number or from its customer, then move it on.
 
     Data functions: `find_orders(text)`, `search(text)` (customers), `customer_orders(id)`,
-    `order(id)` (with lines and history), `customer(id)`, `change_status(id, to, version,
-    reason)`; the service's rules as values: `transitions` (each status -> the statuses it
+    `order(id)` (with lines and history, its `ship_to` as one line and `courier_name`),
+    `customer(id)`, `change_status(id, to, version, reason)` (for "shipped" also
+    `courier=` and `tracking_no=`, from the courier list `couriers` [(name, code)], where
+    `no_number` are the codes needing no number); the service's rules as values: `transitions` (each status -> the statuses it
     may move to) and `needs_reason` (the moves that need a reason: cancel, refund).
     `can_cancel` shows the cancel and refund buttons (managers); the service refuses them
     for anyone else anyway. `history(id, after=)` (PageData.order_history,
@@ -124,6 +134,8 @@ class OrderStatus(ipw.VBox):
             needs_reason=data.statuses_needing_reason(),
             can_cancel=actor.can("orders.cancel"),
             history=data.order_history if actor.can("audit.view") else None,
+            couriers=data.courier_choices(),
+            no_number=data.couriers_without_number(),
             **kwargs,
         )
 
@@ -140,6 +152,8 @@ class OrderStatus(ipw.VBox):
         needs_reason: tuple[str, ...],
         can_cancel: bool,
         history=None,
+        couriers=(),
+        no_number=(),
         **kwargs,
     ):
         self._transitions, self._needs_reason = dict(transitions), tuple(needs_reason)
@@ -166,7 +180,16 @@ class OrderStatus(ipw.VBox):
             "status",
             "reason",
         )
-        self.errors = FieldErrors("status", {"reason": self.reason})
+        self.shipment = ShipmentFields(couriers, no_number, layout=ipw.Layout(display="none"))
+        self.errors = FieldErrors(
+            "status",
+            {
+                "reason": self.reason,
+                "courier": self.shipment.courier_box,
+                "tracking_no": self.shipment.number_box,
+            },
+        )
+        self.shipment.children = [self.errors.row("courier"), self.errors.row("tracking_no")]
         self.buttons = {s: self._button(s) for s in self._transitions if s != "new"}
         self._history = history
         self.history_button = hook(
@@ -216,6 +239,7 @@ class OrderStatus(ipw.VBox):
             self.picker,
             self.results,
             self.card,
+            self.shipment,
             ipw.HBox(list(self.buttons.values())),
             self.errors.row("reason"),
             self.message,
@@ -337,7 +361,8 @@ class OrderStatus(ipw.VBox):
             f"{esc(label('status.is', status=status_label(order['status'])))}</span>"
         )
         return (
-            f"<div><b>{esc(head)}</b><br>{status}<table class='so-table so-status-lines'>"
+            f"<div><b>{esc(head)}</b><br>{status}{_shipping(order)}"
+            f"<table class='so-table so-status-lines'>"
             f"{lines}</table><div>{totals}</div><ul>{history}</ul></div>"
         )
 
@@ -349,6 +374,7 @@ class OrderStatus(ipw.VBox):
             button.layout.display = "" if shown else "none"
         needs = any(s in needs_reason for s in allowed) and self._can_cancel
         self.reason.layout.display = "" if needs else "none"
+        self.shipment.layout.display = "" if "shipped" in allowed else "none"
         if self.order_id is not None and not allowed:
             self.message.success(label("status.final", status=status_label(self.status)))
 
@@ -361,8 +387,26 @@ class OrderStatus(ipw.VBox):
             raise ValidationError(
                 [Problem("reason", "", label("status.reason_needed", action=action))]
             )
-        self._change(self.order_id, to_status, self._version, self.reason.value)
+        shipping = self.shipment.values if to_status == "shipped" else {}
+        self._change(self.order_id, to_status, self._version, self.reason.value, **shipping)
         number = self._number
         self.reason.value = ""
+        self.shipment.clear()
         self.show(self.order_id)
         self.message.success(label("status.changed", number=number, status=status_label(to_status)))
+
+
+def _shipping(order: dict) -> str:
+    """Where the order goes (its ship-to) and, once sent, with which courier and number."""
+    esc = html.escape
+    where = order.get("ship_to") or ""
+    text = label("status.ship_to", address=where) if where else label("status.no_ship_to")
+    out = f"<div class='so-status-ship-to'>{esc(text)}</div>"
+    if order.get("courier_name"):
+        sent = label("status.sent_with", courier=order["courier_name"], number="")
+        number = esc(order.get("tracking_no") or "")
+        out += (
+            f"<div class='so-status-shipment'>{esc(sent.strip())} "
+            f"<span class='so-status-tracking'>{number}</span></div>"
+        )
+    return out

@@ -143,10 +143,18 @@ class PageData(ShopData):
             }
 
     def order(self, order_id: int) -> dict:
-        """One order with its lines and status history."""
+        """One order with its lines and status history, its ship-to as one line
+        (`ship_to`) and its courier as people read it (`courier_name`)."""
+        from ..address_book import one_line
         from ..orders import get_order
+        from ..shipping.rules import courier_name
 
-        return get_order(self.db, order_id)
+        order = get_order(self.db, order_id)
+        return {
+            **order,
+            "ship_to": one_line(order, "ship_"),
+            "courier_name": courier_name(order["courier"]),
+        }
 
     # -- the services' rules, as the forms show them (a page never imports a service) ----
 
@@ -279,11 +287,28 @@ class PageData(ShopData):
 
         return create_order(self.db, customer_id, lines, actor=self.actor, **options)
 
-    def change_status(self, order_id: int, to_status: str, version: int, reason: str = ""):
-        """Move an order along an allowed transition (cancel/refund need a reason)."""
+    def change_status(
+        self, order_id: int, to_status: str, version: int, reason: str = "", **shipping
+    ):
+        """Move an order along an allowed transition (cancel/refund need a reason; shipped
+        needs `courier=` and `tracking_no=`)."""
         from ..orders import change_status
 
-        return change_status(self.db, order_id, to_status, version, reason=reason, actor=self.actor)
+        return change_status(
+            self.db, order_id, to_status, version, reason=reason, actor=self.actor, **shipping
+        )
+
+    def courier_choices(self) -> list[tuple[str, str]]:
+        """(name, code) of every courier, self pickup and local delivery, for a dropdown."""
+        from ..shipping.rules import courier_choices
+
+        return courier_choices()
+
+    def couriers_without_number(self) -> tuple[str, ...]:
+        """The courier codes that need no tracking number (self pickup, local delivery)."""
+        from ..couriers import couriers, needs_number
+
+        return tuple(c.code for c in couriers() if not needs_number(c))
 
     def log_contact(self, customer_id: int, **details) -> dict:
         """Record a contact that happened now (closing a planned one, planning the next)."""
