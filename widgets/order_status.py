@@ -106,12 +106,13 @@ class OrderStatus(ipw.VBox):
     `order(id)` (with lines and history, its `ship_to` as one line and `courier_name`),
     `customer(id)`, `change_status(id, to, version, reason)` (for "shipped" also
     `courier=` and `tracking_no=`, from the courier list `couriers` [(name, code)], where
-    `no_number` are the codes needing no number); the service's rules as values: `transitions` (each status -> the statuses it
-    may move to) and `needs_reason` (the moves that need a reason: cancel, refund).
-    `can_cancel` shows the cancel and refund buttons (managers); the service refuses them
-    for anyone else anyway. `history(id, after=)` (PageData.order_history,
-    managers only) adds a button (so-status-history) that shows the order's changes
-    (so-status-history-changes, -more). `order_id` and `status` follow the shown order.
+    `no_number` are the codes needing no number); the service's rules as values:
+    `transitions` (each status -> the statuses it may move to) and `needs_reason` (the
+    moves that need a reason: cancel, refund). `can_cancel` shows the cancel and refund
+    buttons (managers); the service refuses them for anyone else anyway.
+    `history(id, after=)` (PageData.order_history, managers only) adds a button
+    (so-status-history) that shows the order's changes (so-status-history-changes,
+    -more). `order_id` and `status` follow the shown order.
     """
 
     order_id = traitlets.Int(None, allow_none=True)
