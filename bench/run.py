@@ -314,19 +314,9 @@ def bench_concurrency(ctx: Context) -> list[Figure]:
     return figures
 
 
-def bench_pages(ctx: Context) -> str:
-    """Benchmark 6: bench.pages' own report."""
-    return _call_main("bench.pages", shlex.split(ctx.args.pages_args))
-
-
-def bench_slips(ctx: Context) -> str:
-    """Benchmark 7: bench.slips_bench's own report."""
-    return _call_main("bench.slips_bench", shlex.split(ctx.args.slips_args))
-
-
-def bench_ship(ctx: Context) -> str:
-    """Benchmark 8: bench.ship_bench's own report."""
-    return _call_main("bench.ship_bench", shlex.split(ctx.args.ship_args))
+def own_report(module: str, option: str):
+    """A benchmark that is `<module>.main(argv)`'s own report, argv from --<option>-args."""
+    return lambda ctx: _call_main(module, shlex.split(getattr(ctx.args, f"{option}_args")))
 
 
 BENCHES = {
@@ -335,9 +325,9 @@ BENCHES = {
     "weekly": ("3. Weekly sheet export", bench_weekly),
     "import": ("4. Orders import", bench_import),
     "concurrency": ("5. Concurrent staff", bench_concurrency),
-    "pages": ("6. Voila page time-to-usable", bench_pages),
-    "slips": ("7. Pick list and packing slips PDF", bench_slips),
-    "ship": ("8. Bulk shipping", bench_ship),
+    "pages": ("6. Voila page time-to-usable", own_report("bench.pages", "pages")),
+    "slips": ("7. Pick list and packing slips PDF", own_report("bench.slips_bench", "slips")),
+    "ship": ("8. Bulk shipping", own_report("bench.ship_bench", "ship")),
     "generator": ("Demo data generator", bench_generator),
 }
 

@@ -7,56 +7,16 @@ concurrency. Every index and constraint is named by the convention below so migr
 can refer to them on both databases.
 """
 
-from datetime import UTC, datetime
 from decimal import Decimal
 
 import sqlalchemy as sa
 
-NAMING = {
-    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
-    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
-    "ck": "ck_%(table_name)s_%(constraint_name)s",
-    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
-    "pk": "pk_%(table_name)s",
-}
-metadata = sa.MetaData(naming_convention=NAMING)
+# The shared types, kept in their own module and re-exported here.
+from .schema_types import NAMING, Money, UTCDateTime, metadata, now_utc  # noqa: F401
 
 ORDER_STATUSES = ("new", "paid", "shipped", "completed", "cancelled", "refunded")
 ROLES = ("staff", "manager", "admin")
 FOLLOWUP_KINDS = ("call", "wechat", "visit", "message", "other")
-
-
-class UTCDateTime(sa.TypeDecorator):
-    """A timestamp stored as naive UTC and returned as an aware UTC datetime."""
-
-    impl = sa.DateTime
-    cache_ok = True
-
-    def process_bind_param(self, value, dialect):
-        """Refuse naive datetimes (ambiguous) and store aware ones converted to UTC."""
-        if value is None:
-            return None
-        if value.tzinfo is None:
-            raise ValueError("naive datetime: give a time zone (times are stored in UTC)")
-        return value.astimezone(UTC).replace(tzinfo=None)
-
-    def process_result_value(self, value, dialect):
-        """Attach UTC to what the database returns."""
-        if value is None:
-            return None
-        if isinstance(value, str):
-            value = datetime.fromisoformat(value)
-        return value.replace(tzinfo=UTC)
-
-
-def Money(**kw):
-    """A NUMERIC(12,2) column read back as Decimal."""
-    return sa.Column(sa.Numeric(12, 2, asdecimal=True), **kw)
-
-
-def now_utc() -> datetime:
-    """The current time, aware, in UTC."""
-    return datetime.now(UTC)
 
 
 def _stamps():
@@ -172,11 +132,9 @@ customers = sa.Table(
     sa.Index("ix_customers_id_cover", "id", "deleted_at", "first_ordered_at", "referrer_id"),
 )
 
-# A customer's address book (salesops.address_book): any number of addresses, at most one
-# the default. A mainland address names its province / city / district as in
-# salesops.divisions (full names) with the most specific division's GB/T 2260 code; one
-# abroad keeps what was typed and no code. Soft-deleted, versioned and audited like
-# customers. Migration 0009.
+# A customer's address book (salesops.address_book), at most one address the default;
+# mainland divisions named as salesops.divisions names them, with the most specific one's
+# GB/T 2260 code (none abroad). Soft-deleted, versioned, audited. Migration 0009.
 customer_addresses = sa.Table(
     "customer_addresses",
     metadata,
@@ -281,9 +239,8 @@ orders = sa.Table(
     # line has one). Kept by database triggers on order_lines (migration 0007).
     Money(name="costed_goods"),
     Money(name="goods_cost"),
-    # Ship-to, copied onto the order when it is sold (salesops.address_book.ship_to), so a
-    # later edit of the customer's addresses never rewrites where a past parcel went; all
-    # NULL when the order has none (self pickup, or not known). Migration 0009.
+    # Ship-to, copied onto the order when it is sold (salesops.address_book), so editing
+    # the book never rewrites where a past parcel went; NULL when none. Migration 0009.
     sa.Column("ship_recipient", sa.String(100)),
     sa.Column("ship_mobile", sa.String(20)),
     sa.Column("ship_province", sa.String(64)),
