@@ -39,6 +39,7 @@ class Draft:
         "lines",
         "bad",
         "customer",
+        "ship",
     )
 
     def __init__(self, row, order_no, at_raw, ordered_at, ident, ident_raw, name, channel, status):
@@ -46,6 +47,7 @@ class Draft:
         self.ident, self.ident_raw, self.name = ident, ident_raw, name
         self.channel, self.status = channel, status
         self.lines, self.bad, self.customer = [], False, None
+        self.ship = None  # the ship-to and shipment columns (importer.shipto.STORED)
 
     def channel_given(self, default: str) -> str:
         """The channel as the file names it, else `default`."""

@@ -23,13 +23,15 @@ from .drafts import BAD, Draft, default_channel
 from .matching import Matching
 from .orders_write import Writing
 from .report import ImportReport, rejected_path_for, write_rejected
+from .shipto import COLUMNS as SHIP_COLUMNS
+from .shipto import ship_values
 from .writer import TupleWriter
 
 ALIASES = {
     "order_no": ("订单号", "订单编号", "订单号码", "order number", "order id"),
     "ordered_at": ("下单时间", "下单日期", "订单时间", "付款时间", "order date", "date"),
     "customer_ref": ("客户编号", "客户代码", "customer code", "customer id"),
-    "customer_name": ("客户姓名", "客户名称", "姓名", "买家姓名", "收货人", "customer"),
+    "customer_name": ("客户姓名", "客户名称", "姓名", "买家姓名", "customer"),
     "mobile": ("手机", "手机号", "手机号码", "联系电话", "电话", "phone"),
     "wechat_id": ("微信号", "微信", "wechat"),
     "channel": ("渠道", "来源渠道", "销售渠道"),
@@ -39,6 +41,11 @@ ALIASES = {
     "unit_price": ("单价", "商品单价", "price"),
     "amount": ("金额", "小计", "商品金额", "line total"),
     "status": ("状态", "订单状态"),
+    "recipient": ("收货人", "收件人", "收货人姓名"),
+    "ship_mobile": ("收货电话", "收货人电话", "收货人手机", "收件人电话", "收件人手机"),
+    "address": ("收货地址", "收件地址", "shipping address"),
+    "courier": ("快递公司", "物流公司", "快递"),
+    "tracking_no": ("快递单号", "运单号", "物流单号", "tracking number"),
 }
 REQUIRED = ("order_no", "ordered_at", "sku", "quantity")
 ONE_OF = (("customer_ref", "mobile", "wechat_id"), ("amount", "unit_price"))
@@ -101,6 +108,7 @@ class _OrderImport(Matching, Writing):
         self.default_channel = default_channel(conn)
         self.zone = config.business_zone()
         self.stored_money = TupleWriter(conn).money
+        self.ship_at = [(c, table.mapping[c]) for c in SHIP_COLUMNS if c in table.mapping]
         self.p = {
             "order_no": parse.Cached(parse.text, "order_no", 32, True),
             "ordered_at": parse.Cached(parse.ordered_at, "ordered_at"),
@@ -201,8 +209,31 @@ class _OrderImport(Matching, Writing):
             p["channel"](v[at["channel"]]),
             p["status"](v[at["status"]]),
         )
+        self._ship_fast(draft, v)
         self.drafts[order_no] = draft
         return draft
+
+    def _ship_fast(self, draft: Draft, v: list) -> None:
+        """The order's ship-to and shipment cells (ValidationError: the careful path)."""
+        if self.ship_at:
+            cells = {c: v[i] for c, i in self.ship_at}
+            draft.name = draft.name or str(cells.get("recipient") or "").strip()
+            draft.ship = ship_values(cells, draft.name, draft.ident[1])
+            draft.name = draft.name or draft.ship[0] or ""
+
+    def _ship(self, n: int, raw: dict, draft: Draft) -> None:
+        """The careful path's ship-to: every problem recorded by its column."""
+        if not self.ship_at:
+            return
+        draft.name = draft.name or str(raw.get("recipient") or "").strip()
+        mobile = draft.ident[1] if draft.ident is not BAD else None
+        try:
+            draft.ship = ship_values(raw, draft.name, mobile)
+            draft.name = draft.name or draft.ship[0] or ""
+        except ValidationError as e:
+            for p in e.problems:
+                header = self.table.header_of(p.field)
+                self.report.problem(n, header, raw.get(p.field), p.message)
 
     # -- reading: the careful path, which records every problem of a row -------------------
 
@@ -253,6 +284,7 @@ class _OrderImport(Matching, Writing):
             channel,
             status,
         )
+        self._ship(n, raw, draft)
         self.drafts[order_no] = draft
         return draft
 

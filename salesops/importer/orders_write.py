@@ -24,6 +24,7 @@ from ..schema import (
 )
 from . import common
 from .drafts import NewCustomer
+from .shipto import NONE
 from .writer import TupleWriter
 
 PROGRESS_EVERY = 5_000
@@ -185,6 +186,7 @@ class Writing:
                     who,
                     at,
                     who,
+                    *(d.ship or NONE),
                 )
             )
             for no, (_n, t) in enumerate(d.lines, 1):

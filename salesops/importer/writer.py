@@ -15,6 +15,7 @@ from decimal import Decimal
 import sqlalchemy as sa
 
 from ..schema import audit_log, customers, order_lines, order_status_history, orders
+from .shipto import STORED as SHIP_STORED
 
 CHUNK = 10_000
 CACHE_KB = 256 * 1024  # SQLite page cache while importing (KiB)
@@ -47,6 +48,7 @@ LAYOUT = {
         "total",
         "note",
         *STAMPS,
+        *SHIP_STORED,
     ),
     order_lines: (
         "order_id",
