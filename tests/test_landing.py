@@ -80,12 +80,25 @@ def test_the_customers_app_links_search_form_and_history(data):
 @pytest.mark.parametrize(
     "role, tabs, links",
     [
-        ("staff", [], ["customers", "orders", "followups", "import", "products"]),
-        ("manager", ["商品"], ["customers", "orders", "followups", "products", "import", "audit"]),
+        ("staff", [], ["customers", "orders", "followups", "import", "shipping", "products"]),
+        (
+            "manager",
+            ["商品"],
+            ["customers", "orders", "followups", "products", "import", "shipping", "audit"],
+        ),
         (
             "admin",
             ["商品"],
-            ["customers", "orders", "followups", "products", "import", "audit", "settings"],
+            [
+                "customers",
+                "orders",
+                "followups",
+                "products",
+                "import",
+                "shipping",
+                "audit",
+                "settings",
+            ],
         ),
     ],
 )

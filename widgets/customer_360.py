@@ -46,6 +46,7 @@ messages.add(
             "c360.col.channel": "Channel",
             "c360.col.lines": "Lines",
             "c360.col.total": "Total",
+            "c360.col.shipment": "Shipped with",
             "c360.col.due": "Due",
             "c360.col.done": "Done",
             "c360.col.staff": "Staff",
@@ -99,6 +100,7 @@ messages.add(
             "c360.col.channel": "渠道",
             "c360.col.lines": "行数",
             "c360.col.total": "金额",
+            "c360.col.shipment": "快递",
             "c360.col.due": "计划时间",
             "c360.col.done": "完成时间",
             "c360.col.staff": "跟进人",
@@ -280,7 +282,7 @@ class Customer360(ipw.VBox):
     @staticmethod
     def _orders_html(rows: list[dict]) -> str:
         """The customer's orders, newest first."""
-        cols = ["order_no", "ordered_at", "status", "channel", "lines", "total"]
+        cols = ["order_no", "ordered_at", "status", "channel", "lines", "total", "shipment"]
         body = [
             [
                 escape(r["order_no"]),
@@ -289,6 +291,7 @@ class Customer360(ipw.VBox):
                 escape(r["channel_name"]),
                 str(r["lines"]),
                 money(r["total"]),
+                _shipment(r),
             ]
             for r in rows
         ]
@@ -324,3 +327,16 @@ class Customer360(ipw.VBox):
             for r in rows
         ]
         return table([label(f"c360.col.{c}") for c in cols], body, numeric=(2, 3))
+
+
+def _shipment(order: dict) -> str:
+    """The courier and tracking number an order went with (so-c360-tracking), and the city
+    and recipient it went to."""
+    courier, number = order.get("courier_name") or "", order.get("tracking_no") or ""
+    where = " ".join(filter(None, [order.get("ship_city"), order.get("ship_recipient")]))
+    out = escape(courier)
+    if number:
+        out += f" <span class='so-c360-tracking'>{escape(number)}</span>"
+    if where:
+        out += f"<br><span style='color:#888'>{escape(where)}</span>"
+    return out

@@ -7,6 +7,7 @@ import traitlets
 
 from salesops import messages
 
+from .address_book import AddressBook
 from .common import label
 from .customer_360 import Customer360
 from .customer_form import CustomerForm
@@ -25,9 +26,10 @@ class CustomersApp(ipw.VBox):
     """Find a customer, edit or create one, and see their history; `value` is the customer.
 
     Built from its parts (`for_page` builds them from a PageData): a CustomerPicker, a
-    CustomerForm, a Customer360 and a DuplicatesPanel. The parts talk only through links:
-    the picked customer goes into the form, the form's customer (new ones included) into
-    the 360 view, every save refreshes the 360 view, and a kept duplicate opens in the form.
+    CustomerForm, an AddressBook, a Customer360 and a DuplicatesPanel. The parts talk only
+    through links: the picked customer goes into the form, the form's customer (new ones
+    included) into the address book and the 360 view, every save refreshes the 360 view,
+    and a kept duplicate opens in the form.
     """
 
     value = traitlets.Int(None, allow_none=True)
@@ -38,6 +40,7 @@ class CustomersApp(ipw.VBox):
         return cls(
             picker=CustomerPicker(data.search, form="customers", field="search", rows=8),
             form=CustomerForm.for_page(data),
+            addresses=AddressBook.for_page(data),
             history=Customer360.for_page(data),
             duplicates=DuplicatesPanel.for_page(data),
             title=title,
@@ -51,14 +54,19 @@ class CustomersApp(ipw.VBox):
         form: CustomerForm,
         history: Customer360,
         duplicates: DuplicatesPanel,
+        addresses: AddressBook,
         title: bool = True,
         **kwargs,
     ):
         self.picker, self.form, self.history = picker, form, history
+        self.addresses = addresses
         traitlets.dlink((self.picker, "value"), (self.form, "value"))
         traitlets.dlink((self.form, "value"), (self.history, "value"))
         traitlets.dlink((self.form, "saved"), (self.history, "stamp"))
         traitlets.dlink((self.form, "value"), (self, "value"))
+        traitlets.dlink((self.form, "value"), (self.addresses, "value"))
+        book = ipw.HTML(f"<h4>{label('book.title')}</h4>")
+        book.add_class("so-section")
         heading = ipw.HTML(f"<h4>{label('customers.history')}</h4>")
         heading.add_class("so-section")
         top = [ipw.HTML(f"<h2>{label('customers.title')}</h2>")] if title else []
@@ -68,7 +76,17 @@ class CustomersApp(ipw.VBox):
         dups = ipw.HTML(f"<h4>{label('dups.title')}</h4>")
         dups.add_class("so-section")
         super().__init__(
-            children=[*top, self.picker, self.form, heading, self.history, dups, self.duplicates],
+            children=[
+                *top,
+                self.picker,
+                self.form,
+                book,
+                self.addresses,
+                heading,
+                self.history,
+                dups,
+                self.duplicates,
+            ],
             **kwargs,
         )
         self.add_class("so-customers-app")

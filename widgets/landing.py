@@ -30,6 +30,7 @@ messages.add(
             "import.title": "Import",
             "products.title": "Products",
             "settings.title": "Shop settings",
+            "shipping.title": "Shipping",
         },
         "zh_CN": {
             "landing.title": "今日概况",
@@ -46,6 +47,7 @@ messages.add(
             "import.title": "导入",
             "products.title": "商品",
             "settings.title": "店铺设置",
+            "shipping.title": "发货",
         },
     }
 )
@@ -71,7 +73,7 @@ class Landing(ipw.VBox):
         admins the shop settings). The shop's name heads the page when it has one."""
         can = data.actor.can
         apps = {**APPS, **({"products": _products_app} if can("products.edit") else {})}
-        keys = [*apps, "import"] + [
+        keys = [*apps, "import", "shipping"] + [
             key
             for key, allowed in (
                 ("products", True),

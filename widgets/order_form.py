@@ -11,9 +11,11 @@ from salesops import validate
 from salesops.errors import DuplicateError, Problem, ValidationError
 from salesops.messages import add, t
 
+from .address_fields import AddressFields
 from .common import FieldErrors, MessageArea, guard, hook, label, money, styled
 from .customer_picker import CustomerPicker, option_label
 from .order_line import OrderLine
+from .ship_to_picker import ShipToPicker
 
 add(
     {
@@ -93,7 +95,9 @@ class OrderForm(ipw.VBox):
     Data functions: `search(text)` for the customer picker, `create_customer(data)`,
     `create_order(customer_id, lines, channel=, discount=, shipping=, note=)`, and
     `price(lines, discount, shipping)` for the live total (the service's pricing rules);
-    `products` and `channels` are the lists to choose from. After a save, `order_no` and
+    `products` and `channels` are the lists to choose from; `ship_to`, a ShipToPicker, says
+    where the order goes (without one the service copies the customer's default address).
+    After a save, `order_no` and
     `order_id` name the saved order; `total` is the live total (None while incomplete).
     """
 
@@ -112,11 +116,30 @@ class OrderForm(ipw.VBox):
             price=data.price_lines,
             products=data.products(),
             channels=data.channels(),
+            ship_to=ShipToPicker(
+                data.addresses,
+                AddressFields(
+                    parse=data.parse_address,
+                    provinces=data.provinces,
+                    cities=data.cities,
+                    districts=data.districts,
+                    form="order-address",
+                ),
+            ),
             **kwargs,
         )
 
     def __init__(
-        self, *, search, create_customer, create_order, price, products, channels, **kwargs
+        self,
+        *,
+        search,
+        create_customer,
+        create_order,
+        price,
+        products,
+        channels,
+        ship_to: ShipToPicker | None = None,
+        **kwargs,
     ):
         self._create_customer, self._price = create_customer, price
         self._create_order, self._products = create_order, products
@@ -162,6 +185,9 @@ class OrderForm(ipw.VBox):
             },
         )
         traitlets.dlink((self.picker, "value"), (self, "customer_id"))
+        self.ship_to = ship_to
+        if ship_to is not None:
+            traitlets.dlink((self.picker, "value"), (ship_to, "customer_id"))
         self.observe(self._on_total, names="total")
         for box in (self.discount, self.shipping):
             box.observe(self._on_amounts, names="value")
@@ -222,6 +248,7 @@ class OrderForm(ipw.VBox):
             ipw.HBox([row("customer"), self.new_toggle]),
             self.new_box,
             row("channel"),
+            *([self.ship_to] if self.ship_to is not None else []),
             ipw.HTML(f"<b>{label('order.lines')}</b>"),
             OrderLine.header(),
             row("lines"),
@@ -394,6 +421,7 @@ class OrderForm(ipw.VBox):
             problems = self._problems(lines)
             if problems:
                 raise ValidationError(problems)
+            where = {"ship_to": self.ship_to.ship_to} if self.ship_to is not None else {}
             order = self._create_order(
                 self.customer_id,
                 [ln.line for ln in lines],
@@ -401,9 +429,11 @@ class OrderForm(ipw.VBox):
                 discount=self.discount.value or "0",
                 shipping=self.shipping.value or "0",
                 note=self.note.value,
+                **where,
             )
         except ValidationError as e:
-            raise ValidationError(self._show_line_problems(lines, e.problems)) from None
+            problems = self.ship_to.show_problems(e.problems) if self.ship_to else e.problems
+            raise ValidationError(self._show_line_problems(lines, problems)) from None
         self._saved(order)
 
     @staticmethod

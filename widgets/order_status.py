@@ -18,7 +18,8 @@ from .shipment_fields import ShipmentFields
 add(
     {
         "en": {
-            "status.find": "Order number",
+            "status.find": "Order / waybill",
+            "status.find_hint": "order number or tracking number",
             "status.sku": "SKU",
             "status.find_button": "Find",
             "status.or_customer": "or the customer's orders:",
@@ -52,7 +53,8 @@ add(
             "status.to.refunded": "Refund",
         },
         "zh_CN": {
-            "status.find": "订单号",
+            "status.find": "订单/快递单号",
+            "status.find_hint": "订单号或快递单号",
             "status.sku": "货号",
             "status.find_button": "查找",
             "status.or_customer": "或按客户查订单：",
@@ -164,7 +166,10 @@ class OrderStatus(ipw.VBox):
         self._version, self._number = None, ""
         self.message = MessageArea("status")
         self.number = styled(
-            ipw.Text(description=label("status.find")), "status", "number", width="300px"
+            ipw.Text(description=label("status.find"), placeholder=label("status.find_hint")),
+            "status",
+            "number",
+            width="300px",
         )
         self.find = hook(
             ipw.Button(description=label("status.find_button"), icon="search"), "status", "find"
@@ -268,7 +273,7 @@ class OrderStatus(ipw.VBox):
         self.results.options = [
             (
                 f"{r['order_no']}  {local_time(r['ordered_at'])}  {status_label(r['status'])}  "
-                f"{money(r['total'])}",
+                f"{money(r['total'])}  {r.get('tracking_no') or ''}".rstrip(),
                 r["id"],
             )
             for r in rows

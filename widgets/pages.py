@@ -7,7 +7,10 @@ widgets. Add a page's component modules here when a page starts using them.
 
 from . import (
     accounts_panel,
+    address_book,
+    address_fields,
     audit_viewer,
+    bulk_ship,
     change_list,
     channel_panel,
     common,
@@ -27,13 +30,20 @@ from . import (
     products_app,
     settings_app,
     settings_form,
+    ship_to_picker,
+    shipment_fields,
+    shipping_app,
     tables,
+    waiting_orders,
     weekly_sheet,
 )
 
 __all__ = [
     "accounts_panel",
+    "address_book",
+    "address_fields",
     "audit_viewer",
+    "bulk_ship",
     "change_list",
     "channel_panel",
     "common",
@@ -42,9 +52,9 @@ __all__ = [
     "customer_picker",
     "customers_app",
     "duplicates_panel",
+    "followup_panel",
     "import_app",
     "landing",
-    "followup_panel",
     "order_form",
     "order_line",
     "order_status",
@@ -53,6 +63,10 @@ __all__ = [
     "products_app",
     "settings_app",
     "settings_form",
+    "ship_to_picker",
+    "shipment_fields",
+    "shipping_app",
     "tables",
+    "waiting_orders",
     "weekly_sheet",
 ]

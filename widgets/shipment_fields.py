@@ -45,8 +45,8 @@ class ShipmentFields(ipw.VBox):
         self._no_number = set(no_number)
         self.courier_box = styled(
             ipw.Dropdown(
-                options=[(label("ship.courier_pick"), None), *[tuple(c) for c in couriers]],
-                value=None,
+                options=[(label("ship.courier_pick"), ""), *[tuple(c) for c in couriers]],
+                value="",
                 description=label("ship.courier"),
             ),
             form,
@@ -76,9 +76,9 @@ class ShipmentFields(ipw.VBox):
     @property
     def values(self) -> dict:
         """{"courier": code or None, "tracking_no": what was typed} for the service."""
-        return {"courier": self.courier, "tracking_no": self.tracking_no}
+        return {"courier": self.courier or None, "tracking_no": self.tracking_no}
 
     def clear(self) -> None:
         """No courier chosen, no number."""
-        self.courier_box.value = None
+        self.courier_box.value = ""
         self.number_box.value = ""

@@ -18,6 +18,7 @@ from datetime import UTC, datetime, time, timedelta
 
 from .. import config
 from ..actors import Actor
+from .shipping import ShippingData
 from .shop import ShopData
 
 DEFAULT_ROLE = "staff"
@@ -42,6 +43,13 @@ def page_actor(db=None) -> Actor:
     return Actor(config.current_user(), os.environ.get("SALESOPS_ROLE") or DEFAULT_ROLE)
 
 
+def _with_courier_names(rows: list[dict]) -> list[dict]:
+    """Order rows with `courier_name`, the courier as people read it (顺丰速运)."""
+    from ..shipping.rules import courier_name
+
+    return [{**r, "courier_name": courier_name(r.get("courier"))} for r in rows]
+
+
 def business_day(day=None) -> tuple[datetime, datetime]:
     """UTC bounds [start, end) of a business day (default today) in the business zone."""
     zone = config.business_zone()
@@ -50,9 +58,10 @@ def business_day(day=None) -> tuple[datetime, datetime]:
     return start, start + timedelta(days=1)
 
 
-class PageData(ShopData):
+class PageData(ShopData, ShippingData):
     """Search, customers, orders, follow-ups and today's numbers for one page kernel; the
-    catalogue, channels, settings and accounts come from ShopData (salesops.web.shop)."""
+    catalogue, channels, settings and accounts come from ShopData (salesops.web.shop), the
+    address book and shipping from ShippingData (salesops.web.shipping)."""
 
     def __init__(self, db, actor=None):
         self.db = db
@@ -109,8 +118,8 @@ class PageData(ShopData):
         return rows[0] if rows and rows[0]["deleted_at"] is None else None
 
     def customer_orders(self, customer_id: int) -> list[dict]:
-        """The customer's orders, newest first."""
-        return self._all("customer_orders", customer_id=customer_id)
+        """The customer's orders, newest first, with their courier's name."""
+        return _with_courier_names(self._all("customer_orders", customer_id=customer_id))
 
     def customer_totals(self, customer_id: int) -> dict:
         """Lifetime orders, revenue, AOV, first/last order and margin of a customer."""
@@ -133,14 +142,13 @@ class PageData(ShopData):
             profile = fetch_all(conn, "customer_profile", customer_id=customer_id)
             if not profile or profile[0]["deleted_at"] is not None:
                 return None
-            return {
-                "profile": profile[0],
-                **{
-                    part: fetch_all(conn, f"customer_{part}", customer_id=customer_id)
-                    for part in ("orders", "followups", "referrals")
-                },
-                "totals": fetch_all(conn, "customer_totals", customer_id=customer_id)[0],
+            parts = {
+                part: fetch_all(conn, f"customer_{part}", customer_id=customer_id)
+                for part in ("orders", "followups", "referrals")
             }
+            totals = fetch_all(conn, "customer_totals", customer_id=customer_id)[0]
+        parts["orders"] = _with_courier_names(parts["orders"])
+        return {"profile": profile[0], **parts, "totals": totals}
 
     def order(self, order_id: int) -> dict:
         """One order with its lines and status history, its ship-to as one line
