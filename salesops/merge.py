@@ -1,8 +1,9 @@
 """Merge two customer records into one, and undo a merge exactly.
 
 `merge_customers(db, keep, other)` moves the other customer's orders, follow-ups,
-reviews, referrals (customers they referred), agents below them, communities they own
-and community memberships onto the kept customer, soft-deletes the other one, and keeps
+addresses (theirs stops being a default when the kept one has one), reviews, referrals
+(customers they referred), agents below them, communities they own and community
+memberships onto the kept customer, soft-deletes the other one, and keeps
 its code, mobile and WeChat ID as secondary identifiers of the kept customer, so later
 imports still find the person. Every moved row is listed in the `customer_merges` row,
 and audited, in the same transaction. `unmerge(db, merge_id)` puts each listed row back
@@ -24,6 +25,7 @@ from .records import require_row
 from .schema import (
     communities,
     community_members,
+    customer_addresses,
     customer_identifiers,
     customer_merges,
     customers,
@@ -37,6 +39,7 @@ from .schema import (
 MOVED = [
     (orders, "customer_id"),
     (followups, "customer_id"),
+    (customer_addresses, "customer_id"),
     (reviews, "customer_id"),
     (customers, "referrer_id"),
     (customers, "parent_agent_id"),
@@ -79,6 +82,7 @@ def merge_customers(
             "other": {k: _plain(other[k]) for k in RESTORED},
             "keep": {k: keep[k] for k in ("referrer_id", "parent_agent_id")},
         }
+        moved["address_defaults"] = _one_default(conn, keep_id, other_id)
         for table, column in MOVED:
             ids = _ids(conn, table, column, other_id, exclude=keep_id)
             _point(conn, table, column, ids, keep_id)
@@ -112,6 +116,19 @@ def merge_customers(
         )
         _audit_merge(conn, actor, keep, other, merge_id, moved)
         return {"id": merge_id, "kept_id": keep_id, "merged_id": other_id, "moved": moved}
+
+
+def _one_default(conn, keep_id: int, other_id: int) -> list[int]:
+    """The other customer's default address stops being one when the kept customer has a
+    default (one default each); the ids changed, for unmerge."""
+    a = customer_addresses.c
+    live = (a.is_default, a.deleted_at.is_(None))
+    if conn.execute(sa.select(a.id).where(a.customer_id == keep_id, *live)).first() is None:
+        return []
+    ids = list(conn.execute(sa.select(a.id).where(a.customer_id == other_id, *live)).scalars())
+    if ids:
+        conn.execute(sa.update(customer_addresses).where(a.id.in_(ids)).values(is_default=False))
+    return ids
 
 
 def _plain(value):
@@ -253,6 +270,12 @@ def unmerge(db, merge_id: int, actor: Actor | None = None) -> dict:
         moved = json.loads(merge["moved"])
         for table, column in MOVED:
             _point_back(conn, table, column, moved[f"{table.name}.{column}"], keep_id, other_id)
+        for address_id in moved.get("address_defaults", []):
+            conn.execute(
+                sa.update(customer_addresses)
+                .where(customer_addresses.c.id == address_id)
+                .values(is_default=True)
+            )
         m = community_members.c
         for community_id in moved["members"]:
             conn.execute(

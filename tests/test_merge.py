@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from click.testing import CliRunner
 from importfiles import ORDER_HEADERS_EN, snapshot, write_csv
 
+from salesops import address_book
 from salesops.cli import main
 from salesops.customers import create_customer
 from salesops.duplicates import find_duplicates
@@ -124,6 +125,9 @@ def _person_with_history(db, basics):
                 content="好喝",
             )
         )
+    for who, line in ((keep, "张伟 13800138000 浙江省杭州市余杭区文一西路969号"),
+                      (other, "张伟 13800138001 上海市浦东新区世纪大道100号")):  # fmt: skip
+        address_book.add_address(db, who["id"], address_book.parse(line))  # each a default
     return keep, other, friend, agent
 
 
@@ -141,6 +145,11 @@ def test_merge_moves_everything_and_unmerge_restores_it_exactly(db, basics):
     assert _owner_of(db, followups) == {k} and _owner_of(db, reviews) == {k}
     assert _owner_of(db, communities, "owner_id") == {k, None}
     assert _owner_of(db, community_members) == {k}  # the shared membership was folded
+    book = address_book.list_addresses(db, k)  # both addresses, the kept one's the default
+    assert [(a["district"], a["is_default"]) for a in book] == [
+        ("余杭区", True),
+        ("浦东新区", False),
+    ]
     with db.read() as conn:
         rows = {r.id: r for r in conn.execute(sa.select(customers))}
         kept_ids = set(
