@@ -68,8 +68,16 @@ def test_staff_move_an_order_to_paid_then_shipped_but_see_no_cancel(db, order):
     assert form.status == "paid" and "SF" in form.errors.text("tracking_no")
     form.shipment.number_box.value = "sf 1234 5678 9012 3"
     form.buttons["shipped"].click()
-    assert form.status == "shipped" and not shown(form.shipment)
+    assert form.status == "shipped" and shown(form.correct)  # ready to be corrected
     assert "SF1234567890123" in form.card.value and "顺丰" in form.card.value
+    assert form.shipment.number_box.value == "SF1234567890123"
+    form.shipment.courier_box.value = "zto"  # the parcel went with 中通 after all
+    form.correct.click()  # its number is still 顺丰's: refused by the field
+    assert form.message.kind == "error" and form.errors.text("tracking_no")
+    form.shipment.number_box.value = "78123456789012"
+    form.correct.click()
+    assert form.message.kind == "success" and "78123456789012" in form.card.value
+    assert form.status == "shipped"
     assert [s for s, _ in history(db, order["id"])] == ["new", "paid", "shipped"]
 
 

@@ -40,6 +40,8 @@ add(
             "status.ship_to": "Ship to: {address}",
             "status.no_ship_to": "Ship to: none given",
             "status.sent_with": "Courier: {courier} {number}",
+            "status.correct": "Correct courier / number",
+            "status.corrected": "Order {number}: courier and tracking number corrected.",
             "order.status.new": "new",
             "order.status.paid": "paid",
             "order.status.shipped": "shipped",
@@ -74,6 +76,8 @@ add(
             "status.ship_to": "收货地址：{address}",
             "status.no_ship_to": "收货地址：未填写",
             "status.sent_with": "快递：{courier} {number}",
+            "status.correct": "更正快递信息",
+            "status.corrected": "订单 {number} 的快递公司和单号已更正。",
             "order.status.new": "新建",
             "order.status.paid": "已付款",
             "order.status.shipped": "已发货",
@@ -139,6 +143,7 @@ class OrderStatus(ipw.VBox):
             history=data.order_history if actor.can("audit.view") else None,
             couriers=data.courier_choices(),
             no_number=data.couriers_without_number(),
+            correct_shipment=data.correct_shipment,
             **kwargs,
         )
 
@@ -157,6 +162,7 @@ class OrderStatus(ipw.VBox):
         history=None,
         couriers=(),
         no_number=(),
+        correct_shipment=None,
         **kwargs,
     ):
         self._transitions, self._needs_reason = dict(transitions), tuple(needs_reason)
@@ -195,7 +201,22 @@ class OrderStatus(ipw.VBox):
                 "tracking_no": self.shipment.number_box,
             },
         )
-        self.shipment.children = [self.errors.row("courier"), self.errors.row("tracking_no")]
+        self._correct = correct_shipment
+        self.correct = hook(
+            ipw.Button(
+                description=label("status.correct"), layout=ipw.Layout(width="auto", display="none")
+            ),
+            "status",
+            "correct",
+        )
+        self.correct.on_click(
+            guard(self._on_correct, self.message, self.errors, on_reload=self.reload)
+        )
+        self.shipment.children = [
+            self.errors.row("courier"),
+            self.errors.row("tracking_no"),
+            self.correct,
+        ]
         self.buttons = {s: self._button(s) for s in self._transitions if s != "new"}
         self._history = history
         self.history_button = hook(
@@ -306,6 +327,9 @@ class OrderStatus(ipw.VBox):
         self.status = order["status"] if order else ""
         self.card.value = self._card(order) if order else label("status.pick")
         self._show_actions()
+        if self.status in SENT:  # what went out, ready to be corrected
+            self.shipment.courier_box.value = order.get("courier") or ""
+            self.shipment.number_box.value = order.get("tracking_no") or ""
         self.history.clear()
         self.history.layout.display = "none"
         shown = order is not None and self._history is not None
@@ -380,7 +404,9 @@ class OrderStatus(ipw.VBox):
             button.layout.display = "" if shown else "none"
         needs = any(s in needs_reason for s in allowed) and self._can_cancel
         self.reason.layout.display = "" if needs else "none"
-        self.shipment.layout.display = "" if "shipped" in allowed else "none"
+        fixable = self.status in SENT and self._correct is not None
+        self.shipment.layout.display = "" if "shipped" in allowed or fixable else "none"
+        self.correct.layout.display = "" if fixable else "none"
         if self.order_id is not None and not allowed:
             self.message.success(label("status.final", status=status_label(self.status)))
 
@@ -400,6 +426,17 @@ class OrderStatus(ipw.VBox):
         self.shipment.clear()
         self.show(self.order_id)
         self.message.success(label("status.changed", number=number, status=status_label(to_status)))
+
+    def _on_correct(self, _button=None) -> None:
+        """Save a corrected courier and tracking number of an order that went out."""
+        number = self._number
+        values = self.shipment.values
+        self._correct(self.order_id, values["courier"], values["tracking_no"], self._version)
+        self.show(self.order_id)
+        self.message.success(label("status.corrected", number=number))
+
+
+SENT = ("shipped", "completed")  # statuses whose courier and number can be corrected
 
 
 def _shipping(order: dict) -> str:

@@ -306,6 +306,12 @@ class PageData(ShopData, ShippingData):
             self.db, order_id, to_status, version, reason=reason, actor=self.actor, **shipping
         )
 
+    def correct_shipment(self, order_id: int, courier, tracking_no, version: int) -> dict:
+        """Correct the courier and tracking number of an order that went out."""
+        from ..shipping.rules import correct_shipment
+
+        return correct_shipment(self.db, order_id, courier, tracking_no, version, self.actor)
+
     def courier_choices(self) -> list[tuple[str, str]]:
         """(name, code) of every courier, self pickup and local delivery, for a dropdown."""
         from ..shipping.rules import courier_choices
