@@ -29,6 +29,8 @@ MANAGER = STAFF | {
     "products.edit",
     "products.costs",
     "channels.edit",
+    "agents.edit",
+    "agents.settle",
 }
 ADMIN = MANAGER | {"users.manage", "settings.edit"}
 PERMISSIONS = {"staff": STAFF, "manager": MANAGER, "admin": ADMIN}
@@ -50,6 +52,8 @@ messages.add(
             "perm.products.edit": "create, edit or archive products or set their stock",
             "perm.products.costs": "see unit costs and margins",
             "perm.channels.edit": "add, rename or archive channels",
+            "perm.agents.edit": "change agent levels, agent prices or commission rules",
+            "perm.agents.settle": "close agents' months or mark statements paid",
             "perm.settings.edit": "change the shop settings",
         },
         "zh_CN": {
@@ -66,6 +70,8 @@ messages.add(
             "perm.products.edit": "新建、修改、归档商品或设置库存",
             "perm.products.costs": "查看成本和毛利",
             "perm.channels.edit": "新增、改名或归档渠道",
+            "perm.agents.edit": "修改代理等级、代理价或佣金规则",
+            "perm.agents.settle": "结算代理月份或标记对账单已付",
             "perm.settings.edit": "修改店铺设置",
         },
     }

@@ -18,6 +18,8 @@ import sqlalchemy as sa
 from . import audit, validate
 from .actors import Actor, system_actor
 from .address_book import DEFAULT, ship_to_columns
+from .agents.levels import buyer_level, prices_at
+from .agents.sales import seller_of_record
 from .errors import ConflictError, ValidationError
 from .products import require_on_sale
 from .records import next_number, require_row, stamp_new, versioned_update
@@ -132,10 +134,13 @@ def create_order(
     order_no: str | None = None,
     ship_to=DEFAULT,
     courier: str | None = None,
+    agent=None,
     actor: Actor | None = None,
 ) -> dict:
     """Record an order; lines give `product_id` or `sku`, `quantity`, optional `unit_price`
-    (default: the product's price) and `discount`. Returns the order with its number.
+    (default: the product's price, or for an agent buyer their level's price) and
+    `discount`. Returns the order with its number. `agent` (id or code) is the seller of
+    record when an agent sold it to their own customer (salesops.agents.sales).
 
     `ship_to` is copied onto the order (salesops.address_book.ship_to_columns): DEFAULT,
     the customer's default address; an address id of theirs; a dict of a new address
@@ -148,7 +153,9 @@ def create_order(
     with db.write() as conn:
         customer = require_row(conn, customers, customer_id, "customer")
         channel_id = _channel_id(conn, channel, customer)
-        priced = price_lines([_with_product(conn, ln) for ln in lines], discount, shipping)
+        agent_id = seller_of_record(conn, agent, customer)
+        level = buyer_level(conn, customer_id)
+        priced = price_lines([_with_product(conn, ln, level) for ln in lines], discount, shipping)
         number = order_no or f"SO{next_number(conn, 'order_no'):08d}"
         when = ordered_at or now_utc()
         head = {
@@ -161,6 +168,7 @@ def create_order(
             **{k: priced[k] for k in ("goods_amount", "discount", "shipping", "total")},
             **ship_to_columns(conn, customer_id, ship_to, actor),
             **({"courier": shipment(courier)["courier"]} if courier else {}),
+            **({"agent_id": agent_id} if agent_id else {}),
         }
         order_id = conn.execute(
             sa.insert(orders).values(**head, **_kept_costs(priced["lines"]), **stamp_new(actor))
@@ -200,8 +208,9 @@ def _channel_id(conn, channel, customer: dict) -> int:
     return found
 
 
-def _with_product(conn, line: Mapping) -> dict:
-    """The line with its product's id, SKU, name, cost and default price filled in."""
+def _with_product(conn, line: Mapping, level: int | None = None) -> dict:
+    """The line with its product's id, SKU, name, cost and default price filled in (the
+    price at agent level `level` when given)."""
     column = products.c.id if line.get("product_id") else products.c.sku
     key = line.get("product_id") or line.get("sku")
     product = conn.execute(sa.select(products).where(column == key)).mappings().first()
@@ -209,6 +218,8 @@ def _with_product(conn, line: Mapping) -> dict:
         raise ValidationError.one("error.not_found", "product", key, what="product")
     require_on_sale(product)
     price = line.get("unit_price")
+    if price is None or price == "":
+        price = prices_at(conn, level, [product["id"]])[product["id"]] if level else None
     return {
         "product_id": product["id"],
         "sku": product["sku"],

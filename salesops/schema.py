@@ -496,3 +496,7 @@ def include_name(name, type_, parent_names) -> bool:
     if type_ == "index":
         return name not in UNMODELLED_INDEXES
     return True
+
+
+# The resellers' tables, and their columns on customers and orders (migration 0010).
+from .schema_agents import *  # noqa: E402, F403

@@ -1,7 +1,8 @@
 """The `salesops` command: set up the database, serve the pages, export, import, back up.
 
 One module per command group: `database` (init, demo, backup, restore, copy-to), `serve`,
-`export`, `imports` (import), `customers`, `users` (user), `products`, `channels`, `orders`. Every
+`export`, `imports` (import), `customers`, `users` (user), `products`, `channels`, `orders`,
+`agents`. Every
 command takes `--db URL` (or SALESOPS_DB_URL); the default is data/salesops.db. Errors a
 person can cause print a plain message and exit 1, never a traceback. A command only
 parses and prints: what it does is a service's (salesops.customers, salesops.importer,
@@ -13,7 +14,7 @@ from __future__ import annotations
 import click
 
 from ..db import Database
-from . import channels, customers, database, export, imports, orders, products, serve, users
+from . import agents, channels, customers, database, export, imports, orders, products, serve, users
 
 
 class Context:
@@ -58,5 +59,6 @@ for command in (
     products.products_group,
     channels.channels_group,
     orders.orders_group,
+    agents.agents_group,
 ):
     main.add_command(command)
