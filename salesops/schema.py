@@ -471,6 +471,8 @@ customer_identifiers = sa.Table(
     sa.Index("ix_customer_identifiers_customer_id", "customer_id"),
 )
 
+from .schema_agents import *  # resellers' tables and columns (0010)  # noqa: E402, F403
+
 ZERO = Decimal("0.00")
 
 # Search structures that exist on one database only, so they are made by the 0004_search
@@ -496,7 +498,3 @@ def include_name(name, type_, parent_names) -> bool:
     if type_ == "index":
         return name not in UNMODELLED_INDEXES
     return True
-
-
-# The resellers' tables, and their columns on customers and orders (migration 0010).
-from .schema_agents import *  # noqa: E402, F403
