@@ -11,6 +11,12 @@
   reaches the page: person-made errors are shown in plain words, anything else is logged
   on the server and shown as a generic message. Never a traceback.
 - `money(value)` shows yuan as staff read it: ¥1,234.50.
+- On a phone (README, "On a phone"; the stylesheet is salesops/web/voila_config/static/
+  salesops.css): `keypad(widget, "decimal")` brings up the number keyboard for an input
+  ("numeric" whole numbers, "decimal" money, "tel" mobiles); `row(*children)` is a row
+  that stays a row (wrapping) where other rows stack; `phone_only(widget)` and
+  `desk_only(widget)` show a widget at one width only; `sticky(widget)` keeps it at the
+  foot of the screen while its form is in view.
 """
 
 from __future__ import annotations
@@ -29,12 +35,17 @@ from salesops.messages import money, t
 __all__ = [
     "FieldErrors",
     "MessageArea",
+    "desk_only",
     "guard",
     "hook",
+    "keypad",
     "label",
     "local_time",
     "money",
     "page_style",
+    "phone_only",
+    "row",
+    "sticky",
     "styled",
 ]
 
@@ -133,6 +144,46 @@ def styled(widget: ipw.DOMWidget, form: str, field: str, width: str = "420px"):
 def hook(widget: ipw.DOMWidget, form: str, field: str) -> ipw.DOMWidget:
     """Give `widget` the automation class `so-<form>-<field>`; returns the widget."""
     widget.add_class(f"so-{form}-{field}")
+    return widget
+
+
+KEYPADS = ("numeric", "decimal", "tel")
+
+
+def keypad(widget: ipw.DOMWidget, kind: str) -> ipw.DOMWidget:
+    """Make a text input bring up a phone's `kind` keyboard (numeric, decimal or tel).
+
+    ipywidgets' Text has no inputmode; the class `so-keypad-<kind>` makes the pages'
+    script (salesops.js) set it on the input. Returns the widget."""
+    if kind not in KEYPADS:
+        raise ValueError(f"keypad kind must be one of {KEYPADS}, not {kind!r}")
+    widget.add_class(f"so-keypad-{kind}")
+    return widget
+
+
+def row(*children: ipw.Widget, **kwargs) -> ipw.HBox:
+    """Widgets side by side that stay side by side on a phone, wrapping when they must
+    (other rows of boxes stack there)."""
+    box = ipw.HBox(list(children), **kwargs)
+    box.add_class("so-row")
+    return box
+
+
+def phone_only(widget: ipw.DOMWidget) -> ipw.DOMWidget:
+    """Show `widget` only at phone width (a caption a desk shows as a column title)."""
+    widget.add_class("so-phone-only")
+    return widget
+
+
+def desk_only(widget: ipw.DOMWidget) -> ipw.DOMWidget:
+    """Show `widget` only wider than a phone (column titles above a row of inputs)."""
+    widget.add_class("so-desk-only")
+    return widget
+
+
+def sticky(widget: ipw.DOMWidget) -> ipw.DOMWidget:
+    """Keep `widget` at the foot of a phone's screen while its form is in view."""
+    widget.add_class("so-sticky")
     return widget
 
 

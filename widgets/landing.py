@@ -61,7 +61,8 @@ class Landing(ipw.VBox):
     and an app nobody opens costs nothing); `pages` maps a title to its own page's file,
     for the links; `shop_name` (from the shop settings) heads the page. Hooks:
     so-landing-shop, so-landing-orders, so-landing-revenue, so-landing-followups,
-    so-landing-refresh, so-landing-tabs, so-landing-message.
+    so-landing-refresh, so-landing-tabs, so-landing-message, so-landing-loading (a tab not
+    built yet).
     """
 
     @classmethod
@@ -138,7 +139,7 @@ class Landing(ipw.VBox):
     @staticmethod
     def _placeholder() -> ipw.HTML:
         """What an app's tab holds until it is first opened."""
-        return ipw.HTML(escape(label("landing.loading")))
+        return hook(ipw.HTML(escape(label("landing.loading"))), FORM, "loading")
 
     def refresh(self) -> None:
         """Read today's numbers again."""

@@ -12,7 +12,17 @@ from salesops.errors import DuplicateError, Problem, ValidationError
 from salesops.messages import add, t
 
 from .address_fields import AddressFields
-from .common import FieldErrors, MessageArea, guard, hook, label, money, styled
+from .common import (
+    FieldErrors,
+    MessageArea,
+    guard,
+    hook,
+    keypad,
+    label,
+    money,
+    sticky,
+    styled,
+)
 from .customer_picker import CustomerPicker, option_label
 from .order_line import OrderLine
 from .ship_to_picker import ShipToPicker
@@ -163,8 +173,8 @@ class OrderForm(ipw.VBox):
         self.add_line = hook(
             ipw.Button(description=label("order.add_line"), icon="plus"), "order", "add-line"
         )
-        self.discount = self._text("discount", "order.discount", "0.00")
-        self.shipping = self._text("shipping", "order.shipping", "0.00")
+        self.discount = keypad(self._text("discount", "order.discount", "0.00"), "decimal")
+        self.shipping = keypad(self._text("shipping", "order.shipping", "0.00"), "decimal")
         self.note = self._text("note", "order.note", "")
         self.total_text = hook(ipw.HTML(money(Decimal("0"))), "order", "total")
         self.breakdown = hook(ipw.HTML(""), "order", "breakdown")
@@ -213,8 +223,14 @@ class OrderForm(ipw.VBox):
         self.new_name = styled(
             ipw.Text(description=label("order.new_name")), "order", "new-name", width="300px"
         )
-        self.new_mobile = styled(
-            ipw.Text(description=label("order.new_mobile")), "order", "new-mobile", width="300px"
+        self.new_mobile = keypad(
+            styled(
+                ipw.Text(description=label("order.new_mobile")),
+                "order",
+                "new-mobile",
+                width="300px",
+            ),
+            "tel",
         )
         self.new_create = hook(
             ipw.Button(description=label("order.create_customer")), "order", "new-create"
@@ -243,6 +259,7 @@ class OrderForm(ipw.VBox):
             [ipw.HTML(f"<b>{label('order.total')}</b>"), self.total_text, self.breakdown]
         )
         total.add_class("so-order-totals")
+        sticky(total)  # on a phone the total stays in view while the lines are entered
         return [
             ipw.HTML(STYLE, layout=ipw.Layout(display="none")),
             ipw.HBox([row("customer"), self.new_toggle]),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from html import escape
 
 import ipywidgets as ipw
 import traitlets
@@ -10,7 +11,7 @@ import traitlets
 from salesops.errors import Problem, ValidationError
 from salesops.messages import add
 
-from .common import FieldErrors, hook, label, money
+from .common import FieldErrors, desk_only, hook, keypad, label, money, phone_only
 
 add(
     {
@@ -38,6 +39,11 @@ LABELS = {"sku": "line.product", "qty": "line.quantity", "price": "line.price"}
 WIDTHS = {"sku": "320px", "qty": "80px", "price": "110px", "amount": "120px", "remove": "90px"}
 
 
+def caption(key: str) -> ipw.HTML:
+    """A column's title over its input, shown on a phone only (a desk has the header)."""
+    return phone_only(ipw.HTML(escape(label(key)), _dom_classes=("so-caption",)))
+
+
 class OrderLine(ipw.VBox):
     """A product picked from a list, its quantity and unit price (defaulting to the
     product's price, editable). `line` is what the order service takes; `removed` turns
@@ -56,11 +62,14 @@ class OrderLine(ipw.VBox):
             "order-line",
             "sku",
         )
-        self.qty = hook(ipw.Text("1", placeholder=label("line.quantity")), "order-line", "qty")
-        self.price = hook(ipw.Text(placeholder=label("line.price")), "order-line", "price")
+        qty = ipw.Text("1", placeholder=label("line.quantity"))
+        self.qty = keypad(hook(qty, "order-line", "qty"), "numeric")
+        price = ipw.Text(placeholder=label("line.price"))
+        self.price = keypad(hook(price, "order-line", "price"), "decimal")
         self.amount = hook(ipw.HTML(""), "order-line", "amount")
+        remove = label("line.remove")  # also the tooltip: a phone shows only the icon
         self.remove = hook(
-            ipw.Button(description=label("line.remove"), icon="trash"), "order-line", "remove"
+            ipw.Button(description=remove, icon="trash", tooltip=remove), "order-line", "remove"
         )
         self.amount.layout.width, self.remove.layout.width = WIDTHS["amount"], WIDTHS["remove"]
         self.errors = FieldErrors(
@@ -75,7 +84,12 @@ class OrderLine(ipw.VBox):
         for box, name in zip(row, ("sku", "qty", "price"), strict=True):
             box.layout.width = WIDTHS[name]  # a long message wraps under its own column
             box.children[0].layout.width = "96%"  # the input, inside its column's margins
-        super().__init__([ipw.HBox([*row, self.amount, self.remove])], **kwargs)
+            box.add_class(f"so-col-{name}")
+            if name != "sku":  # on a phone the column titles are not above the line
+                box.children = (caption(LABELS[name]), *box.children)
+        amount = ipw.VBox([caption("line.amount"), self.amount])
+        amount.add_class("so-col-amount")
+        super().__init__([ipw.HBox([*row, amount, self.remove])], **kwargs)
         self.add_class("so-order-line")
 
     @staticmethod
@@ -91,7 +105,7 @@ class OrderLine(ipw.VBox):
             ipw.HTML(f"<b>{label(key)}</b>", layout=ipw.Layout(width=WIDTHS[name]))
             for name, key in keys.items()
         ]
-        box = ipw.HBox(titles)
+        box = desk_only(ipw.HBox(titles))
         box.add_class("so-order-line-header")
         return box
 

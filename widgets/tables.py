@@ -1,7 +1,8 @@
-"""HTML tables for the Products and Shop settings pages, and the CSS that fits them and
-their forms on a phone: every cell escaped; on a wide screen a table, on a phone (under
-600 px) one card per row with each value beside its column's name, so nothing hides
-off the side of the screen; inputs never wider than the screen."""
+"""HTML tables for the Products and Shop settings pages: every cell escaped; on a wide
+screen a table, on a phone one card per row with each value beside its column's name
+(`data-label`; the pages' stylesheet, salesops/web/voila_config/static/salesops.css,
+does it), so nothing hides off the side of the screen; inputs never wider than the
+screen."""
 
 from __future__ import annotations
 
@@ -18,22 +19,7 @@ CSS = """
 .so-low { color: #b71c1c; font-weight: 600; }
 .so-archived td { color: #999; }
 .so-fit { max-width: 100%; }
-.so-row { display: flex; flex-wrap: wrap; gap: 4px 8px; align-items: center; }
-.so-row .widget-button { width: auto; }
 .so-subhead { font-weight: 600; margin: 10px 0 2px 0; }
-@media (max-width: 600px) {
-  .so-fit .widget-label { min-width: 88px !important; width: 88px !important; }
-  .so-field-error.so-fit { padding-left: 96px; }
-  .so-cards thead { display: none; }
-  .so-cards, .so-cards tbody, .so-cards tr { display: block; width: 100%; }
-  .so-cards tr { border: 1px solid #e3e7ed; border-radius: 6px; margin: 0 0 8px 0;
-    padding: 4px 10px; box-sizing: border-box; }
-  .so-scroll .so-cards td { display: flex; justify-content: space-between; gap: 12px;
-    border: none; padding: 3px 0; white-space: normal; text-align: right; }
-  .so-cards td::before { content: attr(data-label); color: #666; text-align: left;
-    white-space: nowrap; }
-  .so-cards td:first-child { font-weight: 600; }
-}
 </style>
 """
 

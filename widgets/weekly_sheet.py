@@ -99,7 +99,8 @@ def trend_svg(weeks: list[str], revenue: list[float], title: str) -> str:
         )
     return (
         f'<svg class="so-weekly-chart" width="{width}" height="{height}" '
-        f'xmlns="http://www.w3.org/2000/svg"><text x="{pad}" y="16" font-size="13" '
+        f'viewBox="0 0 {width} {height}" xmlns="http://www.w3.org/2000/svg">'
+        f'<text x="{pad}" y="16" font-size="13" '
         f'font-weight="600">{html.escape(title)}</text>{"".join(bars)}</svg>'
     )
 

@@ -353,9 +353,11 @@ class SalesopsVoila(Voila):
         return self.connection_url
 
     def setup_template_dirs(self):
-        """Voila's lab template, with salesops' override of it searched first."""
+        """Voila's lab template, with salesops' override of it searched first, and the
+        template's stylesheet and script served at /voila/static/ (salesops.css, .js)."""
         super().setup_template_dirs()
         self.template_paths.insert(0, str(CONFIG_DIR / "templates"))
+        self.static_paths.insert(0, str(CONFIG_DIR / "static"))
 
     def init_settings(self):
         """Voila's settings plus the name page kernels act for; starts the kernel pool."""
