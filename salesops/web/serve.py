@@ -45,7 +45,7 @@ from .. import config, messages
 from ..actors import Actor
 from ..db import connect
 from ..errors import SalesopsError
-from . import login
+from . import caching, login
 
 APPS_DIR = config.PROJECT_ROOT / "notebooks" / "apps"
 CONFIG_DIR = Path(__file__).resolve().parent / "voila_config"
@@ -365,6 +365,10 @@ class SalesopsVoila(Voila):
         settings["salesops_user"] = self.shared_user
         settings["salesops_role"] = self.token_role
         settings["salesops_db"] = connect(self.db_url)
+        # Compressed and cached responses, compressed websocket messages (caching.py);
+        # tornado.web.Application takes `transforms` out of these keyword settings.
+        settings["transforms"] = caching.transforms()
+        settings["websocket_compression_options"] = caching.WEBSOCKET_COMPRESSION
         # Warm the kernel pool as soon as the event loop runs (the manager exists by now).
         tornado.ioloop.IOLoop.current().add_callback(self.kernel_manager.fill_pool)
         return settings
@@ -372,7 +376,11 @@ class SalesopsVoila(Voila):
     def init_handlers(self):
         """Voila's handlers, with the page route served by PageHandler."""
         handlers = [(url_path_join(self.server_url, "/api/kernels"), KernelListHandler)]
-        for route in super().init_handlers():
+        voila_routes = super().init_handlers()
+        versioned = caching.versioned_static_route(voila_routes)
+        if versioned:
+            handlers.append(versioned)
+        for route in voila_routes:
             if route[1] is TornadoVoilaHandler:
                 route = (route[0], PageHandler, *route[2:])
             elif route[1] is VoilaShutdownKernelHandler:
