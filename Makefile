@@ -35,4 +35,5 @@ format: $(VENV)/.installed
 	$(PY) -m ruff check --fix .
 
 bench: $(VENV)/.installed system-deps
+	$(PY) -m pip install -q -e '.[dev,bench]'
 	$(PY) -m bench.run $(BENCH_ARGS)

@@ -27,7 +27,7 @@ Benchmarks (names for --only):
                `salesops demo` run at the largest size (seconds, peak RSS)
 
 The databases are the cached ones of bench/dbs.py (built on first use, reused after). For
-benchmarks 6, 7 and 8 the contract is `main(argv) -> str | None`: what `main` returns
+benchmarks 6 to 9 the contract is `main(argv) -> str | None`: what `main` returns
 (Markdown) or else what it prints goes into the section; `--pages-args` and `--slips-args`
 pass argv through. A benchmark that fails is reported as FAILED in the section (with its
 error and any tables it measured) and makes the run exit non-zero; nothing is skipped
@@ -62,7 +62,18 @@ from .report import BACKEND_TITLE, Figure, Result, yes_no
 ROOT = Path(__file__).resolve().parent.parent
 BENCHMARKS_MD = ROOT / "BENCHMARKS.md"
 OUT = ROOT / "bench" / "out"
-NAMES = ["search", "360", "weekly", "import", "concurrency", "pages", "slips", "ship", "generator"]
+NAMES = [
+    "search",
+    "360",
+    "weekly",
+    "import",
+    "concurrency",
+    "pages",
+    "slips",
+    "ship",
+    "network",
+    "generator",
+]
 BACKENDS = ["sqlite", "postgresql"]
 
 
@@ -328,6 +339,7 @@ BENCHES = {
     "pages": ("6. Voila page time-to-usable", own_report("bench.pages", "pages")),
     "slips": ("7. Pick list and packing slips PDF", own_report("bench.slips_bench", "slips")),
     "ship": ("8. Bulk shipping", own_report("bench.ship_bench", "ship")),
+    "network": ("9. Pages over a phone network", own_report("bench.network", "network")),
     "generator": ("Demo data generator", bench_generator),
 }
 
@@ -445,6 +457,9 @@ def parse_args(argv=None):
     )
     p.add_argument(
         "--ship-args", default="", help="argv for bench.ship_bench.main (default: 10,000 lines)"
+    )
+    p.add_argument(
+        "--network-args", default="", help="argv for bench.network.main (default: 3 runs)"
     )
     p.add_argument("--no-record", action="store_true", help="print, do not append")
     p.add_argument("--output", type=Path, default=BENCHMARKS_MD)

@@ -31,14 +31,17 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pandas as pd
 import sqlalchemy as sa
 
 from .config import PROJECT_ROOT
 from .db import Database
 from .errors import SalesopsError
 from .schema import UTCDateTime
+
+if TYPE_CHECKING:  # pandas is imported where a DataFrame is built: pages that only
+    import pandas as pd  # run named queries for rows do not pay its ~35 MB per kernel
 
 QUERIES_DIR = PROJECT_ROOT / "queries"
 CONVERTERS = {
@@ -202,6 +205,8 @@ def _load(folder: Path | str) -> dict[str, Query]:
 def list_queries(folder: Path | str | None = None) -> pd.DataFrame:
     """A table of the queries: name, file, doc, params."""
     rows = [(q.name, q.file, q.doc, q.params) for q in load(folder).values()]
+    import pandas as pd
+
     return pd.DataFrame(rows, columns=["name", "file", "doc", "params"])
 
 
@@ -281,6 +286,8 @@ def fetch_df(db: Database | sa.Connection, name: str, /, **params) -> pd.DataFra
 
     Built a column at a time: a converter runs over a column's values in one pass instead
     of once per row and cell (BENCHMARKS.md, "Measurements behind the code")."""
+    import pandas as pd
+
     q, keys, rows = _run(db, name, params)
     _declared(q, keys)
     if not rows:

@@ -53,11 +53,12 @@ DEFAULT_SECRET_FILE = config.PROJECT_ROOT / "data" / ".cookie_secret"
 LANDING_PAGE = "index.ipynb"
 POOL_KERNEL = "python3"
 # What a pooled kernel imports while it waits: the heavy modules every page needs. A
-# module that is missing (a page package not installed) is skipped, not an error.
+# module that is missing (a page package not installed) is skipped, not an error. Not
+# pandas: a page that builds a DataFrame imports it then; the others save its ~35 MB.
 WARM_CODE = """
 def _so_warm():
     import importlib
-    for name in ("ipywidgets", "pandas", "sqlalchemy", "salesops.db", "salesops.queries",
+    for name in ("ipywidgets", "sqlalchemy", "salesops.db", "salesops.queries",
                  "salesops.web.pagedata", "widgets.pages"):
         try:
             importlib.import_module(name)
