@@ -62,18 +62,7 @@ from .report import BACKEND_TITLE, Figure, Result, yes_no
 ROOT = Path(__file__).resolve().parent.parent
 BENCHMARKS_MD = ROOT / "BENCHMARKS.md"
 OUT = ROOT / "bench" / "out"
-NAMES = [
-    "search",
-    "360",
-    "weekly",
-    "import",
-    "concurrency",
-    "pages",
-    "slips",
-    "ship",
-    "network",
-    "generator",
-]
+NAMES = "search 360 weekly import concurrency pages slips ship network generator".split()
 BACKENDS = ["sqlite", "postgresql"]
 
 
@@ -458,9 +447,7 @@ def parse_args(argv=None):
     p.add_argument(
         "--ship-args", default="", help="argv for bench.ship_bench.main (default: 10,000 lines)"
     )
-    p.add_argument(
-        "--network-args", default="", help="argv for bench.network.main (default: 3 runs)"
-    )
+    p.add_argument("--network-args", default="", help="argv for bench.network.main (3 runs)")
     p.add_argument("--no-record", action="store_true", help="print, do not append")
     p.add_argument("--output", type=Path, default=BENCHMARKS_MD)
     args = p.parse_args(argv)
