@@ -21,7 +21,8 @@ select c.id,
        c.mobile,
        c.wechat_id,
        c.region,
-       c.is_agent
+       c.is_agent,
+       c.to_complete
   from customers as c
  where c.code {{bytewise}} >= :prefix
    and c.code {{bytewise}} < :prefix_end
@@ -43,7 +44,8 @@ select c.id,
        c.mobile,
        c.wechat_id,
        c.region,
-       c.is_agent
+       c.is_agent,
+       c.to_complete
   from customers as c
  where c.wechat_key {{bytewise}} >= :prefix
    and c.wechat_key {{bytewise}} < :prefix_end
@@ -65,7 +67,8 @@ select c.id,
        c.mobile,
        c.wechat_id,
        c.region,
-       c.is_agent
+       c.is_agent,
+       c.to_complete
   from customers as c
  where c.name {{bytewise}} >= :prefix
    and c.name {{bytewise}} < :prefix_end
@@ -87,7 +90,8 @@ select c.id,
        c.mobile,
        c.wechat_id,
        c.region,
-       c.is_agent
+       c.is_agent,
+       c.to_complete
   from customers as c
  where c.mobile {{bytewise}} >= :prefix
    and c.mobile {{bytewise}} < :prefix_end
@@ -108,7 +112,8 @@ select c.id,
        c.mobile,
        c.wechat_id,
        c.region,
-       c.is_agent
+       c.is_agent,
+       c.to_complete
   from customers_search
   join customers as c
     on c.id = customers_search.rowid
@@ -128,12 +133,37 @@ select c.id,
        c.mobile,
        c.wechat_id,
        c.region,
-       c.is_agent
+       c.is_agent,
+       c.to_complete
   from customers as c
  where c.mobile like '%' || :fragment || '%'
    and c.id > :after_id
    and c.deleted_at is null
  order by c.id
+ limit :limit;
+
+-- name: customers_to_complete
+-- Live customers staff should still complete (to_complete is set: `name`, a placeholder
+-- name an import made from the code) whose name, code or mobile starts with :prefix (''
+-- for all of them), by code; at most :limit. The customers page's "to complete" list.
+-- bool: is_agent
+select c.id,
+       c.code,
+       c.name,
+       c.mobile,
+       c.wechat_id,
+       c.region,
+       c.is_agent,
+       c.to_complete
+  from customers as c
+ where c.to_complete is not null
+   and c.deleted_at is null
+   and (:prefix = ''
+        or c.name like :prefix || '%'
+        or c.code like :prefix || '%'
+        or c.mobile like :prefix || '%')
+ order by c.code,
+          c.id
  limit :limit;
 
 -- name: customer_profile
@@ -149,6 +179,7 @@ select c.id,
        c.tags,
        c.notes,
        c.is_agent,
+       c.to_complete,
        c.channel_id,
        ch.name as channel_name,
        c.referrer_id,

@@ -14,6 +14,7 @@ import sqlalchemy as sa
 from . import audit, validate
 from .actors import Actor, system_actor
 from .errors import NotFoundError, ValidationError
+from .messages import add, t
 from .records import next_number, require_row, stamp_new, versioned_update
 from .schema import channels, customers, now_utc
 
@@ -31,6 +32,19 @@ EDITABLE = (
     "parent_agent_id",
 )
 MAX_CHAIN = 10_000
+NAME_TO_COMPLETE = "name"  # customers.to_complete: the name is a placeholder
+
+add(
+    {
+        "en": {"customer.placeholder_name": "Customer {code}"},
+        "zh_CN": {"customer.placeholder_name": "客户 {code}"},
+    }
+)
+
+
+def placeholder_name(code: str) -> str:
+    """The name a customer gets when a file names nobody: readable, made from the code."""
+    return t("customer.placeholder_name", code=code)
 
 
 def clean(data: Mapping, partial: bool = False) -> dict:
@@ -98,6 +112,8 @@ def update_customer(
         _check_rules(conn, values, customer_id)
         if values.get("code"):
             _check_code(conn, values["code"], customer_id)
+        if completes_name(current, values):
+            values["to_complete"] = None
         return versioned_update(
             conn,
             customers,
@@ -108,6 +124,15 @@ def update_customer(
             "customer",
             current["code"],
         )
+
+
+def completes_name(current: Mapping, values: Mapping) -> bool:
+    """True when `values` give a customer whose name was a placeholder a real one."""
+    return (
+        current.get("to_complete") == NAME_TO_COMPLETE
+        and bool(values.get("name"))
+        and values["name"] != current["name"]
+    )
 
 
 def delete_customer(db, customer_id: int, expected_version: int, actor: Actor | None = None):

@@ -107,6 +107,7 @@ customers = sa.Table(
     # The time of the customer's first counted order (not deleted, cancelled or refunded),
     # kept by database triggers on orders (migration 0007); NULL before any.
     sa.Column("first_ordered_at", UTCDateTime),
+    sa.Column("to_complete", sa.String(100)),  # 'name': an import's placeholder name (0011)
     sa.Index(
         "uq_customers_active_mobile",
         "mobile",
@@ -475,10 +476,9 @@ from .schema_agents import *  # resellers' tables and columns (0010)  # noqa: E4
 
 ZERO = Decimal("0.00")
 
-# Search structures that exist on one database only, so they are made by the 0004_search
-# migration rather than modelled here: SQLite's FTS5 table over customer mobiles (and the
-# shadow tables FTS5 keeps beside it), PostgreSQL's C-collated and trigram indexes.
-# Model/migration comparison (salesops.migrate.pending_changes) leaves them out.
+# Search structures on one database only, made by the 0004_search migration, not modelled
+# here: SQLite's FTS5 table over customer mobiles (and its shadow tables), PostgreSQL's
+# C-collated and trigram indexes; salesops.migrate.pending_changes leaves them out.
 UNMODELLED_TABLE_PREFIX = "customers_search"
 UNMODELLED_INDEXES = frozenset(
     {

@@ -44,6 +44,8 @@ messages.add(
             "customer.created": "Added customer {code} {name}.",
             "customer.updated": "Saved customer {code} {name}.",
             "customer.gone": "This customer no longer exists (deleted by someone else).",
+            "customer.to_complete": "The name is a placeholder an import made from the "
+            "code: please give the real name.",
         },
         "zh_CN": {
             "customer.new_title": "新建客户",
@@ -65,6 +67,7 @@ messages.add(
             "customer.created": "已新建客户 {code} {name}。",
             "customer.updated": "已保存客户 {code} {name}。",
             "customer.gone": "该客户已不存在（已被他人删除）。",
+            "customer.to_complete": "姓名是导入时按编号生成的占位名，请补充真实姓名。",
         },
     }
 )
@@ -205,7 +208,11 @@ class CustomerForm(ipw.VBox):
             if row
             else label("customer.new_title")
         )
-        self.title.value = f"<h3>{html.escape(title)}</h3>"
+        self.title.value = f"<h3>{html.escape(title)}</h3>" + (
+            f"<p class='so-customer-to-complete'>{html.escape(label('customer.to_complete'))}</p>"
+            if row.get("to_complete") == "name"
+            else ""
+        )
 
     def _on_value(self, change):
         """Another customer was chosen: show them (blank for None)."""

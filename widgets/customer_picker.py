@@ -22,6 +22,8 @@ messages.add(
             "picker.none": "no customer matches {term!r}",
             "picker.chosen": "chosen: {label}",
             "picker.clear": "Clear",
+            "picker.to_complete": "Only customers to complete",
+            "picker.flag": "[name to complete]",
         },
         "zh_CN": {
             "picker.placeholder": "姓名 / 手机号 / 微信号 / 编号",
@@ -31,14 +33,19 @@ messages.add(
             "picker.none": "没有匹配 {term!r} 的客户",
             "picker.chosen": "已选：{label}",
             "picker.clear": "清除",
+            "picker.to_complete": "只看待补充资料的客户",
+            "picker.flag": "【待补充姓名】",
         },
     }
 )
 
 
 def option_label(row: dict) -> str:
-    """How a customer reads in the result list: name, mobile, WeChat ID, code."""
+    """How a customer reads in the result list: name, mobile, WeChat ID, code, and a marker
+    when the name is a placeholder to complete."""
     parts = [row.get("name"), row.get("mobile"), row.get("wechat_id"), row.get("code")]
+    if row.get("to_complete"):
+        parts.append(label("picker.flag"))
     return "  ".join(str(p) for p in parts if p)
 
 
@@ -64,9 +71,12 @@ class CustomerPicker(ipw.VBox):
 
     `search` is a data function, text -> list of customer dicts (id, code, name, mobile,
     wechat_id). Typing waits `debounce` seconds after the last keystroke, then searches
-    once (0: search on every keystroke, as the unit tests do). Hooks: `so-picker-term`,
-    `so-picker-results`, `so-picker-status`, `so-picker-clear`, plus `so-<form>-<field>` on
-    the search box and `so-<form>-<field>-results` on the list when `form`/`field` are given.
+    once (0: search on every keystroke, as the unit tests do). With `to_complete`, a data
+    function like `search` listing only the customers staff should complete, a tick box
+    (`so-picker-to-complete`) switches the list to them (all of them with an empty box).
+    Hooks: `so-picker-term`, `so-picker-results`, `so-picker-status`, `so-picker-clear`,
+    plus `so-<form>-<field>` on the search box and `so-<form>-<field>-results` on the list
+    when `form`/`field` are given.
     """
 
     value = traitlets.Int(None, allow_none=True)
@@ -82,6 +92,7 @@ class CustomerPicker(ipw.VBox):
         rows=6,
         limit=20,
         debounce=0.08,
+        to_complete=None,
         **kwargs,
     ):
         self._search, self._limit, self._debounce, self._rows = search, limit, debounce, rows
@@ -110,11 +121,26 @@ class CustomerPicker(ipw.VBox):
             hook(self.term, form, field)
             hook(self.results, form, f"{field}-results")
         self.message = MessageArea("picker")
+        self._to_complete = to_complete
+        self.only_to_complete = hook(
+            ipw.Checkbox(value=False, description=label("picker.to_complete"), indent=False),
+            "picker",
+            "to-complete",
+        )
+        self.only_to_complete.layout.display = "" if to_complete else "none"
+        self.only_to_complete.layout.margin = "0 0 0 118px"
+        self.only_to_complete.observe(lambda _c: self.refresh(), names="value")
         self.term.observe(self._on_term, names="value")
         self.results.observe(self._on_pick, names="value")
         self.clear.on_click(self._on_clear)
         super().__init__(
-            children=[self.term, self.results, ipw.HBox([self.status, self.clear]), self.message],
+            children=[
+                self.term,
+                self.only_to_complete,
+                self.results,
+                ipw.HBox([self.status, self.clear]),
+                self.message,
+            ],
             **kwargs,
         )
 
@@ -137,7 +163,10 @@ class CustomerPicker(ipw.VBox):
     def _show_results(self) -> None:
         """Fill the result list for the current text."""
         term = self.term.value.strip()
-        rows = self._search(term, limit=self._limit) if term else []
+        if self._to_complete and self.only_to_complete.value:
+            rows = self._to_complete(term, limit=self._limit)
+        else:
+            rows = self._search(term, limit=self._limit) if term else []
         self._options_by_id = {r["id"]: option_label(r) for r in rows}
         self.results.unobserve(self._on_pick, names="value")
         try:
@@ -147,7 +176,7 @@ class CustomerPicker(ipw.VBox):
             self.results.observe(self._on_pick, names="value")
         self.results.rows = max(2, min(len(rows), self._rows))
         self.results.layout.display = "" if rows else "none"
-        if not term:
+        if not term and not rows:
             self._show_chosen()
         elif not rows:
             self.status.value = html.escape(label("picker.none", term=term))

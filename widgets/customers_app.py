@@ -38,7 +38,13 @@ class CustomersApp(ipw.VBox):
     def for_page(cls, data, title: bool = True, **kwargs) -> CustomersApp:
         """The customers page wired to a salesops.web.pagedata.PageData."""
         return cls(
-            picker=CustomerPicker(data.search, form="customers", field="search", rows=8),
+            picker=CustomerPicker(
+                data.search,
+                form="customers",
+                field="search",
+                rows=8,
+                to_complete=data.customers_to_complete,
+            ),
             form=CustomerForm.for_page(data),
             addresses=AddressBook.for_page(data),
             history=Customer360.for_page(data),

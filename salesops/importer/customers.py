@@ -375,6 +375,8 @@ class _CustomerImport:
         changes = {k: v for k, v in p.values.items() if v not in (None, "") and k != "code"}
         if p.channel:
             changes["channel_id"] = self.channels[p.channel.lower()]
+        if service.completes_name(current, changes):
+            changes["to_complete"] = None
         try:
             if p.referrer:
                 ref = self.people.by["code"][p.referrer]

@@ -21,8 +21,9 @@ class Draft:
     """One order as read from the file, before it is matched and written.
 
     `lines` holds (row, tail) pairs; a tail, shared by every line with the same cells, is
-    (sku, product name, quantity, unit price, amount, discount, stored) where `stored`
-    is (unit price, amount, discount) converted for the database driver;
+    (sku, product name, quantity, unit price, amount, discount, stored, unit cost, stored
+    unit cost) where `stored` is (unit price, amount, discount) converted for the database
+    driver and the unit cost is the file's (None: the product's as stored before the import);
     `ident` is (code, mobile, WeChat ID) normalised, `ident_raw` the cells as written.
     """
 

@@ -59,7 +59,8 @@ class Matching:
             reason = t("import.strict", field="sku", what="product", value=sku)
             self._problem_at(draft, n, "sku", sku, reason)
         else:
-            self.new_products[sku] = {"sku": sku, "name": name or sku, "price": price}
+            new = {"sku": sku, "name": name or sku, "price": price, "unit_cost": None}
+            self.new_products[sku] = new
 
     def _resolve_customer(self, draft: Draft) -> None:
         code, mobile, wechat = draft.ident
@@ -71,9 +72,8 @@ class Matching:
         if code and code in self.people.all_codes:  # the code of a deleted customer
             reason = t("error.duplicate", field="customer_ref", value=code, code=code, name="-")
             return self._problem_at(draft, draft.row, "customer_ref", code, reason)
-        if not draft.name:
-            reason = t("import.needs_name", field=self.table.header_of("customer_name"))
-            return self._problem_at(draft, draft.row, "customer_name", None, reason)
+        # Without a name (a marketplace export's buyer id) the customer is named from
+        # their code when written, and flagged for staff to complete.
         person = NewCustomer(draft.row, code, draft.name, mobile, wechat)
         self.people.add(person, code, mobile, key)
         self.new_people.append(person)

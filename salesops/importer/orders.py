@@ -40,6 +40,7 @@ ALIASES = {
     "quantity": ("数量", "购买数量", "qty"),
     "unit_price": ("单价", "商品单价", "price"),
     "amount": ("金额", "小计", "商品金额", "line total"),
+    "unit_cost": ("成本", "成本价", "单位成本", "进价", "unit cost", "cost"),
     "status": ("状态", "订单状态"),
     "recipient": ("收货人", "收件人", "收货人姓名"),
     "ship_mobile": ("收货电话", "收货人电话", "收货人手机", "收件人电话", "收件人手机"),
@@ -123,6 +124,7 @@ class _OrderImport(Matching, Writing):
             "quantity": parse.Cached(parse.quantity, "quantity"),
             "unit_price": parse.Cached(parse.money, "unit_price", True),
             "amount": parse.Cached(parse.money, "amount", True),
+            "unit_cost": parse.Cached(parse.money, "unit_cost", True),
         }
 
     # -- reading: the fast path --------------------------------------------------------------
@@ -134,8 +136,8 @@ class _OrderImport(Matching, Writing):
         i_no, i_at, i_ref, i_mob, i_wx = (
             at[c] for c in ("order_no", "ordered_at", "customer_ref", "mobile", "wechat_id")
         )
-        i_sku, i_pn, i_q, i_up, i_am = (
-            at[c] for c in ("sku", "product_name", "quantity", "unit_price", "amount")
+        i_sku, i_pn, i_q, i_up, i_am, i_uc = (
+            at[c] for c in ("sku", "product_name", "quantity", "unit_price", "amount", "unit_cost")
         )
         tails, by_raw = {}, {}
         count = 0
@@ -143,7 +145,7 @@ class _OrderImport(Matching, Writing):
             count += 1
             v.append(None)
             try:
-                key = (v[i_sku], v[i_pn], v[i_q], v[i_up], v[i_am])
+                key = (v[i_sku], v[i_pn], v[i_q], v[i_up], v[i_am], v[i_uc])
                 tail = tails.get(key)
                 if tail is None:
                     tail = tails[key] = self._tail(*key)
@@ -160,18 +162,19 @@ class _OrderImport(Matching, Writing):
                 tails.clear()
         self.report.rows = count
 
-    def _tail(self, sku, name, qty, price, amount) -> tuple:
+    def _tail(self, sku, name, qty, price, amount, cost) -> tuple:
         """A line's parsed cells (see drafts.Draft); ValidationError or _Slow if wrong."""
         sku = parse.text(sku, "sku", 64, True)
         name = parse.text(name, "product_name", 200)
         qty = parse.quantity(qty)
         price = parse.money(price, "unit_price", True)
         amount = parse.money(amount, "amount", True)
+        cost = parse.money(cost, "unit_cost", True)
         if price is None and amount is None:
             raise _Slow
-        return self._line_tail(sku, name, qty, *parse.line_amount(qty, price, amount))
+        return self._line_tail(sku, name, qty, *parse.line_amount(qty, price, amount), cost)
 
-    def _line_tail(self, sku, name, qty, price, amount, discount) -> tuple:
+    def _line_tail(self, sku, name, qty, price, amount, discount, cost) -> tuple:
         stored = self.stored_money
         return (
             sku,
@@ -181,6 +184,8 @@ class _OrderImport(Matching, Writing):
             amount,
             discount,
             (stored(price), stored(amount), stored(discount)),
+            cost,
+            None if cost is None else stored(cost),
         )
 
     def _first_row(self, n: int, v: list, at: dict) -> Draft:
@@ -335,7 +340,8 @@ class _OrderImport(Matching, Writing):
         qty = self._get(n, "quantity", raw)
         price = self._get(n, "unit_price", raw)
         amount = self._get(n, "amount", raw)
-        if BAD in (sku, name, qty, price, amount):
+        cost = self._get(n, "unit_cost", raw)
+        if BAD in (sku, name, qty, price, amount, cost):
             return None
         if price is None and amount is None:
             column = self.table.header_of(
@@ -350,4 +356,4 @@ class _OrderImport(Matching, Writing):
                 n, self.table.header_of("amount"), raw.get("amount"), e.problems[0].message
             )
             return None
-        return n, self._line_tail(sku, name, qty, price, amount, discount)
+        return n, self._line_tail(sku, name, qty, price, amount, discount, cost)

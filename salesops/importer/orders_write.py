@@ -11,6 +11,7 @@ from pathlib import Path
 import sqlalchemy as sa
 
 from .. import audit, validate
+from ..customers import NAME_TO_COMPLETE, placeholder_name
 from ..schema import (
     ZERO,
     audit_log,
@@ -53,15 +54,30 @@ class Writing:
                 d.customer.channel_id = d.channel_key(self.default_channel)
         self.new_channels = {k: v for k, v in self.new_channels.items() if k in need_channels}
         self.new_products = {k: v for k, v in self.new_products.items() if k in need_products}
+        self._new_product_costs()
         self.new_people = [p for p in self.new_people if p.used]
         r = self.report
         r.counts["orders_created"] = len(self.todo)
         r.counts["lines_created"] = sum(len(d.lines) for d in self.todo)
         r.counts["orders_present"] = len(self.present)
         r.counts["customers_created"] = len(self.new_people)
-        r.created["customers"] = [p.code or p.name for p in self.new_people]
+        r.created["customers"] = [
+            p.code or p.name or p.mobile or p.wechat_id for p in self.new_people
+        ]
         r.created["products"] = list(self.new_products)
         r.created["channels"] = list(self.new_channels.values())
+
+    def _new_product_costs(self) -> None:
+        """A product the file creates costs what its latest order's line with a cost says
+        (none when no line has one)."""
+        latest = {}
+        for d in self.todo:
+            for _n, t in d.lines:
+                if t[0] in self.new_products and t[7] is not None:
+                    if t[0] not in latest or d.ordered_at >= latest[t[0]][0]:
+                        latest[t[0]] = (d.ordered_at, t[7])
+        for sku, (_at, cost) in latest.items():
+            self.new_products[sku]["unit_cost"] = cost
 
     def write(self, progress=None) -> None:
         """Everything planned, in bulk, on this transaction, with audit rows."""
@@ -105,6 +121,7 @@ class Writing:
             pid = self.conn.execute(
                 sa.insert(products).values(**values, created_at=now)
             ).inserted_primary_key[0]
+            # its lines without a cost of their own stay without one
             self.products[sku] = {**values, "id": pid, "unit_cost": None}
             self._audit("products", pid, values, now)
 
@@ -122,21 +139,26 @@ class Writing:
         audit_json = (
             '{"channel_id": %d, "code": %s, "import_id": '
             + str(self.import_id)
-            + ', "mobile": %s, "name": %s, "wechat_id": %s}'
+            + ', "mobile": %s, "name": %s%s, "wechat_id": %s}'
         )
+        flagged = ', "to_complete": ' + dumps(NAME_TO_COMPLETE)
         for person, cid in zip(people, ids, strict=True):
             person.id, person.code = cid, person.code or next(codes)
             channel = self.channels[person.channel_id]
+            # no name in the file: one made from the code, flagged for staff to complete
+            todo = None if person.name else NAME_TO_COMPLETE
             values = (
                 person.code,
-                person.name,
+                person.name or placeholder_name(person.code),
                 person.mobile,
                 person.wechat_id,
                 validate.wechat_key(person.wechat_id),
                 channel,
             )
-            out.add(customers, (cid, *values, None, "", "", no, 1, at, who, at, who))
-            new = audit_json % (channel, *(dumps(x) for x in values[:4]))
+            row = (cid, *values, None, "", "", no, 1, at, who, at, who, todo)
+            out.add(customers, row)
+            code, name, mobile, wechat = (dumps(x) for x in values[:4])
+            new = audit_json % (channel, code, mobile, name, flagged if todo else "", wechat)
             out.add(audit_log, (at, who, "customers", cid, "create", None, new))
 
     def _write_orders(self, out: TupleWriter, now, progress) -> None:
@@ -192,6 +214,8 @@ class Writing:
             for no, (_n, t) in enumerate(d.lines, 1):
                 pid, sku, name, cost = made[t[0]]
                 price, amount, disc = t[6]
+                if t[7] is not None:  # the file's own cost of this line
+                    cost = t[8]
                 l_buf.append((oid, no, pid, sku, name, t[2], price, cost, disc, amount))
             h_buf.append((oid, None, d.status, at, who, reason))
             new = audit_json % (

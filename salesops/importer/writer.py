@@ -34,6 +34,7 @@ LAYOUT = {
         "notes",
         "is_agent",
         *STAMPS,
+        "to_complete",
     ),
     orders: (
         "id",

@@ -100,6 +100,11 @@ class PageData(ShopData, ShippingData):
 
         return search_customers(self.db, text, limit=limit, after=after)
 
+    def customers_to_complete(self, text: str = "", limit: int = SEARCH_LIMIT) -> list[dict]:
+        """Customers whose name is an import's placeholder (to_complete), those whose name,
+        code or mobile starts with `text` (all for ''), by code: dicts as `search` gives."""
+        return self._all("customers_to_complete", prefix=text.strip(), limit=limit)
+
     def channels(self) -> list[dict]:
         """The channels to choose from: id, code, name, name_en."""
         return self._all("active_channels")
