@@ -62,7 +62,7 @@ from .report import BACKEND_TITLE, Figure, Result, yes_no
 ROOT = Path(__file__).resolve().parent.parent
 BENCHMARKS_MD = ROOT / "BENCHMARKS.md"
 OUT = ROOT / "bench" / "out"
-NAMES = "search 360 weekly import concurrency pages slips ship network generator".split()
+NAMES = "search 360 weekly import concurrency pages slips ship network saves generator".split()
 BACKENDS = ["sqlite", "postgresql"]
 
 
@@ -329,6 +329,7 @@ BENCHES = {
     "slips": ("7. Pick list and packing slips PDF", own_report("bench.slips_bench", "slips")),
     "ship": ("8. Bulk shipping", own_report("bench.ship_bench", "ship")),
     "network": ("9. Pages over a phone network", own_report("bench.network", "network")),
+    "saves": ("10. Order saves against a distant PostgreSQL", own_report("bench.saves", "saves")),
     "generator": ("Demo data generator", bench_generator),
 }
 
@@ -441,13 +442,9 @@ def parse_args(argv=None):
         help="argv for bench.pages.main (default: every page on demo data, tabs vs pages, "
         "20 searches in the browser)",
     )
-    p.add_argument(
-        "--slips-args", default="", help="argv for bench.slips_bench.main (default: 500 orders)"
-    )
-    p.add_argument(
-        "--ship-args", default="", help="argv for bench.ship_bench.main (default: 10,000 lines)"
-    )
-    p.add_argument("--network-args", default="", help="argv for bench.network.main (3 runs)")
+    for name, module in (("slips", "slips_bench"), ("ship", "ship_bench"), ("network", "network")):
+        p.add_argument(f"--{name}-args", default="", help=f"argv for bench.{module}.main")
+    p.add_argument("--saves-args", default="", help="argv for bench.saves.main")
     p.add_argument("--no-record", action="store_true", help="print, do not append")
     p.add_argument("--output", type=Path, default=BENCHMARKS_MD)
     args = p.parse_args(argv)

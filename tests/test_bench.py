@@ -143,3 +143,17 @@ def test_ship_benchmark_ships_every_line_and_reports_the_ratio_against_its_goal(
     text = ship_bench.report(40, 2, [{**row, "app": 3.0, "floor": 1.0, "ratio": 3.0}])
     assert "| sqlite | 3.00 | 1.00 | 3.00 | no |" in text
     assert "Goal: ratio <= 2.0" in text
+
+
+def test_saves_benchmark_saves_through_the_delaying_proxy_and_counts_statements(capsys):
+    from bench import saves
+
+    text = saves.main(["--delays", "0", "5", "--saves", "2"])
+    rows = [r for r in text.splitlines() if r.startswith("| 0 ms") or r.startswith("| 5 ms")]
+    assert len(rows) == 2
+    for row in rows:
+        cells = [c.strip() for c in row.strip("|").split("|")]
+        # create order: BEGIN, reads, the writes and COMMIT; to paid: fewer, but several
+        assert int(cells[2]) >= 5 and 3 <= int(cells[5]) < int(cells[2])
+    # the proxy's delay is seen: the 5 ms row is slower than the loopback one
+    assert float(rows[1].split("|")[2].split()[0]) > float(rows[0].split("|")[2].split()[0])
