@@ -32,7 +32,7 @@ MANAGER = STAFF | {
     "agents.edit",
     "agents.settle",
 }
-ADMIN = MANAGER | {"users.manage", "settings.edit"}
+ADMIN = MANAGER | {"users.manage", "settings.edit", "customers.erase"}
 PERMISSIONS = {"staff": STAFF, "manager": MANAGER, "admin": ADMIN}
 
 # What each permission lets a person do, in the words a refusal uses.
@@ -55,6 +55,7 @@ messages.add(
             "perm.agents.edit": "change agent levels, agent prices or commission rules",
             "perm.agents.settle": "close agents' months or mark statements paid",
             "perm.settings.edit": "change the shop settings",
+            "perm.customers.erase": "erase a customer's personal data",
         },
         "zh_CN": {
             "perm.customers.edit": "新建或修改客户",
@@ -73,6 +74,7 @@ messages.add(
             "perm.agents.edit": "修改代理等级、代理价或佣金规则",
             "perm.agents.settle": "结算代理月份或标记对账单已付",
             "perm.settings.edit": "修改店铺设置",
+            "perm.customers.erase": "删除客户的个人信息",
         },
     }
 )

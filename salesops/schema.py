@@ -257,9 +257,8 @@ orders = sa.Table(
         "status in ('new', 'paid', 'shipped', 'completed', 'cancelled', 'refunded')",
         name="status",
     ),
-    # Covering the week reports (queries/weekly.sql): orders of a date range with their
-    # channel and money (migrations 0005, 0007), and a customer's earlier orders, read
-    # from the index alone.
+    # Covering the week reports (queries/weekly.sql; 0005, 0007): orders of a date range with
+    # their channel and money, and a customer's earlier orders, read from the index alone.
     sa.Index(
         "ix_orders_ordered_at_cover",
         "ordered_at",
@@ -473,6 +472,7 @@ customer_identifiers = sa.Table(
 )
 
 from .schema_agents import *  # resellers' tables and columns (0010)  # noqa: E402, F403
+from .schema_privacy import erasures  # PIPL erasures (0012)  # noqa: E402, F401
 
 ZERO = Decimal("0.00")
 

@@ -13,6 +13,7 @@ from .customer_360 import Customer360
 from .customer_form import CustomerForm
 from .customer_picker import CustomerPicker
 from .duplicates_panel import DuplicatesPanel
+from .erase_panel import ErasePanel
 
 messages.add(
     {
@@ -26,10 +27,11 @@ class CustomersApp(ipw.VBox):
     """Find a customer, edit or create one, and see their history; `value` is the customer.
 
     Built from its parts (`for_page` builds them from a PageData): a CustomerPicker, a
-    CustomerForm, an AddressBook, a Customer360 and a DuplicatesPanel. The parts talk only
+    CustomerForm, an AddressBook, a Customer360, a DuplicatesPanel and (admins) an
+    ErasePanel. The parts talk only
     through links: the picked customer goes into the form, the form's customer (new ones
     included) into the address book and the 360 view, every save refreshes the 360 view,
-    and a kept duplicate opens in the form.
+    a kept duplicate opens in the form, and an erased customer leaves the page.
     """
 
     value = traitlets.Int(None, allow_none=True)
@@ -49,6 +51,7 @@ class CustomersApp(ipw.VBox):
             addresses=AddressBook.for_page(data),
             history=Customer360.for_page(data),
             duplicates=DuplicatesPanel.for_page(data),
+            erase=ErasePanel.for_page(data),
             title=title,
             **kwargs,
         )
@@ -61,6 +64,7 @@ class CustomersApp(ipw.VBox):
         history: Customer360,
         duplicates: DuplicatesPanel,
         addresses: AddressBook,
+        erase: ErasePanel | None = None,
         title: bool = True,
         **kwargs,
     ):
@@ -79,6 +83,9 @@ class CustomersApp(ipw.VBox):
         self.duplicates = duplicates
         traitlets.dlink((self.duplicates, "kept_id"), (self.form, "value"))
         self.duplicates.observe(lambda _c: self.history.refresh(), names="changed")
+        self.erase = erase or ErasePanel(lambda *_a: None, can_erase=False)
+        traitlets.dlink((self.form, "value"), (self.erase, "value"))
+        self.erase.observe(self._on_erased, names="erased")
         dups = ipw.HTML(f"<h4>{label('dups.title')}</h4>")
         dups.add_class("so-section")
         super().__init__(
@@ -92,7 +99,14 @@ class CustomersApp(ipw.VBox):
                 self.history,
                 dups,
                 self.duplicates,
+                self.erase,
             ],
             **kwargs,
         )
         self.add_class("so-customers-app")
+
+    def _on_erased(self, _change) -> None:
+        """The erased customer leaves the form, the search results and the 360 view."""
+        self.picker.choose(None)
+        self.picker.refresh()
+        self.form.value = None

@@ -62,3 +62,28 @@ def unmerge_command(obj, merge_id: int) -> None:
     except SalesopsError as e:
         raise click.ClickException(str(e)) from None
     click.echo(f"merge #{done['id']} undone")
+
+
+@customers_group.command("erase")
+@click.argument("code")
+@click.option("--reason", required=True, help="Why (kept in the erasure record; no personal data).")
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+@click.pass_obj
+def erase_command(obj, code: str, reason: str, yes: bool) -> None:
+    """Erase customer CODE's personal data for good (a request under PIPL): name, mobile,
+    WeChat ID, addresses, notes, everywhere; orders keep their amounts and dates."""
+    from .. import erasure
+
+    try:
+        plan = erasure.preview(obj.db, code)
+        rows = ", ".join(f"{k} {n}" for k, n in sorted(plan["rows"].items()))
+        click.echo(
+            f"{plan['code']} {plan['name']}: {len(plan['records'])} customer record(s); {rows}"
+        )
+        if not yes:
+            click.confirm("Erase this person's personal data? This cannot be undone", abort=True)
+        done = erasure.erase_customer(obj.db, code, reason)
+    except SalesopsError as e:
+        raise click.ClickException(str(e)) from None
+    cleared = ", ".join(f"{k} {n}" for k, n in sorted(done["erased"].items()) if n)
+    click.echo(f"erased {done['customer_code']} (erasure #{done['id']}; cleared: {cleared})")
