@@ -51,9 +51,27 @@ import click
     envvar="SALESOPS_COOKIE_SECRET_FILE",
     help="File keeping the login-cookie secret (default: data/.cookie_secret).",
 )
+@click.option(
+    "--memory-limit",
+    "memory_mb",
+    type=click.IntRange(min=0),
+    envvar="SALESOPS_SERVE_MEMORY_MB",
+    metavar="MB",
+    help="Most memory the server and each page kernel may take (or SALESOPS_SERVE_MEMORY_MB; "
+    "default 2048, 0: no limit).",
+)
 @click.pass_context
 def serve(
-    ctx: click.Context, port, host, token, apps_dir, user, role, trusted_header, secret_file
+    ctx: click.Context,
+    port,
+    host,
+    token,
+    apps_dir,
+    user,
+    role,
+    trusted_header,
+    secret_file,
+    memory_mb,
 ) -> None:
     """Serve the staff pages with Voila behind a login.
 
@@ -78,6 +96,8 @@ def serve(
         opts.apps_dir = apps_dir
     if secret_file:
         opts.secret_file = secret_file
+    if memory_mb is not None:
+        opts.memory_mb = memory_mb
     try:
         serving.run(opts, echo=click.echo)
     except serving.ServeRefused as e:

@@ -22,6 +22,7 @@ import asyncio
 import base64
 import json
 import os
+import resource
 import uuid
 from contextvars import ContextVar
 from dataclasses import dataclass, field
@@ -40,17 +41,22 @@ from traitlets.config import Config
 from voila.app import Voila
 from voila.shutdown_kernel_handler import VoilaShutdownKernelHandler
 from voila.tornado.handler import TornadoVoilaHandler
+from voila.tornado.kernel_websocket_handler import VoilaKernelWebsocketHandler
 
 from .. import config, messages
 from ..actors import Actor
 from ..db import connect
 from ..errors import SalesopsError
 from . import caching, login
+from .kernel_socket import PageKernelWebsocketHandler
 
 APPS_DIR = config.PROJECT_ROOT / "notebooks" / "apps"
 CONFIG_DIR = Path(__file__).resolve().parent / "voila_config"
 DEFAULT_SECRET_FILE = config.PROJECT_ROOT / "data" / ".cookie_secret"
 LANDING_PAGE = "index.ipynb"
+# The most memory (MB) the server, and each page kernel it starts, may take (RLIMIT_DATA):
+# a runaway allocation then fails in that one process instead of starving the machine.
+DEFAULT_MEMORY_MB = 2048
 POOL_KERNEL = "python3"
 # What a pooled kernel imports while it waits: the heavy modules every page needs. A
 # module that is missing (a page package not installed) is skipped, not an error. Not
@@ -119,6 +125,7 @@ class ServeOptions:
     role: str = "manager"  # what the shared token may do (token mode only)
     trusted_header: str | None = None
     secret_file: Path = DEFAULT_SECRET_FILE
+    memory_mb: int = DEFAULT_MEMORY_MB  # 0: no limit
     voila_args: list[str] = field(default_factory=list)
 
 
@@ -386,8 +393,21 @@ class SalesopsVoila(Voila):
                 route = (route[0], PageHandler, *route[2:])
             elif route[1] is VoilaShutdownKernelHandler:
                 route = (route[0], ShutdownHandler, *route[2:])
+            elif route[1] is VoilaKernelWebsocketHandler:
+                route = (route[0], PageKernelWebsocketHandler, *route[2:])
             handlers.append(route)
         return handlers
+
+
+def limit_memory(megabytes: int) -> None:
+    """Cap this process's data memory (and its future children's) at `megabytes`: past it,
+    an allocation raises MemoryError in the process that asked (0: no cap)."""
+    if megabytes > 0:
+        limit = megabytes * 2**20
+        hard = resource.getrlimit(resource.RLIMIT_DATA)[1]
+        if hard != resource.RLIM_INFINITY:
+            limit = min(limit, hard)
+        resource.setrlimit(resource.RLIMIT_DATA, (limit, hard))
 
 
 def absolute_db_url(url: str) -> str:
@@ -438,6 +458,7 @@ def run(opts: ServeOptions, echo=print) -> None:
     """Serve the pages until interrupted, after printing the landing URL (and token)."""
     from .signin import is_loopback
 
+    limit_memory(opts.memory_mb)  # before any kernel starts: they inherit it
     db_url = absolute_db_url(config.db_url(opts.db_url))
     # Kernels inherit the server's environment: this is how pages find the same database.
     # The server itself is handed the URL (build_app), it does not read it back.
