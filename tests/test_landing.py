@@ -122,3 +122,50 @@ def test_the_landing_page_links_the_pages_each_role_may_open(monkeypatch, role, 
     assert "小雨水果" in landing.shop.value
     shown = landing.tabs.children[0].children[1].value
     assert re.findall(r"href='(\w+)\.ipynb'", shown) == links
+
+
+def test_apps_are_built_ahead_one_at_a_time_and_a_failing_one_waits_for_its_tab():
+    import asyncio
+
+    import ipywidgets as ipw
+
+    from widgets.landing import in_background
+
+    built = []
+
+    def app(name):
+        def build():
+            built.append(name)
+            if name == "broken":
+                raise RuntimeError("no")
+            return ipw.Label(name)
+
+        return build
+
+    async def page():
+        landing = Landing(
+            lambda: {"orders": 0, "revenue": 0, "followups_due": 0},
+            apps={"a": app("a"), "b": app("broken"), "c": app("c")},
+            build_ahead=lambda step: in_background(step, first_delay=0.01, between=0.01),
+        )
+        assert built == []  # nothing before the cell that builds the page has ended
+        await asyncio.sleep(0.5)
+        return landing
+
+    landing = asyncio.run(page())
+    assert built == ["a", "broken", "c"]  # in tab order, each tried once
+    assert [c.value for c in landing.tabs.children[1::2]] == ["a", "c"]
+    assert landing.message.value == ""  # nobody opened the broken tab yet
+    landing.tabs.selected_index = 3
+    landing.tabs.selected_index = 1
+    assert built == ["a", "broken", "c"]  # built ahead: opening a tab builds nothing
+    landing.tabs.selected_index = 2
+    assert built[-1] == "broken" and landing.message.kind == "error"
+
+
+def test_without_an_event_loop_apps_wait_for_their_tabs():
+    from widgets.landing import in_background
+
+    calls = []
+    in_background(lambda: calls.append(1))
+    assert calls == []

@@ -54,12 +54,16 @@ messages.add(
 
 
 class Landing(ipw.VBox):
-    """Today's numbers and the apps as tabs, each app built the first time its tab opens.
+    """Today's numbers and the apps as tabs, each built ahead or when its tab first opens.
 
     `today()` returns {orders, revenue, followups_due}; `apps` maps a tab title to a
-    function building that app (so one page load and one kernel serve a person all day,
-    and an app nobody opens costs nothing); `pages` maps a title to its own page's file,
-    for the links; `shop_name` (from the shop settings) heads the page. Hooks:
+    function building that app (so one page load and one kernel serve a person all day);
+    an app is built when its tab first opens, or before: `build_ahead(step)`, when given,
+    is called once with `build_next` and may call it whenever it likes until it returns
+    False (the page passes `in_background`: one app at a time while the kernel is idle,
+    once the first tab is shown, so switching tabs later only shows what is there);
+    `pages` maps a title to its own page's file, for the links; `shop_name` (from the
+    shop settings) heads the page. Hooks:
     so-landing-shop, so-landing-orders, so-landing-revenue, so-landing-followups,
     so-landing-refresh, so-landing-tabs, so-landing-message, so-landing-loading (a tab not
     built yet).
@@ -83,6 +87,7 @@ class Landing(ipw.VBox):
             )
             if allowed and key not in apps
         ]
+        kwargs.setdefault("build_ahead", in_background)
         return cls(
             data.today,
             apps={label(f"{k}.title"): functools.partial(build, data) for k, build in apps.items()},
@@ -97,10 +102,12 @@ class Landing(ipw.VBox):
         apps: dict | None = None,
         pages: dict | None = None,
         shop_name: str = "",
+        build_ahead=None,
         **kwargs,
     ):
         self._today = today
         self._factories = list((apps or {}).values())
+        self._tried_ahead: set[int] = set()
         self.numbers = {k: hook(ipw.HTML(), FORM, k) for k in ("orders", "revenue", "followups")}
         for widget in self.numbers.values():
             widget.add_class("so-number")
@@ -135,6 +142,21 @@ class Landing(ipw.VBox):
         )
         super().__init__(children=[self.shop, self.tabs], **kwargs)
         self.refresh()
+        if build_ahead is not None:
+            build_ahead(self.build_next)
+
+    def build_next(self) -> bool:
+        """Build the first app not built yet, in tab order (each tried once: one that fails
+        waits for its tab to be opened, which shows why); False when none is left."""
+        for index, factory in enumerate(self._factories, 1):
+            if factory is not None and index not in self._tried_ahead:
+                self._tried_ahead.add(index)
+                try:
+                    self._build(index)
+                except Exception:  # opening the tab tries again and says why
+                    pass
+                return True
+        return False
 
     @staticmethod
     def _placeholder() -> ipw.HTML:
@@ -173,6 +195,25 @@ class Landing(ipw.VBox):
         children[index] = self._factories[index - 1]()
         self._factories[index - 1] = None
         self.tabs.children = children
+
+
+def in_background(step, first_delay: float = 0.5, between: float = 0.1) -> None:
+    """Call `step()` on the kernel's event loop, `first_delay` seconds after the cell that
+    built the page ends (so the first tab is shown first), then again after each call
+    until it returns False. Without a running loop (a test, a script) nothing happens and
+    apps are built when their tabs open."""
+    import asyncio
+
+    try:
+        loop = asyncio.get_running_loop()
+    except RuntimeError:
+        return
+
+    def tick():
+        if step():
+            loop.call_later(between, tick)
+
+    loop.call_later(first_delay, tick)
 
 
 def _customers_app(data) -> ipw.Widget:
