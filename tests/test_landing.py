@@ -126,6 +126,7 @@ def test_the_landing_page_links_the_pages_each_role_may_open(monkeypatch, role, 
 
 def test_apps_are_built_ahead_one_at_a_time_and_a_failing_one_waits_for_its_tab():
     import asyncio
+    import threading
 
     import ipywidgets as ipw
 
@@ -152,7 +153,13 @@ def test_apps_are_built_ahead_one_at_a_time_and_a_failing_one_waits_for_its_tab(
         await asyncio.sleep(0.5)
         return landing
 
-    landing = asyncio.run(page())
+    # In a thread of its own: a browser test before this one may leave Playwright's loop
+    # running in this thread, where asyncio.run refuses to start another.
+    result = []
+    runner = threading.Thread(target=lambda: result.append(asyncio.run(page())))
+    runner.start()
+    runner.join(30)
+    landing = result[0]
     assert built == ["a", "broken", "c"]  # in tab order, each tried once
     assert [c.value for c in landing.tabs.children[1::2]] == ["a", "c"]
     assert landing.message.value == ""  # nobody opened the broken tab yet
