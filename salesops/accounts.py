@@ -51,6 +51,9 @@ PUBLIC_COLUMNS = (
 DEFAULT_HASHER = PasswordHasher()  # argon2id with the library's (RFC 9106) parameters
 _hasher = DEFAULT_HASHER
 _dummy_hash: str | None = None
+# Attempts for names that have no account: {name: (attempts, locked until)}, this process.
+_unknown_attempts: dict[str, tuple[int, datetime | None]] = {}
+MAX_UNKNOWN_NAMES = 10_000
 
 messages.add(
     {
@@ -81,7 +84,12 @@ messages.add(
 
 
 class LoginRefused(SalesopsError):
-    """A sign-in that did not succeed; `str()` is what the login page shows."""
+    """A sign-in that did not succeed; `str()` is what the login page shows, `attempt` the
+    attempt's number in its name's row of failures (0: refused unchecked, locked)."""
+
+    def __init__(self, message: str, attempt: int = 0):
+        super().__init__(message)
+        self.attempt = attempt
 
 
 class AccountRefused(PermissionDenied):
@@ -201,6 +209,12 @@ def enable_user(db, username: str, actor: Actor | None = None) -> dict:
     )
 
 
+def unlock_user(db, username: str, actor: Actor | None = None) -> dict:
+    """Clear a lock after wrong passwords (and the count), e.g. for an admin locked out by
+    someone guessing at the name; the account stays enabled or disabled as it was."""
+    return _change(db, username, actor, lambda row: {"failed_logins": 0, "locked_until": None})
+
+
 def set_role(db, username: str, role: str, actor: Actor | None = None) -> dict:
     """Give an account another role; open pages use it from their next action."""
     validate.choice(role, "role", ROLES)
@@ -279,52 +293,81 @@ def sign_in_accounts_exist(db) -> bool:
 def authenticate(db, username: str, password: str, now: datetime | None = None) -> dict:
     """The account (public columns) when the name and password are right; else LoginRefused.
 
-    Wrong passwords are counted per name; from the LOCK_AFTER-th in a row the name is locked
-    for LOCK_MINUTES, during which even the right password is refused.
+    Every attempt is counted, and the lock checked, in one atomic step *before* the
+    password is verified, so concurrent guesses get at most LOCK_AFTER checks; from the
+    LOCK_AFTER-th attempt in a row the name is locked for LOCK_MINUTES, during which even
+    the right password is refused. A right password whose name other attempts locked
+    while it was being checked is refused too. Names without an account are counted and
+    locked alike (in this process), so neither the message nor the time tells them apart.
+    `LoginRefused.attempt` is the attempt's number in the row (the page's delay grows).
     """
     now = now or now_utc()
     try:
         name = clean_username(username)
     except ValidationError:
-        verify_password(None, password or "")
-        raise LoginRefused(messages.t("login.bad")) from None
-    with db.read() as conn:
-        row = _row(conn, name)
-    if row and row["locked_until"] is not None and row["locked_until"] > now:
-        raise LoginRefused(_locked_message(name, row["locked_until"]))
+        name = None
+    row, attempt = _claim_attempt(db, name, str(username or "")[:64], now)
     if not verify_password(row["password_hash"] if row else None, password or ""):
-        if row:
-            _count_failure(db, row["id"], now)
-        raise LoginRefused(messages.t("login.bad"))
+        raise LoginRefused(messages.t("login.bad"), attempt=attempt)
     if row["disabled_at"] is not None:
-        raise LoginRefused(messages.t("login.disabled", user=name))
-    _record_success(db, row, password, now)
+        raise LoginRefused(messages.t("login.disabled", user=name), attempt=attempt)
+    _record_success(db, row, attempt, password, now)
     return _public(row)
 
 
-def _count_failure(db, user_id: int, now: datetime) -> int:
-    """Add one failure (atomically) and lock the name once there are LOCK_AFTER in a row."""
+def _claim_attempt(db, name: str | None, typed: str, now: datetime) -> tuple[dict | None, int]:
+    """Count one attempt for the name, atomically, unless it is locked (LoginRefused):
+    (the account row or None, the attempt's number in the row)."""
     u = staff_users.c
-    with db.write() as conn:
-        count = conn.execute(
-            sa.update(staff_users)
-            .where(u.id == user_id)
-            .values(failed_logins=u.failed_logins + 1)
-            .returning(u.failed_logins)
-        ).scalar()
-        if count >= LOCK_AFTER:
-            until = now + timedelta(minutes=LOCK_MINUTES)
-            conn.execute(sa.update(staff_users).where(u.id == user_id).values(locked_until=until))
-        return count
+    with db.write() as conn:  # SQLite: one writer at a time; PostgreSQL: the row locked
+        row = (
+            name
+            and conn.execute(sa.select(staff_users).where(u.username == name).with_for_update())
+            .mappings()
+            .first()
+        )
+        if not row:
+            return None, _count_unknown(name or typed, now)
+        if row["locked_until"] is not None and row["locked_until"] > now:
+            raise LoginRefused(_locked_message(name, row["locked_until"]), attempt=0)
+        attempt = row["failed_logins"] + 1
+        values = {"failed_logins": attempt}
+        if attempt >= LOCK_AFTER:
+            values["locked_until"] = now + timedelta(minutes=LOCK_MINUTES)
+        conn.execute(sa.update(staff_users).where(u.id == row["id"]).values(**values))
+        return dict(row), attempt
 
 
-def _record_success(db, row: dict, password: str, now: datetime) -> None:
-    """Reset the failure count, note the time, and rehash if the parameters have grown."""
+def _count_unknown(name: str, now: datetime) -> int:
+    """`_claim_attempt` for a name without an account: counted in memory, locked alike."""
+    count, until = _unknown_attempts.pop(name, (0, None))
+    if until is not None and until > now:
+        _unknown_attempts[name] = (count, until)
+        raise LoginRefused(_locked_message(name, until), attempt=0)
+    count += 1
+    if count >= LOCK_AFTER:
+        until = now + timedelta(minutes=LOCK_MINUTES)
+    _unknown_attempts[name] = (count, until)
+    while len(_unknown_attempts) > MAX_UNKNOWN_NAMES:  # oldest first: memory stays bounded
+        _unknown_attempts.pop(next(iter(_unknown_attempts)))
+    return count
+
+
+def _record_success(db, row: dict, attempt: int, password: str, now: datetime) -> None:
+    """Reset the failure count, note the time, and rehash if the parameters have grown;
+    refused when attempts that came in while this one was checked locked the name."""
+    u = staff_users.c
     values = {"failed_logins": 0, "locked_until": None, "last_login_at": now}
     if _hasher.check_needs_rehash(row["password_hash"]):
         values["password_hash"] = _hasher.hash(password)
     with db.write() as conn:
-        conn.execute(sa.update(staff_users).where(staff_users.c.id == row["id"]).values(**values))
+        current = conn.execute(
+            sa.select(u.failed_logins, u.locked_until).where(u.id == row["id"]).with_for_update()
+        ).one()
+        others = current.failed_logins > attempt
+        if others and current.locked_until is not None and current.locked_until > now:
+            raise LoginRefused(_locked_message(row["username"], current.locked_until), attempt=0)
+        conn.execute(sa.update(staff_users).where(u.id == row["id"]).values(**values))
 
 
 def _locked_message(name: str, until: datetime) -> str:
@@ -335,20 +378,10 @@ def _locked_message(name: str, until: datetime) -> str:
     return messages.t("login.locked", user=name, until=local)
 
 
-def failure_delay(username: str, db) -> float:
-    """Seconds the login page waits before answering a failure: grows with the count (max 4)."""
-    try:
-        name = clean_username(username)
-    except ValidationError:
-        return 1.0
-    with db.read() as conn:
-        count = (
-            conn.execute(
-                sa.select(staff_users.c.failed_logins).where(staff_users.c.username == name)
-            ).scalar()
-            or 1
-        )
-    return min(4.0, 0.5 * 2 ** (count - 1))
+def failure_delay(attempt: int) -> float:
+    """Seconds the login page waits before answering the `attempt`-th failure in a row:
+    0.5, 1, 2, then 4 (the same for names with and without an account); 4 when locked."""
+    return 4.0 if attempt <= 0 else min(4.0, 0.5 * 2 ** (attempt - 1))
 
 
 # -- sessions --------------------------------------------------------------------------------

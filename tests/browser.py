@@ -41,7 +41,7 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 READY_SELECTOR = "#rendered_cells"  # Voila shows it once every cell has been executed
-STARTUP_TIMEOUT_S = 60
+STARTUP_TIMEOUT_S = 150  # a loaded 2-core machine can take a minute and more
 PAGE_TIMEOUT_MS = 60_000
 
 

@@ -64,7 +64,18 @@ class AccountsServer(LiveServer):
 
     def sign_in(self, name: str, password: str | None = None) -> tuple[int, str, str]:
         """Sign in over HTTP: (status, Cookie header for later requests, body)."""
-        status, headers, body = self.get("/login")
+        status, headers, body, cookie = self.post_login(name, password)
+        session = [
+            c.split(";")[0]
+            for c in headers.get_all("Set-Cookie") or []
+            if c.startswith("salesops-session=")
+        ]
+        return status, "; ".join([cookie, *session]), body
+
+    def post_login(self, name: str, password: str | None = None, query: str = ""):
+        """POST the sign-in form (after GETting it for its XSRF token), redirects not
+        followed: (status, headers, body, the form's cookie)."""
+        status, headers, body = self.get("/login" + query)
         xsrf = re.search(r'name="_xsrf" value="([^"]+)"', body).group(1)
         cookie = headers["Set-Cookie"].split(";")[0]
         form = urllib.parse.urlencode(
@@ -75,20 +86,14 @@ class AccountsServer(LiveServer):
             }
         ).encode()
         req = urllib.request.Request(
-            f"http://127.0.0.1:{self.port}/login", data=form, headers={"Cookie": cookie}
+            f"http://127.0.0.1:{self.port}/login{query}", data=form, headers={"Cookie": cookie}
         )
         opener = urllib.request.build_opener(NoRedirect)
         try:
             with opener.open(req, timeout=60) as resp:
-                status, headers, body = resp.status, resp.headers, resp.read().decode()
+                return resp.status, resp.headers, resp.read().decode(), cookie
         except urllib.error.HTTPError as e:
-            status, headers, body = e.code, e.headers, e.read().decode()
-        session = [
-            c.split(";")[0]
-            for c in headers.get_all("Set-Cookie") or []
-            if c.startswith("salesops-session=")
-        ]
-        return status, "; ".join([cookie, *session]), body
+            return e.code, e.headers, e.read().decode(), cookie
 
     def shutdown_kernel_as(self, kernel_id: str, cookie: str) -> int:
         """DELETE a kernel with a signed-in person's cookie (and its XSRF token)."""

@@ -183,9 +183,9 @@ def test_failures_after_a_lock_lock_again_at_once(team):
 def test_login_delay_grows_with_failures_and_is_capped(team):
     delays = []
     for _ in range(6):
-        with pytest.raises(LoginRefused):
+        with pytest.raises(LoginRefused) as refused:
             accounts.authenticate(team, "wang.fang", "guess guess")
-        delays.append(accounts.failure_delay("wang.fang", team))
+        delays.append(accounts.failure_delay(refused.value.attempt))
     assert delays == sorted(delays) and delays[0] < delays[-1] == 4.0
 
 

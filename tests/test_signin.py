@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import subprocess
+import urllib.parse
 
 import pytest
 import sqlalchemy as sa
@@ -27,6 +28,7 @@ from signinserver import PASSWORDS, ROLES, WHOAMI, AccountsServer
 from salesops import accounts, customers, orders
 from salesops.db import Database
 from salesops.schema import audit_log, staff_users
+from salesops.web.signin import next_page
 
 pytestmark = pytest.mark.browser
 
@@ -340,3 +342,37 @@ def test_sign_out_ends_the_session(server):
     assert server.get("/api/kernels", {"Cookie": cookie})[0] == 200
     assert server.get("/logout", {"Cookie": cookie})[0] == 200
     assert server.get("/api/kernels", {"Cookie": cookie})[0] == 403  # the row is gone
+
+
+@pytest.mark.parametrize(
+    "nxt",
+    [
+        "/%09/evil.example",  # a browser drops the tab: //evil.example
+        "/%0a/evil.example",
+        "//evil.example",
+        "/%2f/evil.example",
+        "/\\evil.example",
+        "http://evil.example/voila/render/index.ipynb",
+        "/voila/render/no_such_page.ipynb",
+        "/voila/render/../../etc/passwd.ipynb",
+    ],
+)
+def test_sign_in_never_redirects_off_our_pages(server, nxt):
+    query = "?" + urllib.parse.urlencode({"next": urllib.parse.unquote(nxt)})
+    status, headers, _, _ = server.post_login("li.lei", query=query)
+    assert status == 302 and headers["Location"] == "/"
+
+
+def test_sign_in_goes_on_to_the_page_asked_for(server):
+    query = "?" + urllib.parse.urlencode({"next": "/voila/render/customers.ipynb?code=C1"})
+    status, headers, _, _ = server.post_login("li.lei", query=query)
+    assert status == 302 and headers["Location"] == "/voila/render/customers.ipynb?code=C1"
+
+
+def test_next_page_is_rebuilt_from_a_parsed_path(tmp_path):
+    (tmp_path / "orders.ipynb").write_text("{}")
+    assert next_page("/voila/render/orders.ipynb", "/", tmp_path) == "/voila/render/orders.ipynb"
+    assert next_page("/shop/voila/render/orders.ipynb", "/shop/", tmp_path).startswith("/shop/v")
+    for bad in ("/\t/evil.example", "/ /evil.example", "/voila/render/orders.ipynb\r\nX: 1"):
+        assert next_page(bad, "/", tmp_path) == "/"
+    assert next_page("/voila/render/orders.ipynb", "/shop/", tmp_path) == "/shop/"

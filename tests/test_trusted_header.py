@@ -7,7 +7,7 @@ import os
 import subprocess
 
 import pytest
-from browser import LiveServer, apps_copy, close_page, goto, screenshot, write_page
+from browser import LiveServer, apps_copy, close_page, free_port, goto, screenshot, write_page
 from signinserver import WHOAMI, AccountsServer
 
 from salesops import accounts
@@ -28,6 +28,25 @@ def test_trusted_header_refuses_to_start_unless_on_loopback(tmp_path):
     )
     assert done.returncode == 1
     assert "only allowed while listening on 127.0.0.1" in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+@pytest.mark.parametrize("option", ["--Voila.ip=0.0.0.0", "--Voila.ip=::", "--Voila.port=1"])
+def test_serve_refuses_an_address_passed_on_to_voila(tmp_path, option):
+    """Passed through to Voila, --Voila.ip=0.0.0.0 bound every interface in trusted-header
+    mode, where only loopback may reach the server."""
+    cli = LiveServer(tmp_path, tmp_path)._cli
+    subprocess.run(cli("init"), check=True, capture_output=True)
+    port = str(free_port())
+    done = subprocess.run(
+        [*cli("serve"), "--trusted-header", "X-Forwarded-User", "--port", port, option],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "SALESOPS_LANG": "en"},
+    )
+    assert done.returncode == 1
+    assert f"the address is set with --host and --port only; remove {option}" in done.stderr
     assert "Traceback" not in done.stderr
 
 

@@ -92,6 +92,16 @@ def enable(obj, name) -> None:
     click.echo(f"enabled {accounts.clean_username(name)}")
 
 
+@user.command("unlock")
+@click.argument("name")
+@click.pass_obj
+def unlock(obj, name) -> None:
+    """Let NAME sign in again now after too many wrong passwords (e.g. an admin locked out
+    by someone guessing at the name)."""
+    _run(lambda: accounts.unlock_user(obj.db, name))
+    click.echo(f"unlocked {accounts.clean_username(name)}")
+
+
 @user.command("role")
 @click.argument("name")
 @click.argument("role", type=ROLE_CHOICE)

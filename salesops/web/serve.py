@@ -18,28 +18,24 @@ what must not be tuned away and wires in what Voila 0.5 lacks:
 
 from __future__ import annotations
 
-import asyncio
-import base64
+import html
 import json
 import os
+import re
 import resource
-import uuid
-from contextvars import ContextVar
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import sqlalchemy as sa
 import tornado.ioloop
 import tornado.web
-from jupyter_server._tz import utcnow
 from jupyter_server.auth.authorizer import Authorizer
 from jupyter_server.base.handlers import APIHandler
-from jupyter_server.services.kernels.kernelmanager import AsyncMappingKernelManager
 from jupyter_server.utils import url_path_join
-from traitlets import Integer, Unicode
 from traitlets.config import Config
 from voila.app import Voila
 from voila.shutdown_kernel_handler import VoilaShutdownKernelHandler
+from voila.static_file_handler import TemplateStaticFileHandler
 from voila.tornado.handler import TornadoVoilaHandler
 from voila.tornado.kernel_websocket_handler import VoilaKernelWebsocketHandler
 
@@ -47,62 +43,32 @@ from .. import config, messages
 from ..actors import Actor
 from ..db import connect
 from ..errors import SalesopsError
-from . import caching, login
+from . import caching, login, policy
 from .kernel_socket import PageKernelWebsocketHandler
+from .kernels import PageKernelManager, request_env
 
 APPS_DIR = config.PROJECT_ROOT / "notebooks" / "apps"
 CONFIG_DIR = Path(__file__).resolve().parent / "voila_config"
 DEFAULT_SECRET_FILE = config.PROJECT_ROOT / "data" / ".cookie_secret"
 LANDING_PAGE = "index.ipynb"
+TEMPLATE_FILE = re.compile(r"[\w-]+/static/[^\\]+")  # /voila/templates/<this>
 # The most memory (MB) the server, and each page kernel it starts, may take (RLIMIT_DATA):
 # a runaway allocation then fails in that one process instead of starving the machine.
 DEFAULT_MEMORY_MB = 2048
-POOL_KERNEL = "python3"
-# What a pooled kernel imports while it waits: the heavy modules every page needs. A
-# module that is missing (a page package not installed) is skipped, not an error. Not
-# pandas: a page that builds a DataFrame imports it then; the others save its ~35 MB.
-WARM_CODE = """
-def _so_warm():
-    import importlib
-    for name in ("ipywidgets", "sqlalchemy", "salesops.db", "salesops.queries",
-                 "salesops.web.pagedata", "widgets.pages"):
-        try:
-            importlib.import_module(name)
-        except ImportError:
-            pass
-_so_warm()
-del _so_warm
-"""
-# What the server runs in a pooled kernel to hand it to a page request: the request's
-# environment (identity included) as base64 of JSON, so no value can be read as code.
-HAND_OVER_CODE = """
-def _so_hand_over(payload):
-    import base64, json, os
-    changed, gone = json.loads(base64.b64decode(payload))
-    os.environ.update(changed)
-    for name in gone:
-        os.environ.pop(name, None)
-_so_hand_over(%r)
-del _so_hand_over
-"""
-
-# Who the page request being served acts for (kernel environment); read when that request
-# starts its kernel. A ContextVar, not a global: concurrent requests each see their own.
-_request_env: ContextVar[dict] = ContextVar("salesops_request_env")
-# Never inherited from the server's own environment: set per kernel, or not at all.
-IDENTITY_ENV = ("SALESOPS_USER", "SALESOPS_ROLE", "SALESOPS_AUTH", login.TOKEN_ENV)
-
 messages.add(
     {
         "en": {
             "serve.header_not_loopback": "--trusted-header is only allowed while listening "
             "on 127.0.0.1 (behind the proxy), not on {host}",
             "serve.page_refused": "{who} ({role}) may not open {page}.",
+            "serve.address_option": "the address is set with --host and --port only; "
+            "remove {options}",
         },
         "zh_CN": {
             "serve.header_not_loopback": "--trusted-header 只能在监听 127.0.0.1（代理之后）时"
             "使用，不能监听 {host}",
             "serve.page_refused": "{who}（{role}）无权打开 {page}。",
+            "serve.address_option": "监听地址只能用 --host 和 --port 设置；请去掉 {options}",
         },
     }
 )
@@ -127,132 +93,6 @@ class ServeOptions:
     secret_file: Path = DEFAULT_SECRET_FILE
     memory_mb: int = DEFAULT_MEMORY_MB  # 0: no limit
     voila_args: list[str] = field(default_factory=list)
-
-
-class PageKernelManager(AsyncMappingKernelManager):
-    """Starts page kernels acting for the signed-in user, without the server's token.
-
-    A small pool of warm kernels (`pool_size`, default 1) is kept ready: each was started
-    in the apps folder with the server's environment and has already imported what pages
-    import (`warm_code`), so a page view skips the kernel start and the heavy imports. A
-    pooled kernel belongs to nobody until a page request takes it; then, before any page
-    code runs, the server itself writes that request's identity into the kernel's
-    environment (the same way Voila hands a kernel its id), so the browser can no more
-    forge it than with a freshly started kernel. Pooled kernels are never culled and are
-    not listed as page kernels by /api/kernels; the pool refills after each take.
-    Voila's own preheating is different: it runs a page's notebook before anyone asks
-    for it, so identity cannot reach it, and it breaks with culling (see voila.py).
-    """
-
-    pool_size = Integer(
-        1, config=True, help="Warm kernels kept ready for the next page view (0: none)."
-    )
-    warm_code = Unicode(
-        WARM_CODE, config=True, help="Code a pooled kernel runs before it is handed out."
-    )
-
-    def __init__(self, **kwargs):
-        super().__init__(**kwargs)
-        self._pool: list[str] = []  # ready kernel ids, oldest first
-        self._pool_env: dict[str, str] = {}
-        self._warming: set[str] = set()  # kernels being started and warmed for the pool
-        self.owners: dict[str, str] = {}  # kernel id -> the name it acts for
-
-    async def start_kernel(self, *args, env=None, **kwargs):
-        """Start (or take from the pool) a kernel for the current page request."""
-        identity = _request_env.get()  # LookupError: no request, no kernel
-        env = {
-            k: v for k, v in (os.environ if env is None else env).items() if k not in IDENTITY_ENV
-        }  # page code has no business with the login token
-        env.update(identity)
-        kernel_id = await self._take_pooled(env, kwargs)
-        if kernel_id is None:
-            self.log.info("salesops: no warm kernel for %r, starting one", kwargs)
-            kernel_id = await super().start_kernel(*args, env=env, **kwargs)
-        else:
-            self.log.info("salesops: page kernel %s taken from the pool", kernel_id)
-        self.owners[kernel_id] = identity["SALESOPS_USER"]
-        self.fill_pool()
-        return kernel_id
-
-    async def shutdown_kernel(self, kernel_id, *args, **kwargs):
-        """Shut a kernel down and forget whose it was."""
-        self.owners.pop(kernel_id, None)
-        return await super().shutdown_kernel(kernel_id, *args, **kwargs)
-
-    def pooled_kernel_ids(self) -> list[str]:
-        """The warm kernels waiting for a page, oldest first."""
-        return list(self._pool)
-
-    def page_kernel_ids(self) -> list[str]:
-        """The kernels serving pages (all live kernels but the pooled ones)."""
-        return [k for k in self.list_kernel_ids() if k not in self._pool and k not in self._warming]
-
-    async def cull_kernel_if_idle(self, kernel_id):
-        """Cull idle page kernels; a pooled kernel is idle by design and is kept."""
-        if kernel_id in self._pool or kernel_id in self._warming:
-            return
-        await super().cull_kernel_if_idle(kernel_id)
-
-    def fill_pool(self) -> None:
-        """Start kernels in the background until the pool holds `pool_size`."""
-        missing = self.pool_size - len(self._pool) - len(self._warming)
-        for _ in range(max(missing, 0)):
-            kernel_id = str(uuid.uuid4())
-            self._warming.add(kernel_id)
-            asyncio.ensure_future(self._add_pooled(kernel_id))
-
-    async def _add_pooled(self, kernel_id: str) -> None:
-        env = {k: v for k, v in os.environ.items() if k not in IDENTITY_ENV}
-        env["SALESOPS_USER"] = ""  # nobody, until a request takes the kernel
-        try:
-            await super().start_kernel(
-                kernel_id=kernel_id, kernel_name=POOL_KERNEL, path="", env=env
-            )
-            await self._run_silently(kernel_id, self.warm_code)
-        except Exception:
-            self.log.exception("salesops: could not warm a kernel for the pool")
-            if kernel_id in self:
-                await self.shutdown_kernel(kernel_id, now=True)
-        else:
-            self._pool_env = env
-            self._pool.append(kernel_id)
-        finally:
-            self._warming.discard(kernel_id)
-
-    async def _take_pooled(self, env: dict, kwargs: dict) -> str | None:
-        """A warm kernel now acting for `env`'s request, or None (then start one)."""
-        if kwargs.get("path") != "" or kwargs.get("kernel_name") != POOL_KERNEL:
-            return None  # pooled kernels are python3 in the apps folder only
-        while self._pool:
-            kernel_id = self._pool.pop(0)
-            changed = {k: v for k, v in env.items() if self._pool_env.get(k) != v}
-            gone = [k for k in self._pool_env if k not in env]
-            payload = base64.b64encode(json.dumps([changed, gone]).encode()).decode()
-            code = HAND_OVER_CODE % payload
-            try:
-                await self._run_silently(kernel_id, code)
-            except Exception:
-                self.log.exception("salesops: pooled kernel %s refused its identity", kernel_id)
-                await self.shutdown_kernel(kernel_id, now=True)
-                continue
-            self.get_kernel(kernel_id).last_activity = utcnow()  # a page from now on
-            return kernel_id
-        return None
-
-    async def _run_silently(self, kernel_id: str, code: str) -> None:
-        """Run `code` in a kernel and wait for it; raise if it failed."""
-        client = self.get_kernel(kernel_id).client()
-        client.start_channels()
-        try:
-            await client.wait_for_ready(timeout=60)
-            reply = await client.execute_interactive(
-                code, silent=True, store_history=False, timeout=120
-            )
-        finally:
-            client.stop_channels()
-        if reply["content"]["status"] != "ok":
-            raise RuntimeError(f"{reply['content'].get('ename')}: {reply['content'].get('evalue')}")
 
 
 def owns_kernel(handler, kernel_id: str | None) -> bool:
@@ -297,9 +137,30 @@ class PageHandler(TornadoVoilaHandler):
         needed = login.page_permission(path)
         if role is None or (needed and not Actor(env["SALESOPS_USER"], role).can(needed)):
             return self._refuse(env["SALESOPS_USER"], role or "-", path)
-        _request_env.set(env)
+        request_env.set(env)
         self.xsrf_token  # noqa: B018 -- sets the _xsrf cookie the tab-close beacon sends back
+        self._allow_page_scripts()
         await super().get(path)
+
+    def _allow_page_scripts(self) -> None:
+        """A nonce for this response: in its Content-Security-Policy, and in the page config
+        the template reads it from to mark its own inline scripts."""
+        self._nonce = nonce = policy.new_nonce()
+        self.set_header("Content-Security-Policy", policy.content_security_policy(nonce))
+        hook = self.page_config_hook
+
+        def with_nonce(page_config, **kwargs):
+            page_config = hook(page_config, **kwargs) if hook else page_config
+            return {**page_config, policy.NONCE_KEY: nonce}
+
+        self.page_config_hook = with_nonce
+
+    def write(self, chunk):
+        """Write page HTML; Voila's keep-alive script gets the page's nonce."""
+        nonce = getattr(self, "_nonce", None)
+        if nonce and chunk == policy.HEARTBEAT:
+            chunk = policy.nonced_heartbeat(nonce)
+        super().write(chunk)
 
     def _refuse(self, who: str, role: str, path: str):
         """403 with a plain sentence and a way back; no kernel was started."""
@@ -310,10 +171,25 @@ class PageHandler(TornadoVoilaHandler):
         self.finish(
             page(
                 text,
-                f"<p class='so-page-refused'>{text}</p>"
-                f"<p><a href='{self.base_url}'>{messages.t('signin.home')}</a></p>",
+                f"<p class='so-page-refused'>{html.escape(text)}</p>"
+                f"<p><a href='{html.escape(self.base_url, quote=True)}'>"
+                f"{html.escape(messages.t('signin.home'))}</a></p>",
             )
         )
+
+
+class TemplateFileHandler(TemplateStaticFileHandler):
+    """Voila's template static files; any other path under /voila/templates/ is a 404
+    (Voila's own handler fails an assertion there: a 500 and a traceback in the log)."""
+
+    def parse_url_path(self, path):
+        """`<template>/static/<file>` as Voila's handler reads it; anything else: 404."""
+        if not TEMPLATE_FILE.fullmatch(path or ""):
+            raise tornado.web.HTTPError(404)
+        try:
+            return super().parse_url_path(path)
+        except (AssertionError, ValueError, OSError):
+            raise tornado.web.HTTPError(404) from None
 
 
 class KernelListHandler(APIHandler):
@@ -375,7 +251,7 @@ class SalesopsVoila(Voila):
         settings["salesops_db"] = connect(self.db_url)
         # Compressed and cached responses, compressed websocket messages (caching.py);
         # tornado.web.Application takes `transforms` out of these keyword settings.
-        settings["transforms"] = caching.transforms()
+        settings["transforms"] = [policy.PolicyHeader, *caching.transforms()]
         settings["websocket_compression_options"] = caching.WEBSOCKET_COMPRESSION
         # Warm the kernel pool as soon as the event loop runs (the manager exists by now).
         tornado.ioloop.IOLoop.current().add_callback(self.kernel_manager.fill_pool)
@@ -395,6 +271,8 @@ class SalesopsVoila(Voila):
                 route = (route[0], ShutdownHandler, *route[2:])
             elif route[1] is VoilaKernelWebsocketHandler:
                 route = (route[0], PageKernelWebsocketHandler, *route[2:])
+            elif route[1] is TemplateStaticFileHandler:
+                route = (route[0], TemplateFileHandler, *route[2:])
             handlers.append(route)
         return handlers
 
@@ -449,6 +327,9 @@ def build_app(opts: ServeOptions, token: str, mode: str, db_url: str) -> Salesop
     app.token_role = opts.role
     app.db_url = db_url
     app.initialize([str(opts.apps_dir), *opts.voila_args])
+    if (app.ip, app.port) != (opts.host, opts.port):  # e.g. --Voila.ip=0.0.0.0 passed on
+        options = " ".join(a for a in opts.voila_args if a.startswith("--"))
+        raise ServeRefused(messages.t("serve.address_option", options=options))
     app.voila_configuration.strip_sources = True  # not negotiable, whatever the arguments
     app.voila_configuration.show_tracebacks = False
     return app

@@ -21,15 +21,19 @@ from __future__ import annotations
 import asyncio
 import html
 import ipaddress
+import re
+import urllib.parse
+from pathlib import Path
 
 from jupyter_server.auth.decorator import allow_unauthenticated
 from jupyter_server.auth.identity import IdentityProvider, User
 from jupyter_server.base.handlers import JupyterHandler
-from traitlets import Float, Unicode
+from traitlets import Float, Integer, Unicode
 
 from .. import accounts, messages
 from ..db import connect
 from ..errors import ValidationError
+from .throttle import ADDRESS_LIMIT, FailureLimit
 
 SESSION_COOKIE = "salesops-session"
 
@@ -46,6 +50,8 @@ messages.add(
             "does not know who you are.",
             "signin.forbidden": "Not allowed: {message}",
             "signin.home": "Back to the start page",
+            "signin.address_wait": "Too many failed sign-ins from your address: try again "
+            "in {minutes} minutes.",
         },
         "zh_CN": {
             "signin.title": "salesops：登录",
@@ -57,6 +63,7 @@ messages.add(
             "signin.proxy": "请通过公司的登录页面（代理）登录；本服务器不知道您是谁。",
             "signin.forbidden": "无权访问：{message}",
             "signin.home": "返回首页",
+            "signin.address_wait": "您的地址登录失败次数过多，请 {minutes} 分钟后再试。",
         },
     }
 )
@@ -93,6 +100,31 @@ def is_loopback(host: str) -> bool:
         return False
 
 
+PAGE_PATH = re.compile(r"voila/render/((?:[\w.-]+/)*[\w.-]+\.ipynb)")
+
+
+def _unsafe(text: str) -> bool:
+    """True when `text` holds whitespace, control characters or a backslash, which
+    browsers drop or reinterpret in a URL (`/<TAB>/evil.example` is `//evil.example`)."""
+    return any(c.isspace() or ord(c) < 32 or ord(c) == 127 or c == "\\" for c in text)
+
+
+def next_page(nxt: str, base_url: str, pages_dir) -> str:
+    """Where to send someone after signing in: `nxt` rebuilt from its parsed parts when it
+    names a page in `pages_dir` under `base_url`, else the start page (`base_url`)."""
+    if not nxt or _unsafe(nxt) or _unsafe(urllib.parse.unquote(nxt)):
+        return base_url
+    parts = urllib.parse.urlsplit(nxt)
+    path = urllib.parse.unquote(parts.path)
+    if parts.scheme or parts.netloc or not path.startswith(base_url) or path.startswith("//"):
+        return base_url
+    page = PAGE_PATH.fullmatch(path[len(base_url) :])
+    if not page or ".." in page[1].split("/") or not (Path(pages_dir) / page[1]).is_file():
+        return base_url
+    url = f"{base_url}voila/render/{urllib.parse.quote(page[1])}"
+    return f"{url}?{parts.query}" if parts.query else url
+
+
 def _user(account: dict) -> User:
     """The jupyter_server User of an account row."""
     name = account["display_name"] or account["username"]
@@ -105,6 +137,16 @@ class AccountsIdentityProvider(IdentityProvider):
     per_person = True  # salesops.web.login: page kernels act for the signed-in account
     db_url = Unicode("", config=True, help="The database holding the accounts.")
     session_hours = Float(accounts.SESSION_HOURS, config=True, help="How long a session lasts.")
+    address_limit = Integer(
+        ADDRESS_LIMIT, config=True, help="Failed sign-ins one address may make in 15 minutes."
+    )
+
+    @property
+    def failures(self) -> FailureLimit:
+        """Failed sign-ins by address (this process)."""
+        if not hasattr(self, "_failures"):
+            self._failures = FailureLimit(self.address_limit)
+        return self._failures
 
     @property
     def db(self):
@@ -199,17 +241,22 @@ class AccountsLoginHandler(JupyterHandler):
         provider = self.identity_provider
         username = self.get_argument("username", "")
         password = self.get_argument("password", "")
+        address = self.request.remote_ip or ""
+        wait = provider.failures.wait(address)
+        if wait:  # this address guessed too often: nothing is checked or counted
+            self.log.warning("sign-in from %s refused: too many failures", address)
+            self.set_status(429)
+            minutes = max(1, round(wait / 60))
+            return self.finish(self._form(messages.t("signin.address_wait", minutes=minutes)))
         loop = asyncio.get_running_loop()
         try:  # argon2 takes a fraction of a second: keep the server answering meanwhile
             account = await loop.run_in_executor(
                 None, accounts.authenticate, provider.db, username, password
             )
         except accounts.LoginRefused as refused:
-            self.log.warning(
-                "sign-in refused for %r from %s", username[:64], self.request.remote_ip
-            )
-            delay = await loop.run_in_executor(None, accounts.failure_delay, username, provider.db)
-            await asyncio.sleep(delay)  # slows guessing; other requests carry on meanwhile
+            provider.failures.fail(address)
+            self.log.warning("sign-in refused for %r from %s", username[:64], address)
+            await asyncio.sleep(accounts.failure_delay(refused.attempt))  # slows guessing
             self.set_status(401)
             return self.finish(self._form(str(refused), username))
         token = accounts.start_session(
@@ -231,10 +278,9 @@ class AccountsLoginHandler(JupyterHandler):
         self._go_on()
 
     def _go_on(self):
-        """Redirect to `next` when it is a path on this server, else to the start page."""
-        nxt = self.get_argument("next", "")
-        safe = nxt.startswith(self.base_url) and not nxt.startswith("//") and "\\" not in nxt
-        self.redirect(nxt if safe else self.base_url)
+        """Redirect to `next` when it names one of our pages, else to the start page."""
+        pages_dir = self.contents_manager.root_dir
+        self.redirect(next_page(self.get_argument("next", ""), self.base_url, pages_dir))
 
 
 class LogoutHandler(JupyterHandler):

@@ -15,7 +15,7 @@ c.VoilaConfiguration.preheat_kernel = False
 
 # Instead, salesops keeps warm kernels that have run nothing but imports and belong to
 # nobody until a page request takes one and the server writes the signed-in user into it
-# (salesops.web.serve.PageKernelManager). One is enough for a shop: a page view takes it and
+# (salesops.web.kernels.PageKernelManager). One is enough for a shop: a page view takes it and
 # the next is warm again a couple of seconds later. Each costs about 150 MB while it waits.
 c.PageKernelManager.pool_size = 1
 
