@@ -53,7 +53,8 @@ messages.add(
             "perm.products.costs": "see unit costs and margins",
             "perm.channels.edit": "add, rename or archive channels",
             "perm.agents.edit": "change agent levels, agent prices or commission rules",
-            "perm.agents.settle": "close agents' months or mark statements paid",
+            "perm.agents.settle": "see agents' statements and checks, close months or mark "
+            "statements paid",
             "perm.settings.edit": "change the shop settings",
             "perm.customers.erase": "erase a customer's personal data",
         },
@@ -72,7 +73,7 @@ messages.add(
             "perm.products.costs": "查看成本和毛利",
             "perm.channels.edit": "新增、改名或归档渠道",
             "perm.agents.edit": "修改代理等级、代理价或佣金规则",
-            "perm.agents.settle": "结算代理月份或标记对账单已付",
+            "perm.agents.settle": "查看代理对账单和检查、结算月份或标记已付",
             "perm.settings.edit": "修改店铺设置",
             "perm.customers.erase": "删除客户的个人信息",
         },

@@ -84,7 +84,16 @@ def test_the_customers_app_links_search_form_and_history(data):
         (
             "manager",
             ["商品"],
-            ["customers", "orders", "followups", "products", "import", "shipping", "audit"],
+            [
+                "customers",
+                "orders",
+                "followups",
+                "products",
+                "import",
+                "shipping",
+                "audit",
+                "agents",
+            ],
         ),
         (
             "admin",
@@ -97,6 +106,7 @@ def test_the_customers_app_links_search_form_and_history(data):
                 "import",
                 "shipping",
                 "audit",
+                "agents",
                 "settings",
             ],
         ),

@@ -141,6 +141,17 @@ def styled(widget: ipw.DOMWidget, form: str, field: str, width: str = "420px"):
     return hook(widget, form, field)
 
 
+def choose(dropdown: ipw.Dropdown, value) -> None:
+    """Show `value` in a dropdown (the first option when it is not among them). Setting
+    the index twice is how an option whose value is None gets shown: coming from another
+    value, ipywidgets turns the index into None (a blank box) as the value becomes None."""
+    values = [v for _label, v in dropdown.options]
+    index = values.index(value) if value in values else 0
+    for _ in range(2):
+        if dropdown.index != index:
+            dropdown.index = index
+
+
 def hook(widget: ipw.DOMWidget, form: str, field: str) -> ipw.DOMWidget:
     """Give `widget` the automation class `so-<form>-<field>`; returns the widget."""
     widget.add_class(f"so-{form}-{field}")

@@ -9,7 +9,7 @@ import traitlets
 
 from salesops import messages
 
-from .common import FieldErrors, MessageArea, guard, hook, label, styled
+from .common import FieldErrors, MessageArea, choose, guard, hook, label, styled
 from .customer_picker import CustomerPicker
 
 FORM = "customer"
@@ -195,7 +195,7 @@ class CustomerForm(ipw.VBox):
         ):
             i[field].value = row.get(key) or ""
         if row.get("channel_id") is None:
-            i["channel"].index = 0  # "(none)": a blank dropdown looks broken
+            choose(i["channel"], None)  # "(none)", shown: a blank dropdown looks broken
         else:
             i["channel"].value = row["channel_id"]
         i["agent"].value = bool(row.get("is_agent"))

@@ -30,6 +30,7 @@ messages.add(
             "import.title": "Import",
             "products.title": "Products",
             "settings.title": "Shop settings",
+            "agents.title": "Agents",
             "shipping.title": "Shipping",
         },
         "zh_CN": {
@@ -47,6 +48,7 @@ messages.add(
             "import.title": "导入",
             "products.title": "商品",
             "settings.title": "店铺设置",
+            "agents.title": "代理",
             "shipping.title": "发货",
         },
     }
@@ -83,6 +85,7 @@ class Landing(ipw.VBox):
             for key, allowed in (
                 ("products", True),
                 ("audit", can("audit.view")),
+                ("agents", can("agents.edit")),
                 ("settings", can("settings.edit")),
             )
             if allowed and key not in apps

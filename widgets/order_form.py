@@ -12,9 +12,11 @@ from salesops.errors import DuplicateError, Problem, ValidationError
 from salesops.messages import add, t
 
 from .address_fields import AddressFields
+from .agent_sale import AgentSale
 from .common import (
     FieldErrors,
     MessageArea,
+    choose,
     guard,
     hook,
     keypad,
@@ -84,6 +86,7 @@ FIELD_LABELS = {
     "discount": "order.discount",
     "shipping": "order.shipping",
     "note": "order.note",
+    "agent": "sale.through",
     "name": "order.new_name",
     "mobile": "order.new_mobile",
 }
@@ -126,6 +129,7 @@ class OrderForm(ipw.VBox):
             price=data.price_lines,
             products=data.products(),
             channels=data.channels(),
+            sale=AgentSale(data.agents, data.buyer_terms),
             ship_to=ShipToPicker(
                 data.addresses,
                 AddressFields(
@@ -149,6 +153,7 @@ class OrderForm(ipw.VBox):
         products,
         channels,
         ship_to: ShipToPicker | None = None,
+        sale: AgentSale | None = None,
         **kwargs,
     ):
         self._create_customer, self._price = create_customer, price
@@ -195,9 +200,12 @@ class OrderForm(ipw.VBox):
             },
         )
         traitlets.dlink((self.picker, "value"), (self, "customer_id"))
-        self.ship_to = ship_to
+        self.ship_to, self.sale = ship_to, sale
         if ship_to is not None:
             traitlets.dlink((self.picker, "value"), (ship_to, "customer_id"))
+        if sale is not None:  # whose sale, and an agent buyer's prices on the lines
+            traitlets.dlink((self.picker, "value"), (sale, "customer_id"))
+            sale.observe(self._on_buyer_prices, names="prices")
         self.observe(self._on_total, names="total")
         for box in (self.discount, self.shipping):
             box.observe(self._on_amounts, names="value")
@@ -265,6 +273,7 @@ class OrderForm(ipw.VBox):
             ipw.HBox([row("customer"), self.new_toggle]),
             self.new_box,
             row("channel"),
+            *([self.sale] if self.sale is not None else []),
             *([self.ship_to] if self.ship_to is not None else []),
             ipw.HTML(f"<b>{label('order.lines')}</b>"),
             OrderLine.header(),
@@ -282,7 +291,7 @@ class OrderForm(ipw.VBox):
 
     def _append_line(self) -> OrderLine:
         """Add an empty line at the bottom and follow its changes."""
-        line = OrderLine(self._products)
+        line = OrderLine(self._products, self.sale.prices if self.sale is not None else None)
         line.observe(self._on_amounts, names=["product_id", "quantity", "unit_price"])
         line.observe(self._on_line_removed, names="removed")
         self._lines.append(line)
@@ -293,6 +302,11 @@ class OrderForm(ipw.VBox):
     def lines(self) -> list[OrderLine]:
         """The order's lines, top to bottom."""
         return list(self._lines)
+
+    def _on_buyer_prices(self, change):
+        """A new buyer's prices become the lines' default prices."""
+        for line in self._lines:
+            line.set_buyer_prices(change["new"])
 
     def _on_add_line(self, _button=None):
         """Add an empty line."""
@@ -439,6 +453,7 @@ class OrderForm(ipw.VBox):
             if problems:
                 raise ValidationError(problems)
             where = {"ship_to": self.ship_to.ship_to} if self.ship_to is not None else {}
+            where |= {"agent": self.sale.value} if self.sale is not None else {}
             order = self._create_order(
                 self.customer_id,
                 [ln.line for ln in lines],
@@ -477,7 +492,7 @@ class OrderForm(ipw.VBox):
         """An empty form: no customer, one empty line, no discount or shipping."""
         self.picker.term.value = ""
         self.picker.choose(None)
-        self.channel.index = 0
+        choose(self.channel, None)  # the customer's own channel, shown (never a blank box)
         for box in (self.discount, self.shipping, self.note):
             box.value = ""
         self._lines = []

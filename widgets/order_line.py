@@ -22,6 +22,7 @@ add(
             "line.price": "Unit price",
             "line.remove": "Remove",
             "line.amount": "Amount",
+            "line.retail": "retail {price}",
         },
         "zh_CN": {
             "line.product": "商品",
@@ -30,6 +31,7 @@ add(
             "line.price": "单价",
             "line.remove": "删除",
             "line.amount": "金额",
+            "line.retail": "零售价 {price}",
         },
     }
 )
@@ -54,8 +56,9 @@ class OrderLine(ipw.VBox):
     unit_price = traitlets.Unicode("")
     removed = traitlets.Bool(False)
 
-    def __init__(self, products: list[dict], **kwargs):
+    def __init__(self, products: list[dict], prices: dict | None = None, **kwargs):
         self._prices = {p["id"]: p["price"] for p in products}
+        self._buyer = dict(prices or {})  # the buyer's own prices (an agent's level)
         choices = [(f"{p['sku']} {p['name']}", p["id"]) for p in products]
         self.product = hook(
             ipw.Dropdown(options=[(label("line.pick"), None), *choices], index=0),
@@ -67,6 +70,7 @@ class OrderLine(ipw.VBox):
         price = ipw.Text(placeholder=label("line.price"))
         self.price = keypad(hook(price, "order-line", "price"), "decimal")
         self.amount = hook(ipw.HTML(""), "order-line", "amount")
+        self.retail = hook(ipw.HTML(""), "order-line", "retail")
         remove = label("line.remove")  # also the tooltip: a phone shows only the icon
         self.remove = hook(
             ipw.Button(description=remove, icon="trash", tooltip=remove), "order-line", "remove"
@@ -89,7 +93,7 @@ class OrderLine(ipw.VBox):
                 box.children = (caption(LABELS[name]), *box.children)
         amount = ipw.VBox([caption("line.amount"), self.amount])
         amount.add_class("so-col-amount")
-        super().__init__([ipw.HBox([*row, amount, self.remove])], **kwargs)
+        super().__init__([ipw.HBox([*row, amount, self.remove, self.retail])], **kwargs)
         self.add_class("so-order-line")
 
     @staticmethod
@@ -109,10 +113,31 @@ class OrderLine(ipw.VBox):
         box.add_class("so-order-line-header")
         return box
 
+    def _default(self, product_id) -> str:
+        """The price a product starts at on this line: the buyer's, else its list price."""
+        price = self._buyer.get(product_id, self._prices.get(product_id))
+        return "" if price is None else f"{Decimal(price):.2f}"
+
     def _on_product(self, change):
-        """A newly picked product brings its list price (the person may then change it)."""
-        price = self._prices.get(change["new"])
-        self.unit_price = "" if price is None else f"{Decimal(price):.2f}"
+        """A newly picked product brings the buyer's price (an agent's level price) or its
+        list price; the person may then change it. Retail is shown beside a buyer's price."""
+        self.unit_price = self._default(change["new"])
+        self._show_retail()
+
+    def _show_retail(self) -> None:
+        """Show the retail price beside the line when the buyer has a price of their own."""
+        retail = self._prices.get(self.product_id)
+        mine = self.product_id in self._buyer and retail is not None
+        self.retail.value = label("line.retail", price=money(Decimal(retail))) if mine else ""
+
+    def set_buyer_prices(self, prices: dict) -> None:
+        """The buyer changed: their prices become the default, replacing a price still at
+        the old default (a price the person typed stays)."""
+        untouched = self.unit_price == self._default(self.product_id)
+        self._buyer = dict(prices)
+        if self.product_id is not None and untouched:
+            self.unit_price = self._default(self.product_id)
+        self._show_retail()
 
     def _on_remove(self, _button):
         """Ask the form to drop this line."""

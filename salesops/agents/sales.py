@@ -53,3 +53,46 @@ def agent_of(conn, customer_id: int) -> int | None:
     """The agent a customer belongs to (their parent agent), or None."""
     c = customers.c
     return conn.execute(sa.select(c.parent_agent_id).where(c.id == customer_id)).scalar()
+
+
+def agent_list(db) -> list[dict]:
+    """The live agents to sell through: id, code, name, level (name or None), by code."""
+    from ..schema import agent_levels
+
+    c = customers.c
+    query = (
+        sa.select(c.id, c.code, c.name, agent_levels.c.name.label("level"))
+        .select_from(customers.outerjoin(agent_levels, agent_levels.c.id == c.agent_level_id))
+        .where(c.is_agent.is_(True), c.deleted_at.is_(None))
+        .order_by(c.code)
+    )
+    with db.read() as conn:
+        return [dict(r) for r in conn.execute(query).mappings()]
+
+
+def buyer_terms(db, customer_id: int) -> dict:
+    """How an order for this buyer starts: `agent_id`, the agent it is sold through by
+    default (a retail customer's own agent; None for an agent buying stock, or a customer of
+    the shop), `level` (an agent buyer's level name) and `prices` ({product id: price}
+    at that level; empty: retail)."""
+    from ..schema import agent_levels
+    from .levels import buyer_prices
+
+    c = customers.c
+    with db.read() as conn:
+        row = conn.execute(
+            sa.select(c.is_agent, c.parent_agent_id, agent_levels.c.name)
+            .select_from(customers.outerjoin(agent_levels, agent_levels.c.id == c.agent_level_id))
+            .where(c.id == customer_id)
+        ).first()
+        parent = None
+        if row is not None and not row.is_agent and row.parent_agent_id is not None:
+            parent = conn.execute(
+                sa.select(c.id).where(
+                    c.id == row.parent_agent_id, c.is_agent.is_(True), c.deleted_at.is_(None)
+                )
+            ).scalar()
+    if row is None:
+        return {"agent_id": None, "level": None, "prices": {}}
+    level = row.name if row.is_agent else None
+    return {"agent_id": parent, "level": level, "prices": buyer_prices(db, customer_id)}

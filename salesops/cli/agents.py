@@ -109,3 +109,90 @@ def import_prices_command(obj, path, dry_run) -> None:
     click.echo("\n".join(result.lines()))
     if not result.ok:
         raise SystemExit(1)
+
+
+@agents_group.command("rules")
+@click.pass_obj
+def rules_command(obj) -> None:
+    """The active commission rules: level, basis, rate or amount per unit."""
+    from ..agents.commission import rules
+
+    found = rules(obj.db)
+    if not found:
+        click.echo("no commission rules: salesops agents rule own_sales rate 10 [--level L]")
+    for r in found:
+        value = f"{r['value'] * 100:.2f}%" if r["kind"] == "rate" else f"{money(r['value'])}/unit"
+        click.echo(f"#{r['id']}\t{r['level'] or '(every level)'}\t{r['basis']}\t{value}")
+
+
+@agents_group.command("rule")
+@click.argument("basis")
+@click.argument("kind", type=click.Choice(["rate", "per_unit"]))
+@click.argument("value")
+@click.option("--level", help="The level it applies to (default: every level).")
+@click.option("--depth", type=int, help="Levels down for downline_sales (only 1 is allowed).")
+@click.pass_obj
+def rule_command(obj, basis, kind, value, level, depth) -> None:
+    """Set a rule: BASIS own_sales or downline_sales, KIND rate (VALUE in %) or per_unit."""
+    from ..agents.commission import set_rule
+
+    data = {"basis": basis, "kind": kind, "value": value, "level": level, "depth": depth}
+    made = run(lambda: set_rule(obj.db, data))
+    click.echo(f"rule #{made['id']} set")
+
+
+@agents_group.command("statements")
+@click.argument("month")
+@click.pass_obj
+def statements_command(obj, month) -> None:
+    """MONTH's (YYYY-MM) statements: each agent's sales, commission, adjustments, total."""
+    from ..agents.statements import statements
+
+    found = run(lambda: statements(obj.db, month))
+    for st in found:
+        state = f"paid {st.paid_by}" if st.paid_at else ("unpaid" if st.closed else "open")
+        click.echo(
+            f"#{st.id or '-'}\t{st.code} {st.name}\tsales {money(st.sales)}\t"
+            f"commission {money(st.commission)}\tadjustments {money(st.adjustments)}\t"
+            f"total {money(st.total)}\t{state}"
+        )
+    if not found:
+        click.echo(f"{month}: no agent sales")
+
+
+@agents_group.command("close")
+@click.argument("month")
+@click.pass_obj
+def close_command(obj, month) -> None:
+    """Close MONTH: store its statements for good (months close in order)."""
+    from ..agents.statements import close_month
+
+    made = run(lambda: close_month(obj.db, month))
+    click.echo(f"{month} closed: {len(made)} statements")
+
+
+@agents_group.command("pay")
+@click.argument("statement_id", type=int)
+@click.pass_obj
+def pay_command(obj, statement_id) -> None:
+    """Mark closed statement STATEMENT_ID (the # in `statements`) paid."""
+    from ..agents.statements import mark_paid, statement_version
+
+    row = run(lambda: mark_paid(obj.db, statement_id, statement_version(obj.db, statement_id)))
+    click.echo(f"statement #{statement_id} paid by {row['paid_by']}")
+
+
+@agents_group.command("export")
+@click.argument("month")
+@click.option("-o", "--output", "path", type=click.Path(dir_okay=False), help="Where to write.")
+@click.pass_obj
+def export_command(obj, month, path) -> None:
+    """MONTH's statements as one Excel workbook (Summary, a sheet per agent, Notes)."""
+    from pathlib import Path
+
+    from ..agents.workbook import statement_workbook
+
+    name, data = run(lambda: statement_workbook(obj.db, month))
+    target = Path(path or name)
+    target.write_bytes(data)
+    click.echo(f"wrote {target}")

@@ -24,6 +24,7 @@ from .. import schema as s
 from ..bulk import BulkWriter
 from ..db import Database
 from . import vocab as V
+from .agents import add_agent_terms
 from .orders import DAY, OrderMaker, _ts, _weighted
 
 DEFAULT_SEED = 20151122
@@ -97,6 +98,11 @@ class _Demo(OrderMaker):
         self.start = int(datetime.combine(self.first_day, time(), ZONE).timestamp())
         self.channels: dict[str, int] = {}
         self.products: list[dict] = []
+        # Agents' sales draw from their own generator (seeded from the main one's state
+        # without advancing it), so every other demo row is what it was before they existed.
+        self.seller_rng = random.Random(rng.getstate()[1][0])
+        # A database at a revision before the agents' tables (a migration test) gets none.
+        self.with_agents = sa.inspect(conn).has_table("agent_levels")
 
     def run(self, n_customers: int, n_orders: int) -> None:
         """Generate everything, flush, and leave counters and sequences after the last row."""
@@ -105,6 +111,8 @@ class _Demo(OrderMaker):
         self._communities_and_followups()
         self._orders(n_orders)
         self.out.flush()
+        if self.with_agents:
+            add_agent_terms(self.conn, self.agents, self.products, _ts(self.start - 60 * DAY))
         self._counters()
 
     def _bar(self, total: int, desc: str):
@@ -214,7 +222,7 @@ class _Demo(OrderMaker):
         rng, first = self.rng, self._next_id(s.customers)
         self.ids = range(first, first + n)
         self.joined, self.weights, self.is_agent = array("q"), array("d"), array("b")
-        self.home = array("i")
+        self.home, self.seller = array("i"), array("q")  # seller: the agent selling to them
         self.agents: list[tuple[int, int]] = []  # (id, tier)
         self.mobile_offset = rng.randrange(10**8)
         codes = [k for k, *_ in V.CHANNELS]
@@ -243,36 +251,45 @@ class _Demo(OrderMaker):
         wechat = None if rng.random() < 0.08 else self._wechat_id(cid, pinyin)
         province, cities, _ = _weighted(rng, V.REGIONS, [w for *_, w in V.REGIONS])
         at = _ts(joined)
-        self.out.add(
-            s.customers,
-            dict(
-                id=cid,
-                code=f"C{cid:06d}",
-                name=name,
-                mobile=self._mobile(cid),
-                wechat_id=wechat,
-                wechat_key=wechat and wechat.lower(),
-                region=f"{province} {rng.choice(cities)}",
-                channel_id=self.channels[channel],
-                referrer_id=self._referrer(cid, i),
-                is_agent=agent,
-                parent_agent_id=self._parent_agent(cid, i, agent),
-                tags=",".join(rng.sample(V.TAGS, rng.choice((0, 0, 1, 2)))),
-                notes="",
-                version=1,
-                created_at=at,
-                created_by=staff,
-                updated_at=at,
-                updated_by=staff,
-                deleted_at=None,
-            ),
+        row = dict(
+            id=cid,
+            code=f"C{cid:06d}",
+            name=name,
+            mobile=self._mobile(cid),
+            wechat_id=wechat,
+            wechat_key=wechat and wechat.lower(),
+            region=f"{province} {rng.choice(cities)}",
+            channel_id=self.channels[channel],
+            referrer_id=self._referrer(cid, i),
+            is_agent=agent,
+            parent_agent_id=self._parent_agent(cid, i, agent),
+            tags=",".join(rng.sample(V.TAGS, rng.choice((0, 0, 1, 2)))),
+            notes="",
+            version=1,
+            created_at=at,
+            created_by=staff,
+            updated_at=at,
+            updated_by=staff,
+            deleted_at=None,
         )
+        self.out.add(s.customers, row)
+        self.seller.append(0 if agent else self._their_agent(row["referrer_id"]))
         self.joined.append(joined)
         self.weights.append(
             0.0 if rng.random() < 0.22 else min(rng.paretovariate(1.3), 40.0) * (4 if agent else 1)
         )
         self.is_agent.append(agent)
         self.home.append(self.channels[channel])
+
+    def _their_agent(self, referrer: int | None) -> int:
+        """The agent who sells to a retail customer (0: none): most customers an agent
+        referred, and a few others."""
+        by_agent = referrer is not None and self.is_agent[referrer - self.ids[0]]
+        if by_agent and self.seller_rng.random() < 0.8:
+            return referrer
+        if self.agents and self.seller_rng.random() < 0.06:
+            return self.seller_rng.choice(self.agents)[0]
+        return 0
 
     def _mobile(self, cid: int) -> str:
         """A valid mainland mobile, unique because its last 8 digits are a bijection of id."""

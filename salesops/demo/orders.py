@@ -112,6 +112,7 @@ class OrderMaker:
                 updated_at=_ts(path[-1][2]),
                 updated_by=staff,
                 deleted_at=None,
+                **({"agent_id": self._sold_through(i)} if self.with_agents else {}),
             ),
         )
         for old, new, at, reason in path:
@@ -131,6 +132,11 @@ class OrderMaker:
         if path[-1][1] == "completed" and rng.random() < 0.12:
             self._review(oid, self.ids[i], path[-1][2])
         self.order_id += 1
+
+    def _sold_through(self, i: int) -> int | None:
+        """The agent an order of customer `i` is sold through: their agent, most times."""
+        seller = self.seller[i]
+        return seller if seller and self.seller_rng.random() < 0.85 else None
 
     def _lines(self, oid: int, agent: bool) -> Decimal:
         """One to four lines priced from the catalogue at sale time; returns goods_amount."""

@@ -33,6 +33,7 @@ PAGE_PERMISSIONS = {
     "audit.ipynb": "audit.view",
     "weekly_sheet.ipynb": "weekly.view",
     "settings.ipynb": "settings.edit",
+    "agents.ipynb": "agents.edit",
 }
 
 

@@ -18,6 +18,7 @@ from datetime import UTC, datetime, time, timedelta
 
 from .. import config
 from ..actors import Actor
+from .agents import AgentsData
 from .privacy import PrivacyData
 from .shipping import ShippingData
 from .shop import ShopData
@@ -59,11 +60,11 @@ def business_day(day=None) -> tuple[datetime, datetime]:
     return start, start + timedelta(days=1)
 
 
-class PageData(ShopData, ShippingData, PrivacyData):
+class PageData(ShopData, ShippingData, PrivacyData, AgentsData):
     """Search, customers, orders, follow-ups and today's numbers for one page kernel; the
     catalogue, channels, settings and accounts come from ShopData (salesops.web.shop), the
     address book and shipping from ShippingData (salesops.web.shipping), erasure from
-    PrivacyData (salesops.web.privacy)."""
+    PrivacyData (salesops.web.privacy), resellers from AgentsData (salesops.web.agents)."""
 
     def __init__(self, db, actor=None):
         self.db = db

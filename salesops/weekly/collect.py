@@ -13,6 +13,7 @@ from concurrent.futures import ThreadPoolExecutor, as_completed
 import pandas as pd
 
 from .. import config, queries
+from ..agents.checks import CHECK_COLUMNS, compliance
 from ..db import Database
 from ..weeks import Week, last_complete_week, week_range, weeks_param
 from .figures import Progress, WeeklyFigures
@@ -64,12 +65,14 @@ def collect(
     with db.snapshots(THREADS) as conns:
         found = dict(_run_plan(conns, plan, progress))
     totals = found.pop("referral_totals")
+    checks = pd.DataFrame(compliance(db, until=week.bounds()[1]), columns=CHECK_COLUMNS)
     return WeeklyFigures(
         week=week,
         count=weeks,
         referral_totals=totals.iloc[0].to_dict() if len(totals) else {},
         database=_safe_url(db),
         zone=str(config.business_zone()),
+        agent_checks=checks,
         **found,
     )
 

@@ -46,6 +46,8 @@ class WeeklyFigures:
     prev_staff: pd.DataFrame
     database: str = ""
     zone: str = ""
+    # The agents' compliance flags at the week's end (salesops.agents.checks).
+    agent_checks: pd.DataFrame = field(default_factory=pd.DataFrame)
     generated_at: datetime = field(default_factory=lambda: datetime.now(UTC))
 
     @property

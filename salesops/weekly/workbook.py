@@ -373,6 +373,28 @@ def _referrals(sheet: Sheet, figures: WeeklyFigures) -> None:
             14,
             {"type": "formula", "criteria": f"=${cell(1, 10)[0]}2>=3", "format": sheet.f["flag"]},
         )
+    _agent_checks(sheet, figures.agent_checks)
+
+
+def _agent_checks(sheet: Sheet, checks: pd.DataFrame) -> None:
+    """The agents' compliance flags (salesops.agents.checks) right of the tree: each with
+    its evidence, the rule it approximates, and that it is a prompt to look."""
+    if checks.empty:
+        checks = pd.DataFrame(
+            [{"code": "", "name": "no flags 无提示", "title": "", "evidence": "", "rule": ""}]
+        )
+    table(
+        sheet,
+        checks,
+        [
+            ("code", "agent 代理编号", "text"),
+            ("name", "name 姓名", "text"),
+            ("title", "check 检查 (a prompt to look, not a legal finding 仅提示核查)", "text"),
+            ("evidence", "evidence 依据", "text"),
+            ("rule", "rule it approximates 对应条款", "text"),
+        ],
+        start_col=16,
+    )
 
 
 def _staff(sheet: Sheet, df: pd.DataFrame) -> None:
