@@ -125,6 +125,20 @@ agent_statement_lines = sa.Table(
     sa.Index("ix_agent_statement_lines_order_id", "order_id"),
 )
 
+# No text here is a customer's personal data (level names, rule words, months, staff
+# names), as salesops.personal asks every text column to say.
+for _table in (
+    agent_levels,
+    agent_level_prices,
+    commission_rules,
+    agent_months,
+    agent_statements,
+    agent_statement_lines,
+):
+    for _column in _table.columns:
+        if isinstance(_column.type, sa.String):
+            _column.info["personal"] = False
+
 # An agent's level (NULL: priced at retail), separate from their depth in the tree; and
 # an order's seller of record when an agent sold it to their own customer (NULL: the shop).
 _customers, _orders = metadata.tables["customers"], metadata.tables["orders"]
