@@ -123,7 +123,11 @@ class LiveServer:
         )
         with open(self.log_path, "w") as log:
             self.proc = subprocess.Popen(cmd, env=env, stdout=log, stderr=subprocess.STDOUT)
-        wait_until(self._ready, STARTUP_TIMEOUT_S, f"salesops serve on port {self.port}")
+        try:
+            wait_until(self._ready, STARTUP_TIMEOUT_S, f"salesops serve on port {self.port}")
+        except TimeoutError:
+            self.stop()  # not left running (with its kernels) when the test gives up
+            raise
 
     def _ready(self) -> bool:
         if self.proc.poll() is not None:
@@ -236,9 +240,14 @@ def launch_chromium(playwright):
     return playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
 
 
-def offline_context(browser):
-    """A fresh browser context whose requests may only go to this machine."""
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
+def offline_context(browser, bypass_csp: bool = True):
+    """A fresh browser context whose requests may only go to this machine.
+
+    It ignores the pages' Content-Security-Policy unless told otherwise: Playwright's
+    `wait_for_function("...")` evaluates its string in the page, which the policy forbids.
+    The pages under the policy are tested in tests/test_serve_policy.py (bypass_csp=False).
+    """
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, bypass_csp=bypass_csp)
     context.set_default_timeout(PAGE_TIMEOUT_MS)
     # The lab template links a font stylesheet on a CDN; no test may depend on the internet.
     context.route(lambda url: not url.startswith("http://127.0.0.1"), lambda route: route.abort())

@@ -8,7 +8,14 @@ import re
 import urllib.parse
 
 import pytest
-from browser import READY_SELECTOR, apps_copy, close_page, screenshot, write_page
+from browser import (
+    READY_SELECTOR,
+    apps_copy,
+    close_page,
+    offline_context,
+    screenshot,
+    write_page,
+)
 from signinserver import AccountsServer
 from test_signin import sign_in_page
 
@@ -103,8 +110,16 @@ def watch_policy(page) -> list[str]:
     return seen
 
 
-def test_every_page_works_in_chromium_under_the_policy(context, server):
-    page = sign_in_page(context, server, "boss", page_name="index.ipynb")
+@pytest.fixture
+def strict(browser):
+    """A browser context that keeps the pages' Content-Security-Policy."""
+    context = offline_context(browser, bypass_csp=False)
+    yield context
+    context.close()
+
+
+def test_every_page_works_in_chromium_under_the_policy(strict, server):
+    page = sign_in_page(strict, server, "boss", page_name="index.ipynb")
     seen = watch_policy(page)
     page.locator(READY_SELECTOR).wait_for(state="visible")
     for app in sorted(p.name for p in server.apps_dir.glob("*.ipynb")):
@@ -119,8 +134,8 @@ def test_every_page_works_in_chromium_under_the_policy(context, server):
     close_page(page)
 
 
-def test_injected_markup_runs_no_script_in_chromium(context, server):
-    page = sign_in_page(context, server, "wang.fang", page_name="index.ipynb")
+def test_injected_markup_runs_no_script_in_chromium(strict, server):
+    page = sign_in_page(strict, server, "wang.fang", page_name="index.ipynb")
     seen = watch_policy(page)
     page.locator(READY_SELECTOR).wait_for(state="visible")
     page.goto(f"http://127.0.0.1:{server.port}{XSS_PATH}")
