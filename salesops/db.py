@@ -9,6 +9,7 @@ small pool per process, since every open page is a process of its own.
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
@@ -220,10 +221,22 @@ def _ping_when_idle(engine: Engine) -> None:
             raise sa.exc.DisconnectionError(f"pooled connection is dead: {exc}") from exc
 
 
+def _private_file(path: Path) -> None:
+    """A new database file is created owner-only (SQLite gives its WAL and shared-memory
+    files the same mode), in a folder made owner-only when we make it."""
+    from .files import private_dir
+
+    private_dir(path.parent)
+    try:
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    except FileExistsError:
+        pass
+
+
 def _sqlite_engine(u: sa.URL, pool_size: int) -> Engine:
     """SQLite with WAL, foreign keys, a busy timeout and BEGIN IMMEDIATE for writers."""
-    if u.database and u.database != ":memory:":
-        Path(u.database).parent.mkdir(parents=True, exist_ok=True)
+    if u.database and u.database != ":memory:" and not u.query.get("uri"):
+        _private_file(Path(u.database))
     engine = sa.create_engine(u, pool_size=pool_size, max_overflow=MAX_OVERFLOW)
 
     @sa.event.listens_for(engine, "connect")

@@ -72,12 +72,16 @@ def backup(obj, path: str) -> None:
 @click.argument("path", type=click.Path(dir_okay=False))
 @click.pass_obj
 def restore(obj, path: str) -> None:
-    """Replace the SQLite database's contents with the backup at PATH."""
+    """Replace the SQLite database's contents with the backup at PATH, once it passes
+    every check; the database it replaces is kept beside it (named in the message)."""
     try:
-        revision = backups.restore(obj.db, path)
+        done = backups.restore(obj.db, path)
     except backups.BackupError as e:
         raise click.ClickException(str(e)) from None
-    click.echo(f"restored {path} (schema revision {revision}) into {obj.db.url}")
+    click.echo(
+        f"restored {path} (schema revision {done.revision}) into {obj.db.url}; "
+        f"the database it replaced is kept in {done.kept}"
+    )
 
 
 @click.command("copy-to")

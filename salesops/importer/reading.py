@@ -18,6 +18,7 @@ from pathlib import Path
 import yaml
 
 from ..errors import SalesopsError
+from ..files import RISKY
 from ..messages import add, t
 
 SAMPLE = 1 << 20
@@ -81,7 +82,7 @@ class Table:
                 values = list(values)
             if len(values) < width:
                 values.extend([None] * (width - len(values)))
-            yield number, values
+            yield number, [_unquoted(v) for v in values]
 
     def _csv_rows(self):
         with open(self.path, encoding=self.encoding, newline="") as f:
@@ -101,6 +102,14 @@ class Table:
                     yield number, values
         finally:
             wb.close()
+
+
+def _unquoted(value):
+    """A cell as typed: the `'` that files we write put before `= + - @` (so spreadsheets
+    keep them as text; salesops.files.formula_safe) is taken off again."""
+    if isinstance(value, str) and value[:1] == "'" and value[1:2] in RISKY:
+        return value[1:]
+    return value
 
 
 def _unreadable(path, error) -> ImportFileError:

@@ -7,7 +7,6 @@ FILE.rejected.csv (UTF-8 with BOM, so Excel opens it right).
 
 from __future__ import annotations
 
-import csv
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -204,14 +203,14 @@ def rejected_path_for(path: Path) -> Path:
 
 
 def write_rejected(table, reasons: dict[int, list[str]], target: Path) -> int:
-    """Copy the rows in `reasons` (row number -> reasons) with a reason column; returns count."""
-    count = 0
-    with open(target, "w", encoding="utf-8-sig", newline="") as f:
-        out = csv.writer(f)
-        out.writerow(["row", *table.headers, "reason"])
+    """Copy the rows in `reasons` (row number -> reasons) with a reason column; returns
+    count. Owner-only, every cell formula-safe (salesops.files.write_csv)."""
+    from ..files import write_csv
+
+    def rows():
         for number, values in table.rows():
             if number in reasons:
                 cells = ["" if v is None else v for v in values[: len(table.headers)]]
-                out.writerow([number, *cells, "; ".join(reasons[number])])
-                count += 1
-    return count
+                yield [number, *cells, "; ".join(reasons[number])]
+
+    return write_csv(target, ["row", *table.headers, "reason"], rows())

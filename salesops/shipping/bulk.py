@@ -18,7 +18,6 @@ with another number) and `conflict` (the order listed again with another number)
 
 from __future__ import annotations
 
-import csv
 import functools
 import unicodedata
 from dataclasses import dataclass, field
@@ -363,17 +362,9 @@ def _audit(ln: ShipLine) -> tuple[str, str]:
 
 def write_rejected(lines: list[ShipLine], target: Path) -> int:
     """The lines with problems as CSV (UTF-8 with BOM, for Excel): line, order_no,
-    courier, tracking_no, reason; every cell formula-safe. Returns the count."""
-    from ..weekly.columns import RISKY  # TEMP until salesops.files lands
+    courier, tracking_no, reason; owner-only, every cell formula-safe. Returns the count."""
+    from ..files import write_csv
 
-    def formula_safe(value) -> str:
-        text = "" if value is None else str(value)
-        return "'" + text if text.startswith(RISKY) else text
-
-    with open(target, "w", encoding="utf-8-sig", newline="") as f:
-        out = csv.writer(f)
-        out.writerow(["line", "order_no", "courier", "tracking_no", t("ship.reason")])
-        for ln in lines:
-            cells = (ln.order_no, ln.courier_text, ln.tracking_text, ln.message)
-            out.writerow([ln.row, *map(formula_safe, cells)])
-    return len(lines)
+    header = ["line", "order_no", "courier", "tracking_no", t("ship.reason")]
+    rows = ((ln.row, ln.order_no, ln.courier_text, ln.tracking_text, ln.message) for ln in lines)
+    return write_csv(target, header, rows)

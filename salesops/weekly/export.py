@@ -7,6 +7,7 @@ import io
 from pathlib import Path
 
 from ..db import Database
+from ..files import private_file
 from ..weeks import Week
 from .collect import collect
 from .figures import Progress, WeeklyFigures
@@ -28,8 +29,8 @@ def export_weekly(
     """Collect the figures and write the workbook; returns the file's path."""
     figures = collect(db, week, weeks, progress)
     target = Path(path) if path else default_path(figures.week)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    write_workbook(figures, target)
+    with private_file(target) as f:  # owner-only; no half-written workbook on a failure
+        write_workbook(figures, f)
     if progress:
         progress("workbook")
     return target
