@@ -5,6 +5,7 @@ is refused; on both databases from an empty one."""
 from __future__ import annotations
 
 import base64
+import html
 import io
 import re
 
@@ -91,3 +92,32 @@ def test_last_month_is_the_month_before():
 
     assert last_month(date(2026, 1, 5)) == "2025-12"
     assert last_month(date(2026, 12, 6)) == "2026-11"
+
+
+def test_an_uploaded_price_table_is_checked_then_imported(db, shop, english):
+    from datetime import UTC, datetime
+
+    app = page(db)
+    panel = app.levels_panel
+    content = "商品编码,一级代理\nTEA-01,75\nNOPE,1\n".encode("gb18030")
+
+    def upload(data: bytes) -> None:
+        panel.file.value = (
+            {
+                "name": "价格表.csv",
+                "type": "text/csv",
+                "size": len(data),
+                "content": memoryview(data),
+                "last_modified": datetime.now(UTC),
+            },
+        )
+
+    upload(content)
+    assert "row 3, column 商品编码, value 'NOPE'" in html.unescape(panel.report.value)
+    assert panel.import_.disabled
+    upload("商品编码,一级代理\nTEA-01,75\n".encode("gb18030"))
+    assert "Dry run" in panel.report.value and not panel.import_.disabled
+    assert "¥80.00" in panel.prices.value
+    panel.import_.click()
+    assert "Imported: 1 prices changed." in panel.report.value and panel.import_.disabled
+    assert "¥75.00" in panel.prices.value

@@ -4,6 +4,7 @@ a product, an agent's level, and a new level. Hooks `so-levels-*`."""
 
 from __future__ import annotations
 
+import html
 from decimal import Decimal
 
 import ipywidgets as ipw
@@ -40,6 +41,8 @@ add(
             "levels.add_button": "Add level",
             "levels.added": "Level {name} added.",
             "levels.pick": "— pick —",
+            "levels.upload": "Price table (sku + a column per level)",
+            "levels.import": "Import prices",
         },
         "zh_CN": {
             "levels.title": "代理等级与代理价",
@@ -65,6 +68,8 @@ add(
             "levels.add_button": "添加等级",
             "levels.added": "已添加等级 {name}。",
             "levels.pick": "— 请选择 —",
+            "levels.upload": "价格表（sku + 每个等级一列）",
+            "levels.import": "导入价格",
         },
     }
 )
@@ -84,9 +89,13 @@ class AgentLevelsPanel(ipw.VBox):
     """Levels, the price table and the forms that change them (managers: agents.edit).
 
     Data functions: `levels()`, `price_table()` -> (levels, rows), `agents()`,
-    `set_price(level, sku, price)`, `set_level(code, level)`, `add_level(name, pct)`."""
+    `set_price(level, sku, price)`, `set_level(code, level)`, `add_level(name, pct)`,
+    `import_prices(name, content, dry_run)` -> {ok, written, lines}."""
 
-    def __init__(self, *, levels, price_table, agents, set_price, set_level, add_level, **kw):
+    def __init__(
+        self, *, levels, price_table, agents, set_price, set_level, add_level, import_prices, **kw
+    ):
+        self._import, self._upload = import_prices, None
         self._levels, self._table, self._agents = levels, price_table, agents
         self._set_price, self._set_level, self._add_level = set_price, set_level, add_level
         self.message = MessageArea(FORM)
@@ -105,6 +114,13 @@ class AgentLevelsPanel(ipw.VBox):
         self.new_name = _text("new-name", "levels.name")
         self.new_discount = _text("new-discount", "levels.discount", "30")
         self.add = hook(ipw.Button(description=label("levels.add_button")), FORM, "add")
+        self.file = hook(ipw.FileUpload(accept=".csv,.xlsx", multiple=False), FORM, "file")
+        self.report = hook(ipw.HTML(""), FORM, "report")
+        self.import_ = hook(
+            ipw.Button(description=label("levels.import"), disabled=True), FORM, "import"
+        )
+        self.file.observe(guard(self._on_file, self.message), names="value")
+        self.import_.on_click(guard(self._on_import, self.message))
         self.save_price.on_click(guard(self._on_save_price, self.message))
         self.save_level.on_click(guard(self._on_save_level, self.message))
         self.add.on_click(guard(self._on_add, self.message))
@@ -126,6 +142,10 @@ class AgentLevelsPanel(ipw.VBox):
                 self.new_name,
                 self.new_discount,
                 self.add,
+                subhead(label("levels.upload")),
+                self.file,
+                self.report,
+                self.import_,
                 self.message,
             ],
             **kw,
@@ -208,3 +228,22 @@ class AgentLevelsPanel(ipw.VBox):
         self.new_name.value = self.new_discount.value = ""
         self.refresh()
         self.message.success(label("levels.added", name=made["name"]))
+
+    def _on_file(self, change):
+        """Check an uploaded price table (nothing written) and show what it would do."""
+        files = change["new"]
+        if not files:
+            return
+        self._upload = (str(files[0].get("name") or "prices.csv"), bytes(files[0]["content"]))
+        self._show_report(self._import(*self._upload, dry_run=True))
+
+    def _on_import(self, _button=None):
+        """Import the checked price table, all or nothing."""
+        if self._upload is not None:
+            self._show_report(self._import(*self._upload, dry_run=False))
+            self.refresh()
+
+    def _show_report(self, found: dict) -> None:
+        """The report's lines; the Import button only for a file without problems."""
+        self.report.value = "<br>".join(html.escape(line) for line in found["lines"])
+        self.import_.disabled = not found["ok"] or found["written"]

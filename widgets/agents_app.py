@@ -133,6 +133,7 @@ class AgentsApp(ipw.VBox):
             set_price=data.set_agent_price,
             set_level=data.set_agent_level,
             add_level=data.add_agent_level,
+            import_prices=data.import_agent_prices,
         )
         return cls(levels_panel=levels, data=data, **kwargs)
 

@@ -64,11 +64,19 @@ class AgentsData:
 
         return set_agent_level(self.db, code, level, self.actor)
 
-    def import_agent_prices(self, path, dry_run: bool = True):
-        """Check or import a price table (salesops.importer.agent_prices)."""
+    def import_agent_prices(self, name: str, content: bytes, dry_run: bool = True) -> dict:
+        """Check or import an uploaded price table (salesops.importer.agent_prices):
+        {"ok", "written", "lines"} (the report's lines, problems first)."""
+        import tempfile
+        from pathlib import Path
+
         from ..importer.agent_prices import import_prices
 
-        return import_prices(self.db, path, actor=self.actor, dry_run=dry_run)
+        with tempfile.TemporaryDirectory() as folder:
+            path = Path(folder) / (Path(name).name or "prices.csv")
+            path.write_bytes(content)
+            found = import_prices(self.db, path, actor=self.actor, dry_run=dry_run)
+        return {"ok": found.ok, "written": found.written, "lines": found.lines()}
 
     # -- commission ---------------------------------------------------------------------------
 
