@@ -90,14 +90,21 @@ def create_customer(db, data: Mapping, actor: Actor | None = None) -> dict:
     actor.require("customers.edit")
     values = clean(data)
     with db.write() as conn:
-        _check_rules(conn, values, None)
-        if not values.get("code"):
-            values["code"] = f"C{next_number(conn, 'customer_code'):06d}"
-        _check_code(conn, values["code"], None)
-        row = {**values, **stamp_new(actor)}
-        new_id = conn.execute(sa.insert(customers).values(**row)).inserted_primary_key[0]
-        audit.record(conn, actor.name, "customers", new_id, "create", None, values)
-        return require_row(conn, customers, new_id, "customer")
+        return insert_customer(conn, values, actor)
+
+
+def insert_customer(conn, values: dict, actor: Actor) -> dict:
+    """create_customer's work on the caller's transaction, for `clean`ed values (a service
+    that writes several records all or nothing; the caller checked `customers.edit`)."""
+    values = dict(values)
+    _check_rules(conn, values, None)
+    if not values.get("code"):
+        values["code"] = f"C{next_number(conn, 'customer_code'):06d}"
+    _check_code(conn, values["code"], None)
+    row = {**values, **stamp_new(actor)}
+    new_id = conn.execute(sa.insert(customers).values(**row)).inserted_primary_key[0]
+    audit.record(conn, actor.name, "customers", new_id, "create", None, values)
+    return require_row(conn, customers, new_id, "customer")
 
 
 def update_customer(

@@ -149,37 +149,76 @@ def create_order(
     actor = actor or system_actor()
     actor.require("orders.edit")
     validate.choice(status, "status", tuple(TRANSITIONS))
-    note = validate.text(note, "note", 2000)
     with db.write() as conn:
-        customer = require_row(conn, customers, customer_id, "customer")
-        channel_id = _channel_id(conn, channel, customer)
-        agent_id = seller_of_record(conn, agent, customer)
-        level = buyer_level(conn, customer_id)
-        priced = price_lines([_with_product(conn, ln, level) for ln in lines], discount, shipping)
-        number = order_no or f"SO{next_number(conn, 'order_no'):08d}"
-        when = ordered_at or now_utc()
-        head = {
-            "order_no": number,
-            "customer_id": customer_id,
-            "channel_id": channel_id,
-            "status": status,
-            "ordered_at": when,
-            "note": note,
-            **{k: priced[k] for k in ("goods_amount", "discount", "shipping", "total")},
-            **ship_to_columns(conn, customer_id, ship_to, actor),
-            **({"courier": shipment(courier)["courier"]} if courier else {}),
-            **({"agent_id": agent_id} if agent_id else {}),
-        }
-        order_id = conn.execute(
-            sa.insert(orders).values(**head, **_kept_costs(priced["lines"]), **stamp_new(actor))
-        ).inserted_primary_key[0]
-        conn.execute(
-            sa.insert(order_lines),
-            [_line_row(order_id, i, ln) for i, ln in enumerate(priced["lines"], 1)],
+        return write_order(
+            conn,
+            customer_id,
+            lines,
+            channel=channel,
+            discount=discount,
+            shipping=shipping,
+            ordered_at=ordered_at,
+            note=note,
+            status=status,
+            order_no=order_no,
+            ship_to=ship_to,
+            courier=courier,
+            agent=agent,
+            actor=actor,
         )
-        _history(conn, order_id, None, status, actor, "")
-        audit.record(conn, actor.name, "orders", order_id, "create", None, head)
-        return {**head, "id": order_id, "version": 1, "lines": priced["lines"]}
+
+
+def write_order(
+    conn,
+    customer_id: int,
+    lines: Sequence[Mapping],
+    *,
+    channel=None,
+    discount=ZERO,
+    shipping=ZERO,
+    ordered_at: datetime | None = None,
+    note: str = "",
+    status: str = "new",
+    order_no: str | None = None,
+    ship_to=DEFAULT,
+    courier: str | None = None,
+    agent=None,
+    actor: Actor,
+) -> dict:
+    """create_order's work on the caller's transaction (an order with its lines, status
+    history and audit row), for a service that writes several orders all or nothing
+    (salesops.groupbuy); the caller has checked `orders.edit`."""
+    validate.choice(status, "status", tuple(TRANSITIONS))
+    note = validate.text(note, "note", 2000)
+    customer = require_row(conn, customers, customer_id, "customer")
+    channel_id = _channel_id(conn, channel, customer)
+    agent_id = seller_of_record(conn, agent, customer)
+    level = buyer_level(conn, customer_id)
+    priced = price_lines([_with_product(conn, ln, level) for ln in lines], discount, shipping)
+    number = order_no or f"SO{next_number(conn, 'order_no'):08d}"
+    when = ordered_at or now_utc()
+    head = {
+        "order_no": number,
+        "customer_id": customer_id,
+        "channel_id": channel_id,
+        "status": status,
+        "ordered_at": when,
+        "note": note,
+        **{k: priced[k] for k in ("goods_amount", "discount", "shipping", "total")},
+        **ship_to_columns(conn, customer_id, ship_to, actor),
+        **({"courier": shipment(courier)["courier"]} if courier else {}),
+        **({"agent_id": agent_id} if agent_id else {}),
+    }
+    order_id = conn.execute(
+        sa.insert(orders).values(**head, **_kept_costs(priced["lines"]), **stamp_new(actor))
+    ).inserted_primary_key[0]
+    conn.execute(
+        sa.insert(order_lines),
+        [_line_row(order_id, i, ln) for i, ln in enumerate(priced["lines"], 1)],
+    )
+    _history(conn, order_id, None, status, actor, "")
+    audit.record(conn, actor.name, "orders", order_id, "create", None, head)
+    return {**head, "id": order_id, "version": 1, "lines": priced["lines"]}
 
 
 def _kept_costs(lines: list[dict]) -> dict:

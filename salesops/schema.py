@@ -253,10 +253,7 @@ orders = sa.Table(
     # and its tracking number, cleaned (salesops.shipping); required to become `shipped`.
     sa.Column("courier", sa.String(16)),
     sa.Column("tracking_no", sa.String(40)),
-    sa.CheckConstraint(
-        "status in ('new', 'paid', 'shipped', 'completed', 'cancelled', 'refunded')",
-        name="status",
-    ),
+    sa.CheckConstraint(f"status in {ORDER_STATUSES}", name="status"),
     # Covering the week reports (queries/weekly.sql; 0005, 0007): orders of a date range with
     # their channel and money, and a customer's earlier orders, read from the index alone.
     sa.Index(
@@ -422,7 +419,7 @@ imports = sa.Table(
     sa.Column("at", UTCDateTime, nullable=False),
     sa.Column("actor", sa.String(64), nullable=False),
     sa.Column("summary", sa.Text, nullable=False, server_default=""),
-    sa.CheckConstraint("kind in ('orders', 'customers', 'products')", name="kind"),
+    sa.CheckConstraint("kind in ('orders', 'customers', 'products', 'group_buy')", name="kind"),
 )
 
 # The shop's own settings, one row (id 1) written by salesops.settings; no row means every
@@ -473,6 +470,7 @@ customer_identifiers = sa.Table(
 
 from .schema_agents import *  # resellers' tables and columns (0010)  # noqa: E402, F403
 from .schema_privacy import erasures  # PIPL erasures (0012)  # noqa: E402, F401
+from .schema_groupbuy import group_buy_entries  # 接龙 lists (0013)  # noqa: E402, F401
 
 ZERO = Decimal("0.00")
 

@@ -1,4 +1,4 @@
-"""`salesops import customers FILE` and `salesops import orders FILE`.
+"""`salesops import customers|orders FILE` and `salesops import group-buy FILE`.
 
 The report goes to standard output; the exit status is 1 when the file had problems and
 nothing was written (without --skip-invalid), so scripts can tell.
@@ -49,7 +49,8 @@ def _options(f):
 
 @click.group("import")
 def import_group() -> None:
-    """Import customers or orders from .csv (UTF-8 or GB18030) and .xlsx files."""
+    """Import customers or orders from .csv (UTF-8 or GB18030) and .xlsx files, or a
+    group-buy list (接龙) pasted from a WeChat group."""
 
 
 @import_group.command("orders")
@@ -123,3 +124,60 @@ def _run(function, obj, path, mapping, progress, **options) -> None:
         click.echo(line)
     if not report.ok:
         raise SystemExit(1)
+
+
+@import_group.command("group-buy")
+@click.argument("path", metavar="FILE", type=click.Path(allow_dash=True, dir_okay=False))
+@click.option("--community", metavar="NAME", help="The group the list comes from; buyers join it.")
+@click.option("--channel", metavar="NAME", help="Channel of the orders (default: the shop's).")
+@click.option("--dry-run", is_flag=True, help="Read and check the list without writing anything.")
+@click.option(
+    "--json", "as_json", is_flag=True, help="Print what was read as JSON (issue 18's shape)."
+)
+@click.pass_obj
+def import_group_buy_command(obj, path, community, channel, dry_run, as_json):
+    """Import a group-buy list (接龙) pasted from a WeChat group, from FILE (UTF-8 or
+    GB18030; - reads standard input): one order per entry. The same list again creates
+    nothing new; a longer one adds only its new entries."""
+    from ..groupbuy.service import import_list
+
+    text = _read_text(path)
+    source = "stdin" if path == "-" else click.format_filename(path).rsplit("/", 1)[-1]
+    try:
+        job = import_list(
+            obj.db, text, community=community, channel=channel, dry_run=dry_run, source=source
+        )
+    except SalesopsError as e:
+        raise click.ClickException(str(e)) from None
+    if as_json:
+        click.echo(job.to_json())
+    for line in job.lines():
+        click.echo(line, err=as_json)
+    if not job.ok:
+        raise SystemExit(1)
+
+
+def _read_text(path: str) -> str:
+    """The text of FILE (or standard input for -): UTF-8, with or without BOM, else GB18030."""
+    if path == "-":
+        with click.open_file("-", "rb") as stdin:
+            data = stdin.read()
+    else:
+        data = _bytes(path)
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise click.ClickException(
+        f"{path}: neither UTF-8 nor GB18030 text / 既不是 UTF-8 也不是 GB18030 文本"
+    )
+
+
+def _bytes(path: str) -> bytes:
+    """The bytes of a file, or a plain message when it cannot be read."""
+    try:
+        with open(path, "rb") as f:
+            return f.read()
+    except OSError as e:
+        raise click.ClickException(f"{path}: {e.strerror}") from None

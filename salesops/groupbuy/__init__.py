@@ -9,7 +9,9 @@ The modules, in reading order: `text` (numerals, quantities, prices, numbers, mo
 `catalog` (finding product names), `lines` (header, entries, ignored lines), `header`
 (posted group prices), `entries` (one line's items, buyer and note), `items` (prices
 and quantity checks), `reading` (the result and `read_list`), `buyers` (matching buyers
-to customers), `problems` (the messages, in Chinese and English).
+to customers), `problems` (the messages, in Chinese and English). These read without a
+database; `store` (the database lookups, what identifies a list) and `service`
+(`check_list`, `import_list`: the list into orders, all or nothing) are the database side.
 """
 
 from .buyers import KINDS, match_buyers
