@@ -232,8 +232,11 @@ def test_a_chosen_customer_or_a_new_one_settles_an_ambiguous_buyer(db):
 
 def test_a_buyer_in_several_entries_becomes_one_customer(db):
     set_up_shop(db)
-    job = import_list(db, "1. 小雨 草莓2\n2. 小雨 车厘子1\n3. 李梅 草莓\n", actor=WANG)
+    text = "1. 小雨 草莓2\n2. 李梅 草莓\n3. 小雨 13912345678 车厘子1\n4. 李梅 车厘子\n"
+    job = import_list(db, text, actor=WANG)
     assert job.written and len(job.new_customers) == 2 and count(db, customers_table) == 2
+    assert job.rows[0].customer["mobile"] == "13912345678"  # told by entry 3
+    assert job.rows[0].customer["id"] == job.rows[2].customer["id"]
 
 
 def test_a_failure_while_writing_leaves_nothing_behind(db, monkeypatch):

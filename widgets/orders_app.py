@@ -1,4 +1,5 @@
-"""The orders page as one component: enter an order, then find orders and move them on."""
+"""The orders page as one component: enter an order, then find orders and move them on;
+in a second tab, turn a pasted group-buy list (接龙) into orders."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import traitlets
 from salesops import messages
 
 from .common import label
+from .group_buy import GroupBuyPanel
 from .order_form import OrderForm
 from .order_status import OrderStatus
 
@@ -17,11 +19,15 @@ messages.add(
             "orders.title": "Orders",
             "orders.new": "New order",
             "orders.status": "Find an order · change its status",
+            "orders.tab.orders": "Orders",
+            "orders.tab.groupbuy": "接龙 (group-buy list)",
         },
         "zh_CN": {
             "orders.title": "订单",
             "orders.new": "新建订单",
             "orders.status": "查找订单 · 更改状态",
+            "orders.tab.orders": "订单",
+            "orders.tab.groupbuy": "接龙",
         },
     }
 )
@@ -38,13 +44,32 @@ class OrdersApp(ipw.VBox):
     @classmethod
     def for_page(cls, data, **kwargs) -> OrdersApp:
         """The orders page wired to a salesops.web.pagedata.PageData."""
-        return cls(form=OrderForm.for_page(data), status=OrderStatus.for_page(data), **kwargs)
+        return cls(
+            form=OrderForm.for_page(data),
+            status=OrderStatus.for_page(data),
+            group_buy=GroupBuyPanel.for_page(data),
+            **kwargs,
+        )
 
-    def __init__(self, *, form: OrderForm, status: OrderStatus, **kwargs):
-        self.form, self.status = form, status
+    def __init__(
+        self,
+        *,
+        form: OrderForm,
+        status: OrderStatus,
+        group_buy: GroupBuyPanel | None = None,
+        **kwargs,
+    ):
+        self.form, self.status, self.group_buy = form, status, group_buy
         traitlets.dlink((self.form, "order_id"), (self.status, "order_id"))
         headings = [ipw.HTML(f"<h4>{label(key)}</h4>") for key in ("orders.new", "orders.status")]
         for heading in headings:
             heading.add_class("so-section")
-        super().__init__([headings[0], self.form, headings[1], self.status], **kwargs)
+        orders = [headings[0], self.form, headings[1], self.status]
+        if group_buy is None:
+            super().__init__(orders, **kwargs)
+        else:  # tabs: the order form and status, and the 接龙 tab (so-orders-tabs)
+            self.tabs = ipw.Tab([ipw.VBox(orders), group_buy])
+            self.tabs.titles = (label("orders.tab.orders"), label("orders.tab.groupbuy"))
+            self.tabs.add_class("so-orders-tabs")
+            super().__init__([self.tabs], **kwargs)
         self.add_class("so-orders-app")

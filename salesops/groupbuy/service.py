@@ -102,6 +102,8 @@ class Row:
     notices: list[Problem] = field(default_factory=list)
     order_no: str | None = None  # present: the order written before; new: after writing
     candidates: list[dict] = field(default_factory=list)  # an ambiguous buyer's customers
+    needs: dict = field(default_factory=dict)  # what a person may settle (see _needs)
+    person: str = ""  # a new customer's key within the list (see _people)
 
     def as_dict(self, lang: str | None = None) -> dict:
         """The row for a page: the entry, buyer -> customer, items with amounts, state."""
@@ -120,6 +122,7 @@ class Row:
             "problems": [p.text(lang) for p in self.problems],
             "notices": [p.text(lang) for p in self.notices],
             "order_no": self.order_no,
+            "needs": self.needs,
         }
 
 
@@ -245,7 +248,8 @@ def _check(conn, text, community, channel, fixes, checked_list) -> GroupBuy:
     key = store.list_key(text, reading, group)
     before = store.written_entries(conn, key)
     picked = [f.customer for f in fixes.values() if f.customer and f.customer != NEW]
-    known = store.customers_by_code(conn, [e.customer for e in reading.entries] + picked)
+    asked = [c for e in reading.entries for p in e.problems for c in _candidates(p)]
+    known = store.customers_by_code(conn, [e.customer for e in reading.entries] + picked + asked)
     seen: dict[int, int] = {}
     rows = []
     for entry in reading.entries:
@@ -266,7 +270,7 @@ def _check(conn, text, community, channel, fixes, checked_list) -> GroupBuy:
         )
     problems = [] if checked_list else list(reading.problems)
     job = GroupBuy(reading, rows, key, group["name"] if group else None, ch, problems)
-    job.new_customers = sorted({_person(r) for r in rows if r.state == "new" and not r.customer})
+    job.new_customers = sorted(_people([r for r in rows if r.state == "new" and not r.customer]))
     return job
 
 
@@ -286,7 +290,9 @@ def _row(entry, seq, fix, before, text, known, catalog, reading, find) -> Row:
         return row
     items, left = _items(entry, fix, catalog, reading)
     customer, who_left, candidates = _customer(entry, fix, known, find)
-    row = Row(entry, seq, "new", items, customer, candidates=candidates)
+    row = Row(
+        entry, seq, "new", items, customer, candidates=candidates, needs=_needs(entry, catalog)
+    )
     if fix.skip:
         row.state = "skipped"
         return row
@@ -307,6 +313,21 @@ def _row(entry, seq, fix, before, text, known, catalog, reading, find) -> Row:
         row.problems.append(who_left)
     row.state = "problem" if row.problems else "new"
     return row
+
+
+def _needs(entry: Entry, catalog: Catalog) -> dict:
+    """What the list leaves a person to settle in an entry, whatever was fixed already:
+    the customer, the product of some items (by index), their quantity, and whether
+    other problems need a look ("checked")."""
+    active = {p.sku for p in catalog.products if p.active}
+    keys = {p.key for p in entry.problems}
+    return {
+        "customer": bool(keys & BY_FIX["customer"]),
+        "products": [i for i, item in enumerate(entry.items) if item.sku not in active],
+        "quantities": [i for i, item in enumerate(entry.items) if item.quantity is None],
+        "check": bool(keys - BY_FIX["customer"] - BY_FIX["items"] - {"no_items"}),
+        "problems": bool(entry.problems),
+    }
 
 
 def _items(entry: Entry, fix: Fix, catalog: Catalog, reading: Reading):
@@ -337,8 +358,7 @@ def _customer(entry: Entry, fix: Fix, known: dict, find):
     candidates = []
     ambiguous = next((p for p in entry.problems if p.key == "ambiguous_buyer"), None)
     if ambiguous:
-        codes = ambiguous.params["codes"].split("、")
-        candidates = [known.get(c) or {"code": c, "name": ""} for c in codes]
+        candidates = [known.get(c) or {"code": c, "name": ""} for c in _candidates(ambiguous)]
     if fix.customer == NEW:
         nameless = not entry.buyer.strip() and not entry.mobile
         return None, problem("no_buyer", entry=entry.number) if nameless else None, candidates
@@ -359,9 +379,23 @@ def _customer(entry: Entry, fix: Fix, known: dict, find):
     return None, None, candidates
 
 
-def _person(row: Row) -> str:
-    """Who a new customer is within one list: the mobile, else the name as written."""
-    return row.entry.mobile or row.entry.buyer.strip().casefold()
+def _candidates(p: Problem) -> list[str]:
+    """The customer codes an ambiguous buyer could be."""
+    return p.params["codes"].split("、") if p.key == "ambiguous_buyer" else []
+
+
+def _people(rows: list[Row]) -> set[str]:
+    """Tell who the new customers are within one list, setting each row's `person`: its
+    mobile; without one, the mobile of an earlier or later entry with the same name, else
+    the name as written (case aside). Returns the people."""
+    mobiles: dict[str, str] = {}
+    for row in rows:
+        if row.entry.mobile:
+            mobiles.setdefault(row.entry.buyer.strip().casefold(), row.entry.mobile)
+    for row in rows:
+        name = row.entry.buyer.strip().casefold()
+        row.person = row.entry.mobile or mobiles.get(name) or f"name:{name}"
+    return {row.person for row in rows}
 
 
 def _item_dict(index: int, item: Item) -> dict:
@@ -398,11 +432,10 @@ def _write(conn, job: GroupBuy, text: str, source: str, actor: Actor) -> None:
     joined = 0
     for row in (r for r in job.rows if r.state == "new"):
         if row.customer is None:
-            person = _person(row)
+            person = row.person
             if person not in made:
-                values = store.new_customer_values(
-                    row.entry.buyer, row.entry.mobile, job.channel["id"]
-                )
+                mobile = None if person.startswith("name:") else person
+                values = store.new_customer_values(row.entry.buyer, mobile, job.channel["id"])
                 made[person] = insert_customer(conn, values, actor)
             row.customer = made[person]
         if group:

@@ -19,6 +19,7 @@ from datetime import UTC, datetime, time, timedelta
 from .. import config
 from ..actors import Actor
 from .agents import AgentsData
+from .groupbuy import GroupBuyData
 from .privacy import PrivacyData
 from .shipping import ShippingData
 from .shop import ShopData
@@ -60,11 +61,12 @@ def business_day(day=None) -> tuple[datetime, datetime]:
     return start, start + timedelta(days=1)
 
 
-class PageData(ShopData, ShippingData, PrivacyData, AgentsData):
+class PageData(ShopData, ShippingData, PrivacyData, AgentsData, GroupBuyData):
     """Search, customers, orders, follow-ups and today's numbers for one page kernel; the
     catalogue, channels, settings and accounts come from ShopData (salesops.web.shop), the
     address book and shipping from ShippingData (salesops.web.shipping), erasure from
-    PrivacyData (salesops.web.privacy), resellers from AgentsData (salesops.web.agents)."""
+    PrivacyData (salesops.web.privacy), resellers from AgentsData (salesops.web.agents),
+    group-buy lists from GroupBuyData (salesops.web.groupbuy)."""
 
     def __init__(self, db, actor=None):
         self.db = db
