@@ -139,7 +139,7 @@ def test_two_addresses_an_order_to_the_second_its_slip_and_bulk_shipping(page_of
     expect(page.locator(".so-waiting-table")).to_contain_text(order["order_no"])
     page.locator(".so-waiting-pdf").click()
     link = page.locator(".so-waiting-download-link")
-    expect(link).to_be_visible()
+    expect(link).to_be_visible(timeout=60_000)  # fonts read and subset: seconds under load
     href = link.get_attribute("href")
     pdf = tmp_path / "slips.pdf"
     pdf.write_bytes(base64.b64decode(href.split("base64,", 1)[1]))
