@@ -297,7 +297,9 @@ def build(url: str, n: int, per_customer: int = ORDERS_PER_CUSTOMER) -> dict:
     try:
         migrate.upgrade(db)
         started = time.perf_counter()
-        summary = demo.generate(db, customers=n, orders=n * per_customer, seed=SEED)
+        summary = demo.generate(
+            db, customers=n, orders=n * per_customer, seed=SEED, anchor=demo.REFERENCE_ANCHOR
+        )
         seconds = time.perf_counter() - started
         analyse(db)
         return {"seconds": round(seconds, 1), "counts": summary.counts}

@@ -183,6 +183,8 @@ def ensure_database(customers: int, orders: int) -> tuple[str, float | None]:
             str(customers),
             "--orders",
             str(orders),
+            "--anchor",
+            "2026-11-22",  # REFERENCE_ANCHOR: WEEK is its last complete week
         ],
         cwd=ROOT,
         check=True,

@@ -2,10 +2,11 @@
 
 import re
 from collections import defaultdict
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
+import pytest
 import sqlalchemy as sa
 from click.testing import CliRunner
 
@@ -15,7 +16,7 @@ from salesops.cli import main
 from salesops.db import Database
 from salesops.demo.generator import STREAMED
 
-SMALL = dict(customers=120, orders=600)
+SMALL = dict(customers=120, orders=600, anchor=demo.REFERENCE_ANCHOR)
 TRANSITIONS = {
     (None, "new"),
     ("new", "paid"),
@@ -165,9 +166,9 @@ def test_orders_fall_in_business_hours_of_the_18_months_before_the_anchor(demo_d
     zone = ZoneInfo("Asia/Shanghai")
     local = [o.ordered_at.astimezone(zone) for o in rows(demo_db, s.orders)]
     assert all(8 <= t.hour <= 23 for t in local)
-    assert max(local).date() <= demo.DEFAULT_ANCHOR
-    assert min(local).date() >= demo.DEFAULT_ANCHOR - timedelta(days=560)
-    last_week = demo.DEFAULT_ANCHOR - timedelta(days=6)
+    assert max(local).date() <= demo.REFERENCE_ANCHOR
+    assert min(local).date() >= demo.REFERENCE_ANCHOR - timedelta(days=560)
+    last_week = demo.REFERENCE_ANCHOR - timedelta(days=6)
     assert sum(t.date() >= last_week for t in local) > 100
     buyers = defaultdict(int)
     for o in rows(demo_db, s.orders):
@@ -217,3 +218,58 @@ def test_cli_demo_prints_a_summary_and_init_demo_loads_once(fresh_db_url):
     assert re.search(r"orders\s+200\b", result.output)
     again = CliRunner().invoke(main, ["--db", url, "init", "--demo"])
     assert again.exit_code == 0 and "already has 50 customers" in again.output
+
+
+def test_the_default_anchor_is_yesterday_in_the_business_zone(monkeypatch):
+    from datetime import UTC, datetime
+
+    monkeypatch.setenv("SALESOPS_TZ", "Asia/Shanghai")
+    # 17:00 UTC on the 5th is 01:00 on the 6th in Shanghai: yesterday there is the 5th
+    assert demo.default_anchor(datetime(2026, 12, 5, 17, 0, tzinfo=UTC)) == date(2026, 12, 5)
+    assert demo.default_anchor(datetime(2026, 12, 5, 15, 0, tzinfo=UTC)) == date(2026, 12, 4)
+
+
+def _last_order_day(db) -> date:
+    zone = ZoneInfo("Asia/Shanghai")
+    return max(o.ordered_at.astimezone(zone).date() for o in rows(db, s.orders))
+
+
+@pytest.mark.slow
+def test_init_demo_with_an_anchor_ends_there_and_gives_the_generators_rows(fresh_db_url):
+    url = fresh_db_url("sqlite")
+    args = ["--db", url, "init", "--demo", "--anchor", "2025-06-15"]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 0, result.output
+    assert "ending 2025-06-15" in result.output
+    db = Database(url)
+    assert _last_order_day(db) == date(2025, 6, 15)
+    other = Database(fresh_db_url("sqlite"))
+    demo.generate(other, anchor=date(2025, 6, 15))
+    assert dump(db) == dump(other)
+    db.dispose()
+    other.dispose()
+
+
+def test_anchor_without_demo_is_refused_and_creates_nothing(fresh_db_url, tmp_path):
+    url = f"sqlite:///{tmp_path / 'none.db'}"
+    result = CliRunner().invoke(main, ["--db", url, "init", "--anchor", "2025-06-15"])
+    assert result.exit_code == 2 and "use it with --demo" in result.output
+    assert not (tmp_path / "none.db").exists()
+
+
+@pytest.mark.slow
+def test_the_demo_ends_yesterday_so_the_last_complete_week_has_orders(fresh_db_url):
+    from salesops.weekly import collect
+    from salesops.weeks import last_complete_week
+
+    url = fresh_db_url("sqlite")
+    before = demo.default_anchor()
+    result = CliRunner().invoke(
+        main, ["--db", url, "demo", "--customers", "300", "--orders", "3000"]
+    )
+    assert result.exit_code == 0, result.output
+    db = Database(url)
+    assert _last_order_day(db) in {before, demo.default_anchor()}  # midnight may pass
+    series = collect.collect(db, last_complete_week(), weeks=2).series
+    assert (series["orders"] > 0).all() and (series["revenue"] > 0).all()
+    db.dispose()

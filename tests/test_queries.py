@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 from salesops import queries
 from salesops import schema as s
-from salesops.demo import DEFAULT_ANCHOR
+from salesops.demo import REFERENCE_ANCHOR
 from salesops.weeks import week_of, weeks_param
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -22,7 +22,7 @@ def week_bounds(monday: date) -> tuple[datetime, datetime]:
     return start, start + timedelta(days=7)
 
 
-LAST_WEEK = week_bounds(DEFAULT_ANCHOR - timedelta(days=DEFAULT_ANCHOR.weekday()))
+LAST_WEEK = week_bounds(REFERENCE_ANCHOR - timedelta(days=REFERENCE_ANCHOR.weekday()))
 # A sample value for every parameter name used in queries/*.sql.
 SAMPLES = {
     "prefix": "王",
@@ -42,7 +42,7 @@ SAMPLES = {
     "until": LAST_WEEK[1],
     "staff": "wang.fang",
     "prev_start": LAST_WEEK[0] - timedelta(days=7),
-    "weeks": weeks_param([week_of(DEFAULT_ANCHOR)]),
+    "weeks": weeks_param([week_of(REFERENCE_ANCHOR)]),
     "table_name": "customers",
     "row_id": 1,
     "actor": "wang.fang",
@@ -222,9 +222,9 @@ def _independent_kpis(db, start: datetime, end: datetime) -> dict:
 @pytest.mark.parametrize("weeks_back", [0, 1, 26])
 def test_weekly_kpis_match_an_independent_pandas_computation(demo_db, weeks_back):
     start, end = week_bounds(
-        DEFAULT_ANCHOR - timedelta(days=DEFAULT_ANCHOR.weekday() + 7 * weeks_back)
+        REFERENCE_ANCHOR - timedelta(days=REFERENCE_ANCHOR.weekday() + 7 * weeks_back)
     )
-    monday = DEFAULT_ANCHOR - timedelta(days=DEFAULT_ANCHOR.weekday() + 7 * weeks_back)
+    monday = REFERENCE_ANCHOR - timedelta(days=REFERENCE_ANCHOR.weekday() + 7 * weeks_back)
     got = queries.fetch_one(demo_db, "weekly_kpis", weeks=weeks_param([week_of(monday)]))
     assert got.pop("week") == str(week_of(monday))
     assert got.pop("starts_at") == start
