@@ -38,9 +38,11 @@ def fake_figures(week: str, weeks: int):
         ],
         columns=["key", "label", "this_week", "last_week"],
     )
+    cover = {"revenue": Decimal("1234.5"), "costed_revenue": Decimal("987.6")}
     return SimpleNamespace(
         week=w,
         summary=lambda: summary,
+        cost_coverage=lambda: {**cover, "share": cover["costed_revenue"] / cover["revenue"]},
         weekly=pd.DataFrame({"week": labels, "revenue": range(weeks)}),
     )
 

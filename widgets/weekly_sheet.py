@@ -49,6 +49,11 @@ messages.add(
             "and may not see the weekly sheet; ask a manager or the administrator.",
             "weekly.vs_last": "last week {value}",
             "weekly.trend": "Revenue, week by week",
+            "weekly.cost_all": "Every line of the week has a known unit cost: the gross "
+            "margin covers all revenue.",
+            "weekly.cost_part": "Gross margin is partial: it covers {share} of revenue "
+            "({costed} of {revenue}), the lines with a known unit cost.",
+            "weekly.cost_none": "No line of the week has a known unit cost: no gross margin.",
         },
         "zh_CN": {
             "weekly.title": "每周经营表",
@@ -60,6 +65,10 @@ messages.add(
             "不能查看每周经营表；请联系经理或管理员。",
             "weekly.vs_last": "上周 {value}",
             "weekly.trend": "每周销售额",
+            "weekly.cost_all": "本周所有订单行成本已知，毛利率覆盖全部销售额。",
+            "weekly.cost_part": "毛利率不完整：只覆盖成本已知的订单行，占销售额 {share}"
+            "（{revenue} 中的 {costed}）。",
+            "weekly.cost_none": "本周没有成本已知的订单行，无法计算毛利率。",
         },
     }
 )
@@ -80,6 +89,24 @@ def show(key: str, value) -> str:
     if key in ("gross_margin", "repeat_rate"):
         return f"{float(value):.1%}"
     return f"{int(value):,}"
+
+
+def coverage_note(cover: dict) -> str:
+    """What share of the week's revenue the gross margin covers, in words ('' without
+    revenue); `cover` is WeeklyFigures.cost_coverage()."""
+    share = cover["share"]
+    if share is None:
+        return ""
+    if share == 1:
+        return label("weekly.cost_all")
+    if not cover["costed_revenue"]:
+        return label("weekly.cost_none")
+    return label(
+        "weekly.cost_part",
+        share=f"{float(share):.1%}",
+        costed=money(cover["costed_revenue"]),
+        revenue=money(cover["revenue"]),
+    )
 
 
 def trend_svg(weeks: list[str], revenue: list[float], title: str) -> str:
@@ -151,6 +178,7 @@ class WeeklySheet(ipw.VBox):
         )
         self.numbers = hook(ipw.HBox(), FORM, "numbers")
         self.numbers.add_class("so-numbers")
+        self.cost_share = hook(ipw.HTML(""), FORM, "cost-share")
         self.chart = hook(ipw.HTML(""), FORM, "chart")
         self.download = hook(ipw.HTML(""), FORM, "download")
         self.picker.observe(self._on_pick, names="value")
@@ -160,6 +188,7 @@ class WeeklySheet(ipw.VBox):
             children=[
                 ipw.HBox([self.picker, self.weeks]),
                 self.numbers,
+                self.cost_share,
                 self.chart,
                 self.download,
                 self.message,
@@ -179,6 +208,8 @@ class WeeklySheet(ipw.VBox):
         self.download.value = ""  # never offer the previous week's file for the new week
         figures = self._figures(self.picker.value, self.weeks.value)
         self.numbers.children = self._cards(figures.summary())
+        note = coverage_note(figures.cost_coverage())
+        self.cost_share.value = f"<p>{html.escape(note)}</p>" if note else ""
         weekly = figures.weekly
         self.chart.value = trend_svg(
             list(weekly["week"]), [float(v) for v in weekly["revenue"]], label("weekly.trend")

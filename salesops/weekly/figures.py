@@ -61,6 +61,16 @@ class WeeklyFigures:
         rows = [(key, label, this[key], last[key]) for key, label in SUMMARY_ROWS]
         return pd.DataFrame(rows, columns=["key", "label", "this_week", "last_week"])
 
+    def cost_coverage(self, pos: int = -1) -> dict:
+        """How much of a week's revenue the gross margin covers: its revenue, the part on
+        lines with a known unit cost (costed_revenue) and that part's share (None without
+        revenue), for the week at position `pos` in the series (default: this week)."""
+        row = self.series.iloc[pos]
+        revenue = money_or_none(row["revenue"]) or Decimal(0)
+        costed = money_or_none(row["costed_revenue"]) or Decimal(0)
+        share = costed / revenue if revenue else None
+        return {"revenue": revenue, "costed_revenue": costed, "share": share}
+
     def _totals(self, pos: int, staff: pd.DataFrame) -> dict:
         """The Summary values of the week at position `pos` in the series."""
         row = self.series.iloc[pos].to_dict()

@@ -18,6 +18,7 @@ from .columns import Workbook
 from .figures import WeeklyFigures
 from .sheet import Sheet, cell_value, formats, table
 
+COVERAGE_LABEL = "revenue with a known cost 成本已知的销售额占比"
 DEFINITIONS = [
     "A week is Monday 00:00 to Sunday 24:00 in the business zone (ISO weeks). "
     "一周为业务时区的周一 00:00 至周日 24:00（ISO 周）。",
@@ -110,7 +111,31 @@ def _summary(sheet: Sheet, figures: WeeklyFigures) -> None:
     sheet.ws.write_string(
         13, 0, "Definitions: see the Notes sheet. 指标定义见 Notes 工作表。", sheet.f[None]
     )
+    sheet.ws.write_string(14, 0, coverage_text(figures.cost_coverage()), sheet.f[None])
     sheet.finish()
+
+
+def coverage_text(cover: dict) -> str:
+    """In both languages, how much of the week's revenue the gross margin covers."""
+    share, revenue, costed = cover["share"], cover["revenue"], cover["costed_revenue"]
+    if share is None:
+        return "No revenue this week: no gross margin. 本周无销售额，无毛利率。"
+    if share == 1:
+        return (
+            "Every line of the week has a known unit cost: the gross margin covers all revenue. "
+            "本周所有订单行成本已知，毛利率覆盖全部销售额。"
+        )
+    if not costed:
+        return (
+            "No line of the week has a known unit cost: no gross margin. "
+            "本周没有成本已知的订单行，无法计算毛利率。"
+        )
+    part = f"{share:.1%} (¥{costed:,.2f} of ¥{revenue:,.2f})"
+    return (
+        f"Gross margin is partial: it covers {part} of revenue, the lines with a known unit "
+        f"cost. 毛利率不完整：只覆盖成本已知的订单行，占销售额 {share:.1%}"
+        f"（¥{revenue:,.2f} 中的 ¥{costed:,.2f}）。"
+    )
 
 
 def _weekly(book, sheet: Sheet, weekly: pd.DataFrame) -> None:
@@ -437,7 +462,12 @@ def _notes(sheet: Sheet, figures: WeeklyFigures) -> None:
     for r, (k, v) in enumerate(facts, start=1):
         sheet.text(r, 0, k)
         sheet.text(r, 1, v)
-    for r, text in enumerate(DEFINITIONS, start=len(facts) + 2):
+    cover, r = figures.cost_coverage(), len(facts) + 1
+    sheet.text(r, 0, COVERAGE_LABEL)
+    sheet.number(r, 1, cell_value(cover["share"]), "rate")
+    sheet.text(r + 1, 0, "gross margin covers 毛利率覆盖")
+    sheet.ws.write_string(r + 1, 1, coverage_text(cover), sheet.f["wrap"])
+    for r, text in enumerate(DEFINITIONS, start=len(facts) + 4):
         sheet.text(r, 0, "definition 定义")
         sheet.ws.write_string(r, 1, text, sheet.f["wrap"])
     sheet.finish()
