@@ -125,12 +125,14 @@ def test_the_landing_page_links_the_pages_each_role_may_open(monkeypatch, role, 
         actor=Actor("wang.fang", role),
         today=lambda: {"orders": 3, "revenue": 12, "followups_due": 1},
         shop_settings=lambda: {"shop_name": "小雨水果"},
+        first_steps=lambda: [{"key": "products", "done": False}],
     )
     landing = Landing.for_page(data)
+    assert (landing.steps is not None) == (role == "admin")  # tests/test_first_steps.py
     assert landing.tabs.titles == ("今日概况", "客户", "订单", "跟进", *tabs)
     assert ">3<" in landing.numbers["orders"].value
     assert "小雨水果" in landing.shop.value
-    shown = landing.tabs.children[0].children[1].value
+    shown = landing.tabs.children[0].children[-2].value  # the links, above the message
     assert re.findall(r"href='(\w+)\.ipynb'", shown) == links
 
 

@@ -10,6 +10,7 @@ import ipywidgets as ipw
 from salesops import messages
 
 from .common import MessageArea, guard, hook, label, money
+from .first_steps import FirstSteps
 
 FORM = "landing"
 
@@ -91,11 +92,24 @@ class Landing(ipw.VBox):
             if allowed and key not in apps
         ]
         kwargs.setdefault("build_ahead", in_background)
+        steps = {}
+        if can("settings.edit"):  # admins: a new shop's checklist until it is done
+            products = ("tab", label("products.title")) if "products" in apps else None
+            steps = {
+                "first_steps": data.first_steps,
+                "step_targets": {
+                    "products": products or ("page", "products.ipynb"),
+                    "channels": ("page", "settings.ipynb"),
+                    "staff": ("page", "settings.ipynb"),
+                    "data": ("page", "import.ipynb"),
+                },
+            }
         return cls(
             data.today,
             apps={label(f"{k}.title"): functools.partial(build, data) for k, build in apps.items()},
             pages={label(f"{k}.title"): f"{k}.ipynb" for k in keys},
             shop_name=data.shop_settings()["shop_name"],
+            **steps,
             **kwargs,
         )
 
@@ -106,6 +120,8 @@ class Landing(ipw.VBox):
         pages: dict | None = None,
         shop_name: str = "",
         build_ahead=None,
+        first_steps=None,
+        step_targets: dict | None = None,
         **kwargs,
     ):
         self._today = today
@@ -125,8 +141,14 @@ class Landing(ipw.VBox):
             f"<a href='{escape(f)}' target='_blank'>{escape(t)}</a>"
             for t, f in (pages or {}).items()
         )
+        self.steps = (
+            FirstSteps(first_steps, step_targets or {}, open_tab=self.open_tab)
+            if first_steps
+            else None
+        )
         overview = ipw.VBox(
             [
+                *([self.steps] if self.steps is not None else []),
                 ipw.HBox(
                     [*self.numbers.values(), self.refresh_button],
                     layout=ipw.Layout(align_items="center"),
@@ -167,8 +189,14 @@ class Landing(ipw.VBox):
         return hook(ipw.HTML(escape(label("landing.loading"))), FORM, "loading")
 
     def refresh(self) -> None:
-        """Read today's numbers again."""
+        """Read today's numbers (and the first steps) again."""
         guard(self._show_numbers, self.message)()
+        if self.steps is not None:
+            guard(self.steps.refresh, self.message)()
+
+    def open_tab(self, title: str) -> None:
+        """Show the app whose tab is called `title`."""
+        self.tabs.selected_index = list(self.tabs.titles).index(title)
 
     def _show_numbers(self) -> None:
         """Fill the number tiles."""

@@ -105,6 +105,13 @@ class PageData(ShopData, ShippingData, PrivacyData, AgentsData, GroupBuyData):
 
         return search_customers(self.db, text, limit=limit, after=after)
 
+    def first_steps(self) -> list[dict]:
+        """A new shop's checklist: [{key, done}] for products, channels, staff and data
+        (salesops.first_steps); the landing page shows it to admins until all are done."""
+        from ..first_steps import first_steps
+
+        return first_steps(self.db)
+
     def customers_to_complete(self, text: str = "", limit: int = SEARCH_LIMIT) -> list[dict]:
         """Customers whose name is an import's placeholder (to_complete), those whose name,
         code or mobile starts with `text` (all for ''), by code: dicts as `search` gives."""
