@@ -21,7 +21,9 @@ def test_nobody_chosen_shows_a_hint(data):
     assert view.tabs.layout.display == "none"
 
 
-def test_the_view_shows_lifetime_numbers_orders_followups_and_referrals(data, basics):
+def test_the_view_shows_lifetime_numbers_orders_followups_and_referrals(db, data, basics):
+    from conftest import as_person
+
     buyer = data.create_customer(
         {"name": "张伟", "mobile": "13800138000", "channel_id": basics["wechat_moments"]}
     )
@@ -34,7 +36,8 @@ def test_the_view_shows_lifetime_numbers_orders_followups_and_referrals(data, ba
     data.create_order(friend["id"], [{"sku": "TEA-01", "quantity": 1}], channel="micro_store")
     data.schedule_followup(buyer["id"], datetime.now(UTC) + timedelta(days=2), note="问回购")
 
-    view = Customer360(data.customer_360)
+    # a manager's view: the margin is for those who may see costs (tests/test_roles_costs.py)
+    view = Customer360(as_person(db, "li.lei", "manager").customer_360)
     view.value = buyer["id"]
     assert "张伟" in view.profile.value and "13800138000" in view.profile.value
     assert "朋友圈" in view.profile.value

@@ -260,15 +260,17 @@ class Customer360(ipw.VBox):
 
     @staticmethod
     def _totals_html(t: dict) -> str:
-        """Lifetime revenue, orders, AOV, first/last order, gross margin as number tiles."""
+        """Lifetime revenue, orders, AOV, first/last order, gross margin (when given) as
+        number tiles."""
         tiles = [
             ("c360.revenue", money(t["revenue"])),
             ("c360.orders", str(t["orders"])),
             ("c360.aov", money(t["aov"]) or "—"),
             ("c360.first", local_time(t["first_order_at"], False) or "—"),
             ("c360.last", local_time(t["last_order_at"], False) or "—"),
-            ("c360.margin", percent(t["gross_margin"]) or "—"),
         ]
+        if "gross_margin" in t:  # only those who may see costs get it
+            tiles.append(("c360.margin", percent(t["gross_margin"]) or "—"))
         return (
             "<div class='so-numbers'>"
             + "".join(

@@ -53,6 +53,22 @@ def _with_courier_names(rows: list[dict]) -> list[dict]:
     return [{**r, "courier_name": courier_name(r.get("courier"))} for r in rows]
 
 
+# What unit costs are, or reveal (a margin and a price give the cost): only for those who
+# may see costs (products.costs, managers and admins), as salesops.products does.
+COST_KEYS = frozenset(
+    ("unit_cost", "goods_cost", "costed_goods", "costed_revenue", "cost", "gross_profit")
+    + ("gross_margin", "margin")
+)
+
+
+def without_costs(row: dict) -> dict:
+    """`row` (and its `lines`) without COST_KEYS."""
+    kept = {k: v for k, v in row.items() if k not in COST_KEYS}
+    if isinstance(row.get("lines"), list):
+        kept["lines"] = [without_costs(line) for line in row["lines"]]
+    return kept
+
+
 def business_day(day=None) -> tuple[datetime, datetime]:
     """UTC bounds [start, end) of a business day (default today) in the business zone."""
     zone = config.business_zone()
@@ -138,9 +154,14 @@ class PageData(ShopData, ShippingData, PrivacyData, AgentsData, GroupBuyData):
         """The customer's orders, newest first, with their courier's name."""
         return _with_courier_names(self._all("customer_orders", customer_id=customer_id))
 
+    def _costs_shown(self, row: dict) -> dict:
+        """`row` as this person may see it: without costs and margins for staff."""
+        return row if self.actor.can("products.costs") else without_costs(row)
+
     def customer_totals(self, customer_id: int) -> dict:
-        """Lifetime orders, revenue, AOV, first/last order and margin of a customer."""
-        return self._all("customer_totals", customer_id=customer_id)[0]
+        """Lifetime orders, revenue, AOV, first/last order and (those who may see costs)
+        margin of a customer."""
+        return self._costs_shown(self._all("customer_totals", customer_id=customer_id)[0])
 
     def customer_referrals(self, customer_id: int) -> list[dict]:
         """Customers this one brought in, with what they bought."""
@@ -165,7 +186,7 @@ class PageData(ShopData, ShippingData, PrivacyData, AgentsData, GroupBuyData):
             }
             totals = fetch_all(conn, "customer_totals", customer_id=customer_id)[0]
         parts["orders"] = _with_courier_names(parts["orders"])
-        return {"profile": profile[0], **parts, "totals": totals}
+        return {"profile": profile[0], **parts, "totals": self._costs_shown(totals)}
 
     def order(self, order_id: int) -> dict:
         """One order with its lines and status history, its ship-to as one line
@@ -174,7 +195,7 @@ class PageData(ShopData, ShippingData, PrivacyData, AgentsData, GroupBuyData):
         from ..orders import get_order
         from ..shipping.rules import courier_name
 
-        order = get_order(self.db, order_id)
+        order = self._costs_shown(get_order(self.db, order_id))
         return {
             **order,
             "ship_to": one_line(order, "ship_"),
@@ -310,7 +331,9 @@ class PageData(ShopData, ShippingData, PrivacyData, AgentsData, GroupBuyData):
         """Record an order (channel, discount, shipping, note as keywords); its number back."""
         from ..orders import create_order
 
-        return create_order(self.db, customer_id, lines, actor=self.actor, **options)
+        return self._costs_shown(
+            create_order(self.db, customer_id, lines, actor=self.actor, **options)
+        )
 
     def change_status(
         self, order_id: int, to_status: str, version: int, reason: str = "", **shipping
@@ -319,15 +342,19 @@ class PageData(ShopData, ShippingData, PrivacyData, AgentsData, GroupBuyData):
         needs `courier=` and `tracking_no=`)."""
         from ..orders import change_status
 
-        return change_status(
-            self.db, order_id, to_status, version, reason=reason, actor=self.actor, **shipping
+        return self._costs_shown(
+            change_status(
+                self.db, order_id, to_status, version, reason=reason, actor=self.actor, **shipping
+            )
         )
 
     def correct_shipment(self, order_id: int, courier, tracking_no, version: int) -> dict:
         """Correct the courier and tracking number of an order that went out."""
         from ..shipping.rules import correct_shipment
 
-        return correct_shipment(self.db, order_id, courier, tracking_no, version, self.actor)
+        return self._costs_shown(
+            correct_shipment(self.db, order_id, courier, tracking_no, version, self.actor)
+        )
 
     def courier_choices(self) -> list[tuple[str, str]]:
         """(name, code) of every courier, self pickup and local delivery, for a dropdown."""
