@@ -106,6 +106,7 @@ def big_figures(agents: int = 2500, new: int = 800) -> WeeklyFigures:
             "week": ["2026-W46", "2026-W47"],
             "orders": [3, 4],
             "revenue": [Decimal("300.00"), Decimal("456.78")],
+            "costed_revenue": [Decimal("120.00"), Decimal("0.00")],
             "customers": [2, 3],
             "new_customers": [1, 2],
             "repeat_customers": [1, 1],
