@@ -95,6 +95,24 @@ class AccountsServer(LiveServer):
         except urllib.error.HTTPError as e:
             return e.code, e.headers, e.read().decode(), cookie
 
+    def sign_out(self, cookie: str, with_xsrf: bool = True) -> int:
+        """Press the sign-out button: POST /logout with `cookie` (and the XSRF token the
+        logout page's form carries); the status."""
+        status, headers, body = self.get("/logout", {"Cookie": cookie})
+        assert status == 200 and "so-logout-submit" in body
+        xsrf = re.search(r'name="_xsrf" value="([^"]+)"', body).group(1)
+        form_cookie = headers["Set-Cookie"].split(";")[0] if "Set-Cookie" in headers else ""
+        cookies = "; ".join(c for c in (cookie, form_cookie) if c)
+        data = urllib.parse.urlencode({"_xsrf": xsrf} if with_xsrf else {}).encode()
+        req = urllib.request.Request(
+            f"http://127.0.0.1:{self.port}/logout", data=data, headers={"Cookie": cookies}
+        )
+        try:
+            with urllib.request.build_opener(NoRedirect).open(req, timeout=60) as resp:
+                return resp.status
+        except urllib.error.HTTPError as e:
+            return e.code
+
     def shutdown_kernel_as(self, kernel_id: str, cookie: str) -> int:
         """DELETE a kernel with a signed-in person's cookie (and its XSRF token)."""
         xsrf = re.search(r"_xsrf=([^;]+)", cookie).group(1)

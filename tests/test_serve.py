@@ -196,13 +196,17 @@ def test_login_cookie_survives_a_restart(tmp_path):
     _, headers, _ = first.get(f"/api/kernels?token={first.token}")
     cookie = headers["Set-Cookie"].split(";")[0]
     first.stop()
-    again = LiveServer(tmp_path, apps, port=first.port).start()  # same secret file
+    again = LiveServer(tmp_path, apps, port=first.port)  # same secret file and token
+    again.token = first.token
+    again.start()
     try:
         assert again.get("/api/kernels", {"Cookie": cookie})[0] == 200
         (tmp_path / "cookie_secret").unlink()
     finally:
         again.stop()
-    other = LiveServer(tmp_path, apps, port=first.port).start()  # a new secret
+    other = LiveServer(tmp_path, apps, port=first.port)  # a new secret
+    other.token = first.token
+    other.start()
     try:
         assert other.get("/api/kernels", {"Cookie": cookie})[0] == 403
     finally:

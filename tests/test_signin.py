@@ -340,7 +340,9 @@ def test_passwords_and_hashes_never_reach_the_log_or_pages(server, db):
 def test_sign_out_ends_the_session(server):
     _, cookie, _ = server.sign_in("li.lei")
     assert server.get("/api/kernels", {"Cookie": cookie})[0] == 200
-    assert server.get("/logout", {"Cookie": cookie})[0] == 200
+    assert server.get("/logout", {"Cookie": cookie})[0] == 200  # the button only
+    assert server.get("/api/kernels", {"Cookie": cookie})[0] == 200
+    assert server.sign_out(cookie) == 200
     assert server.get("/api/kernels", {"Cookie": cookie})[0] == 403  # the row is gone
 
 

@@ -16,10 +16,11 @@ import click
     help="Address to bind; the default is reachable from this machine only.",
 )
 @click.option(
-    "--token",
-    envvar="SALESOPS_TOKEN",
-    metavar="T",
-    help="Login token (or SALESOPS_TOKEN); a random one is printed when not given.",
+    "--token-file",
+    type=click.Path(dir_okay=False, exists=True, path_type=Path),
+    envvar="SALESOPS_TOKEN_FILE",
+    help="Read the shared login token from this file (or set SALESOPS_TOKEN). Never on the "
+    "command line, where `ps` shows it; a random one is printed when neither is given.",
 )
 @click.option(
     "--apps-dir",
@@ -60,23 +61,32 @@ import click
     help="Most memory the server and each page kernel may take (or SALESOPS_SERVE_MEMORY_MB; "
     "default 2048, 0: no limit).",
 )
+@click.option(
+    "--https",
+    is_flag=True,
+    envvar="SALESOPS_HTTPS",
+    help="The pages are reached over HTTPS (e.g. through a proxy that terminates TLS): "
+    "every cookie is marked Secure (or set SALESOPS_HTTPS=1).",
+)
 @click.pass_context
 def serve(
     ctx: click.Context,
     port,
     host,
-    token,
+    token_file,
     apps_dir,
     user,
     role,
     trusted_header,
     secret_file,
     memory_mb,
+    https,
 ) -> None:
     """Serve the staff pages with Voila behind a login.
 
     Once an account with a password exists (salesops user add), people sign in with their
-    own name and password, unless --token or SALESOPS_TOKEN asks for the shared token.
+    own name and password, unless SALESOPS_TOKEN or --token-file asks for the shared token
+    (the token is never taken from the command line, which other users of the machine see).
 
     Extra `--Class.trait=value` options are passed to Voila (see salesops/web/voila_config).
     """
@@ -86,10 +96,11 @@ def serve(
         db_url=ctx.obj.url,
         port=port,
         host=host,
-        token=token,
+        token=token_file.read_text().strip() if token_file else None,
         user=user,
         role=role,
         trusted_header=trusted_header,
+        https=https,
         voila_args=list(ctx.args),
     )
     if apps_dir:

@@ -53,7 +53,13 @@ del _so_hand_over
 # starts its kernel. A ContextVar, not a global: concurrent requests each see their own.
 request_env: ContextVar[dict] = ContextVar("salesops_request_env")
 # Never inherited from the server's own environment: set per kernel, or not at all.
-IDENTITY_ENV = ("SALESOPS_USER", "SALESOPS_ROLE", "SALESOPS_AUTH", login.TOKEN_ENV)
+IDENTITY_ENV = (
+    "SALESOPS_USER",
+    "SALESOPS_ROLE",
+    "SALESOPS_AUTH",
+    login.TOKEN_ENV,
+    login.SECRET_ENV,
+)
 
 
 class PageKernelManager(AsyncMappingKernelManager):

@@ -4,7 +4,7 @@ Three modes (`choose_mode`):
 
 - `accounts` (the default once an enabled account with a password exists): each person
   signs in with their own name and password (salesops.web.signin, salesops.accounts).
-- `token` (`--token` / SALESOPS_TOKEN given, or no accounts yet): one shared token; a
+- `token` (SALESOPS_TOKEN or `--token-file` given, or no accounts yet): one shared token; a
   browser that presents it once gets a signed login cookie. Every page kernel acts for one
   name, `--as` or the operating-system user, with the role `--role` (default manager).
 - `header` (`--trusted-header X-Forwarded-User`): a reverse proxy signs people in and names
@@ -18,15 +18,20 @@ change (Voila lets a browser send only widget messages to a kernel, no code).
 
 from __future__ import annotations
 
+import hashlib
 import os
 import secrets
 from pathlib import Path
 
 from jupyter_server.auth.identity import IdentityProvider, PasswordIdentityProvider
-from traitlets import Bool, Unicode
+from traitlets import Bool, Dict, Integer, Unicode
+
+from .throttle import ADDRESS_LIMIT, FailureLimit
 
 TOKEN_ENV = "SALESOPS_TOKEN"
+SECRET_ENV = "SALESOPS_COOKIE_SECRET"
 SECRET_BYTES = 32
+TOKEN_COOKIE_DAYS = 0.5  # the shared token's login cookie lasts a working day
 MODES = ("accounts", "token", "header")
 # Pages only some roles may open; the server refuses the rest before starting a kernel.
 PAGE_PERMISSIONS = {
@@ -58,7 +63,11 @@ def choose_mode(token: str | None, trusted_header: str | None, db) -> str:
 
 
 def cookie_secret(path: Path) -> bytes:
-    """The secret that signs login cookies, read from `path` or created there (mode 600)."""
+    """The secret that signs login cookies: SALESOPS_COOKIE_SECRET when set (several
+    servers share one), else read from `path` or created there (mode 600)."""
+    shared = os.environ.get(SECRET_ENV, "").strip()
+    if shared:
+        return hashlib.sha256(shared.encode()).digest()
     if path.exists():
         return bytes.fromhex(path.read_text().strip())
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -71,10 +80,54 @@ def cookie_secret(path: Path) -> bytes:
 
 
 class TokenIdentityProvider(PasswordIdentityProvider):
-    """Sign in with the token only: no password, and the login page cannot set one."""
+    """Sign in with the token only: no password, and the login page cannot set one.
+
+    The login cookie's name carries a digest of the current token, so restarting with a
+    new token signs out every browser; it lasts TOKEN_COOKIE_DAYS. Wrong tokens are
+    counted per address, and past `address_limit` in 15 minutes the address is refused,
+    right token or not (the request log never shows a token: salesops.web.serve).
+    """
 
     hashed_password = Unicode("")
     allow_password_change = Bool(False)
+    cookie_options = Dict({"expires_days": TOKEN_COOKIE_DAYS}, config=True)
+    get_secure_cookie_kwargs = Dict({"max_age_days": TOKEN_COOKIE_DAYS}, config=True)
+    address_limit = Integer(
+        ADDRESS_LIMIT, config=True, help="Wrong tokens one address may send in 15 minutes."
+    )
+
+    def get_cookie_name(self, handler) -> str:
+        """jupyter_server's cookie name, with a digest of the current token."""
+        digest = hashlib.sha256(str(self.token).encode()).hexdigest()[:16]
+        return f"{super().get_cookie_name(handler)}-{digest}"
+
+    @property
+    def failures(self) -> FailureLimit:
+        """Wrong tokens by address (this process)."""
+        if not hasattr(self, "_failures"):
+            self._failures = FailureLimit(self.address_limit)
+        return self._failures
+
+    async def get_user_token(self, handler):
+        """The user of a request presenting the right token (?token= or the header)."""
+        if not self.get_token(handler):
+            return None
+        return self._limited(handler, await super().get_user_token(handler))
+
+    def process_login_form(self, handler):
+        """The user of a login form carrying the right token."""
+        return self._limited(handler, super().process_login_form(handler))
+
+    def _limited(self, handler, user):
+        """`user`, unless the address sent too many wrong tokens; counts a wrong one."""
+        address = handler.request.remote_ip or ""
+        if self.failures.wait(address):
+            self.log.warning("token refused from %s: too many wrong ones", address)
+            return None
+        if user is None:
+            self.failures.fail(address)
+            self.log.warning("wrong token from %s", address)
+        return user
 
 
 def identity_provider_class(mode: str = "token") -> type[IdentityProvider]:

@@ -31,6 +31,7 @@ import tornado.ioloop
 import tornado.web
 from jupyter_server.auth.authorizer import Authorizer
 from jupyter_server.base.handlers import APIHandler
+from jupyter_server.log import log_request
 from jupyter_server.utils import url_path_join
 from traitlets.config import Config
 from voila.app import Voila
@@ -92,6 +93,7 @@ class ServeOptions:
     trusted_header: str | None = None
     secret_file: Path = DEFAULT_SECRET_FILE
     memory_mb: int = DEFAULT_MEMORY_MB  # 0: no limit
+    https: bool = False  # reached over HTTPS (maybe through a TLS proxy): Secure cookies
     voila_args: list[str] = field(default_factory=list)
 
 
@@ -229,6 +231,7 @@ class SalesopsVoila(Voila):
     shared_user = ""
     token_role = "manager"
     db_url = ""  # the database pages and sign-in use (build_app sets it)
+    https = False  # every cookie Secure (build_app sets it)
     authorizer_class = PageAuthorizer
 
     @property
@@ -249,6 +252,13 @@ class SalesopsVoila(Voila):
         settings["salesops_user"] = self.shared_user
         settings["salesops_role"] = self.token_role
         settings["salesops_db"] = connect(self.db_url)
+        settings["log_function"] = log_request  # jupyter_server's: tokens scrubbed from URLs
+        settings["salesops_https"] = self.https
+        if self.https:  # behind a proxy that terminates TLS the request itself is http
+            settings["xsrf_cookie_kwargs"] = {
+                **settings.get("xsrf_cookie_kwargs", {}),
+                "secure": True,
+            }
         # Compressed and cached responses, compressed websocket messages (caching.py);
         # tornado.web.Application takes `transforms` out of these keyword settings.
         settings["transforms"] = [policy.PolicyHeader, *caching.transforms()]
@@ -312,6 +322,8 @@ def build_app(opts: ServeOptions, token: str, mode: str, db_url: str) -> Salesop
         cfg[provider.__name__].db_url = db_url
     if mode == "header":
         cfg[provider.__name__].header = opts.trusted_header
+    if opts.https:
+        cfg[provider.__name__].secure_cookie = True
     app = SalesopsVoila(
         config=cfg,
         config_file_paths=[str(CONFIG_DIR)],  # ours only: no user config can loosen it
@@ -326,6 +338,7 @@ def build_app(opts: ServeOptions, token: str, mode: str, db_url: str) -> Salesop
     app.shared_user = opts.user or config.current_user()
     app.token_role = opts.role
     app.db_url = db_url
+    app.https = opts.https
     app.initialize([str(opts.apps_dir), *opts.voila_args])
     if (app.ip, app.port) != (opts.host, opts.port):  # e.g. --Voila.ip=0.0.0.0 passed on
         options = " ".join(a for a in opts.voila_args if a.startswith("--"))
@@ -352,8 +365,9 @@ def run(opts: ServeOptions, echo=print) -> None:
         raise ServeRefused(messages.t("serve.header_not_loopback", host=opts.host))
     token, generated = login.resolve_token(opts.token) if mode == "token" else (None, False)
     app = build_app(opts, token, mode, db_url)
-    if mode == "token":
-        echo(f"salesops pages for {app.shared_user} ({opts.role}): {landing_url(opts, token)}")
+    if mode == "token":  # a token we were given is not repeated (output ends up in logs)
+        shown = landing_url(opts, token if generated else None)
+        echo(f"salesops pages for {app.shared_user} ({opts.role}): {shown}")
     elif mode == "accounts":
         echo(f"salesops pages, sign in with your account: {landing_url(opts, None)}")
     else:
@@ -362,5 +376,5 @@ def run(opts: ServeOptions, echo=print) -> None:
             f"{landing_url(opts, None)}"
         )
     if generated:
-        echo("(a new token was generated; pass --token or set SALESOPS_TOKEN to keep one)")
+        echo("(a new token was generated; set SALESOPS_TOKEN or use --token-file to keep one)")
     app.start()

@@ -45,6 +45,7 @@ messages.add(
             "signin.password": "Password",
             "signin.submit": "Sign in",
             "signin.signed_out": "You are signed out.",
+            "signin.out": "Sign out",
             "signin.again": "Sign in again",
             "signin.proxy": "Sign in through the shop's sign-in page (the proxy); this server "
             "does not know who you are.",
@@ -59,6 +60,7 @@ messages.add(
             "signin.password": "密码",
             "signin.submit": "登录",
             "signin.signed_out": "您已退出登录。",
+            "signin.out": "退出登录",
             "signin.again": "重新登录",
             "signin.proxy": "请通过公司的登录页面（代理）登录；本服务器不知道您是谁。",
             "signin.forbidden": "无权访问：{message}",
@@ -272,7 +274,7 @@ class AccountsLoginHandler(JupyterHandler):
             httponly=True,
             samesite="Lax",
             path=self.base_url,
-            secure=self.request.protocol == "https",
+            secure=self.request.protocol == "https" or self.settings.get("salesops_https", False),
         )
         self.log.info("%s signed in from %s", account["username"], self.request.remote_ip)
         self._go_on()
@@ -284,10 +286,24 @@ class AccountsLoginHandler(JupyterHandler):
 
 
 class LogoutHandler(JupyterHandler):
-    """Sign out: the session row is deleted and the cookie cleared."""
+    """Sign out with a POST carrying the XSRF token (so no link or image on another site can
+    sign anyone out): the session row is deleted and the cookie cleared. GET shows the
+    button."""
 
     @allow_unauthenticated
     def get(self):
+        """A page with one button: sign out."""
+        t = messages.t
+        body = (
+            f"<form method='post' action='{html.escape(self.base_url)}logout'>"
+            f"{self.xsrf_form_html()}"
+            f"<button type='submit' class='so-logout-submit'>{html.escape(t('signin.out'))}"
+            f"</button></form>"
+        )
+        self.finish(page(t("signin.title"), body))
+
+    @allow_unauthenticated
+    def post(self):
         """End the session and say so."""
         token = self.get_secure_cookie(SESSION_COOKIE)
         if token:
