@@ -311,6 +311,7 @@ def websocket_status(server, kernel: str, cookie: str) -> int:
         f"GET /api/kernels/{kernel}/channels HTTP/1.1\r\n"
         f"Host: 127.0.0.1:{server.port}\r\nUpgrade: websocket\r\n"
         "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+        "Sec-WebSocket-Protocol: v1.kernel.websocket.jupyter.org\r\n"  # as pages ask
         f"Sec-WebSocket-Version: 13\r\nCookie: {cookie}\r\n\r\n"
     )
     with socket.create_connection(("127.0.0.1", server.port), timeout=30) as sock:
