@@ -18,6 +18,7 @@ STAFF = frozenset(
         "orders.edit",
         "followups.own",
         "import.dry_run",
+        "stock.receive",
     }
 )
 MANAGER = STAFF | {
@@ -45,6 +46,7 @@ messages.add(
             "perm.followups.all": "see or change other people's follow-ups",
             "perm.orders.cancel": "cancel, refund or delete orders",
             "perm.import.dry_run": "check an import",
+            "perm.stock.receive": "receive goods into stock",
             "perm.import.write": "import data into the database",
             "perm.weekly.view": "open the weekly sheet",
             "perm.audit.view": "see the change log",
@@ -65,6 +67,7 @@ messages.add(
             "perm.followups.all": "查看或修改他人的跟进",
             "perm.orders.cancel": "取消、退款或删除订单",
             "perm.import.dry_run": "检查导入文件",
+            "perm.stock.receive": "商品入库",
             "perm.import.write": "导入数据",
             "perm.weekly.view": "查看周报",
             "perm.audit.view": "查看修改记录",

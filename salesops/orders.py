@@ -15,7 +15,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 import sqlalchemy as sa
 
-from . import audit, validate
+from . import audit, stock_orders, validate
 from .actors import Actor, system_actor
 from .address_book import DEFAULT, ship_to_columns
 from .agents.levels import buyer_level, prices_at
@@ -217,6 +217,7 @@ def write_order(
         [_line_row(order_id, i, ln) for i, ln in enumerate(priced["lines"], 1)],
     )
     _history(conn, order_id, None, status, actor, "")
+    stock_orders.follow_status(conn, order_id, None, status, actor.name)
     audit.record(conn, actor.name, "orders", order_id, "create", None, head)
     return {**head, "id": order_id, "version": 1, "lines": priced["lines"]}
 
@@ -308,10 +309,13 @@ def change_status(
     reason: str = "",
     courier: str | None = None,
     tracking_no: str | None = None,
+    restock: bool = False,
     actor: Actor | None = None,
 ) -> dict:
     """Move an order along an allowed transition; cancel and refund need a reason, and
-    shipping a courier with its tracking number (none for self pickup or local delivery)."""
+    shipping a courier with its tracking number (none for self pickup or local delivery).
+    Stock follows (salesops.stock_orders): paying takes it, cancelling gives it back, and
+    refunding a shipped order puts the goods back only with `restock` (they came back)."""
     actor = actor or system_actor()
     actor.require("orders.cancel" if to_status in NEEDS_REASON else "orders.edit")
     reason = validate.text(reason, "reason", 500)
@@ -345,6 +349,9 @@ def change_status(
             order["order_no"],
         )
         _history(conn, order_id, order["status"], to_status, actor, reason)
+        stock_orders.follow_status(
+            conn, order_id, order["status"], to_status, actor.name, restock=restock
+        )
         return row
 
 
@@ -372,7 +379,8 @@ def get_order(db, order_id: int) -> dict:
 
 
 def delete_order(db, order_id: int, expected_version: int, actor: Actor | None = None) -> None:
-    """Soft-delete an order entered by mistake (cancel or refund real ones instead)."""
+    """Soft-delete an order entered by mistake (cancel or refund real ones instead); the
+    stock it holds goes back."""
     actor = actor or system_actor()
     actor.require("orders.cancel")
     with db.write() as conn:
@@ -387,3 +395,4 @@ def delete_order(db, order_id: int, expected_version: int, actor: Actor | None =
             "order",
             order["order_no"],
         )
+        stock_orders.give_back(conn, order_id, "released", actor.name, "deleted")

@@ -198,10 +198,8 @@ product_aliases = sa.Table(
     sa.Index("ix_product_aliases_product_id", "product_id"),
 )
 
-# The stock ledger: every change of a product's stock on hand, with who, when and why.
-# `quantity` is the signed change, so a product's movements add up to its stock on hand;
-# a count also keeps what was counted. See salesops.products for the kinds.
-STOCK_KINDS = ("counted", "uncounted")
+# The stock ledger (salesops.stock, salesops.stock_orders): signed rows adding up to the stock.
+STOCK_KINDS = ("counted", "uncounted", "received", "sold", "released", "returned")
 stock_movements = sa.Table(
     "stock_movements",
     metadata,
@@ -471,6 +469,7 @@ customer_identifiers = sa.Table(
 from .schema_agents import *  # resellers' tables and columns (0010)  # noqa: E402, F403
 from .schema_groupbuy import group_buy_entries  # 接龙 lists (0013)  # noqa: E402, F401
 from .schema_privacy import erasures  # PIPL erasures (0012)  # noqa: E402, F401
+from .schema_sales import *  # refunds, the backorder setting (0011)  # noqa: E402, F403
 
 ZERO = Decimal("0.00")
 

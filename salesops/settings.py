@@ -35,6 +35,7 @@ DEFAULTS = {
     "business_zone": None,
     "currency_format": config.DEFAULT_CURRENCY,
     "default_channel_id": None,
+    "allow_backorder": False,  # may an order take stock below zero (salesops.stock_orders)
 }
 # The patterns the Settings page offers ({} is the amount: ¥1,234.50, 1,234.50元...).
 CURRENCY_FORMATS = ("¥{}", "￥{}", "{}元", "RMB {}", "CNY {}", "HK${}", "MOP {}", "NT${}", "US${}")
@@ -88,6 +89,7 @@ def clean(data: Mapping) -> dict:
         "business_zone": lambda: _zone(data.get("business_zone")),
         "currency_format": lambda: _currency(data.get("currency_format")),
         "default_channel_id": lambda: data.get("default_channel_id") or None,
+        "allow_backorder": lambda: validate.flag(data.get("allow_backorder"), "allow_backorder"),
     }
     return validate.collect({k: v for k, v in checks.items() if k in data})
 

@@ -11,12 +11,13 @@ Design (for this issue and the fulfilment issue that builds on it):
 - Both are written in the same transaction, after the product row is locked
   (`SELECT ... FOR UPDATE` on PostgreSQL; SQLite's writers hold the database lock from
   BEGIN IMMEDIATE), so two saves can never both start from the same figure.
-- Kinds today: `counted` (a stocktake or a figure a manager typed: `counted` holds the
-  count, `quantity` the difference from the figure before, unknown counting as 0) and
-  `uncounted` (the shop stopped counting: the figure goes back to unknown and `quantity`
-  takes the last figure back out). Receiving goods, sales, returns and reservations are
-  further kinds with signed quantities: add them to schema.STOCK_KINDS (and its CHECK,
-  by migration) and write them through `move`, which keeps the product's figure.
+- Kinds (schema.STOCK_KINDS): `counted` (a stocktake or a figure a manager typed:
+  `counted` holds the count, `quantity` the difference from the figure before, unknown
+  counting as 0), `uncounted` (the shop stopped counting: the figure goes back to unknown
+  and `quantity` takes the last figure back out), `received` (goods in: `receive`), and
+  the kinds an order causes, `sold`, `released` and `returned` (salesops.stock_orders).
+  A new kind goes into schema.STOCK_KINDS and its CHECK (by migration) and is written
+  through `move`, which keeps the product's figure.
 """
 
 from __future__ import annotations
@@ -26,14 +27,28 @@ import sqlalchemy as sa
 from . import audit, validate
 from .actors import Actor, system_actor
 from .errors import NotFoundError, ValidationError
+from .messages import add, t
 from .schema import STOCK_KINDS, now_utc, products, stock_movements
+
+add(
+    {
+        "en": {
+            "stock.uncounted": "{field}: {value} is not counted yet; enter a first count "
+            "(salesops stock adjust) before receiving goods",
+        },
+        "zh_CN": {
+            "stock.uncounted": "{field}：{value} 尚未盘点；请先录入库存数（salesops stock "
+            "adjust）再入库",
+        },
+    }
+)
 
 
 def record_count(conn, product_id: int, counted: int | None, actor_name: str, reason: str = ""):
     """On `conn`'s transaction: the product's stock is `counted` (None: not counted any
     more); writes the movement and the product's figure; returns the movement or None
     when there was nothing to record (unknown stays unknown)."""
-    before = _locked_figure(conn, product_id)
+    before = locked_figure(conn, product_id)
     if counted is None and before is None:
         return None
     kind = "uncounted" if counted is None else "counted"
@@ -66,7 +81,7 @@ def move(
     if kind not in STOCK_KINDS:
         raise ValidationError.one("error.choice", "kind", kind, accepted=", ".join(STOCK_KINDS))
     if before is None and kind not in ("counted", "uncounted"):
-        before = _locked_figure(conn, product_id)
+        before = locked_figure(conn, product_id)
     after = {"counted": counted, "uncounted": None}.get(kind, (before or 0) + quantity)
     row = {
         "product_id": product_id,
@@ -84,7 +99,7 @@ def move(
     return row
 
 
-def _locked_figure(conn, product_id: int) -> int | None:
+def locked_figure(conn, product_id: int) -> int | None:
     """The product's stock on hand, its row locked until the transaction ends."""
     found = conn.execute(
         sa.select(products.c.id, products.c.stock_on_hand)
@@ -106,7 +121,7 @@ def set_stock(
     actor.require("products.edit")
     counted = validate.whole_number(counted, "stock_on_hand")
     with db.write() as conn:
-        before = _locked_figure(conn, product_id)
+        before = locked_figure(conn, product_id)
         movement = record_count(conn, product_id, counted, actor.name, reason)
         if movement is not None:
             audit.record(
@@ -119,6 +134,69 @@ def set_stock(
                 {"stock_on_hand": counted, "stock_reason": reason},
             )
         return movement
+
+
+def _product_id(conn, key) -> int:
+    """The id of the product with id or SKU `key` (NotFoundError otherwise)."""
+    column = products.c.id if isinstance(key, int) else products.c.sku
+    found = conn.execute(sa.select(products.c.id).where(column == key)).scalar()
+    if found is None:
+        raise NotFoundError(t("error.not_found", field="sku", value=key, what="product"))
+    return found
+
+
+def receive(db, key, quantity, reason: str = "", actor: Actor | None = None) -> dict:
+    """Goods in: `quantity` (at least 1) units of the product with id or SKU `key` added
+    to its stock (`received`). A product not counted yet must be counted first (adding
+    to an unknown figure would make up a number). Returns the movement."""
+    actor = actor or system_actor()
+    actor.require("stock.receive")
+    quantity = validate.quantity(quantity)
+    reason = validate.text(reason, "reason", 500)
+    with db.write() as conn:
+        product_id = _product_id(conn, key)
+        before = locked_figure(conn, product_id)
+        if before is None:
+            raise ValidationError.one("stock.uncounted", "sku", key)
+        row = move(conn, product_id, "received", quantity, actor.name, reason=reason, before=before)
+        audit.record(
+            conn,
+            actor.name,
+            "products",
+            product_id,
+            "update",
+            {"stock_on_hand": before},
+            {"stock_on_hand": row["on_hand"], "stock_received": quantity, "stock_reason": reason},
+        )
+        return row
+
+
+def adjust(db, key, counted, reason: str, actor: Actor | None = None) -> dict | None:
+    """A stocktake: the product with id or SKU `key` has `counted` units (blank: the shop
+    stops counting it); the reason is required. Returns the movement."""
+    reason = validate.text(reason, "reason", 500)
+    if not reason:
+        raise ValidationError.one("error.reason", "reason", what="stock adjustment")
+    with db.read() as conn:
+        product_id = _product_id(conn, key)
+    return set_stock(db, product_id, counted, reason, actor)
+
+
+def low_stock(db) -> list[dict]:
+    """Active counted products at or under their reorder level, emptiest first."""
+    p = products.c
+    with db.read() as conn:
+        rows = conn.execute(
+            sa.select(p.id, p.sku, p.name, p.stock_on_hand, p.reorder_level)
+            .where(
+                p.active,
+                p.stock_on_hand.is_not(None),
+                p.reorder_level.is_not(None),
+                p.stock_on_hand <= p.reorder_level,
+            )
+            .order_by(p.stock_on_hand - p.reorder_level, p.sku)
+        ).mappings()
+        return [dict(r) for r in rows]
 
 
 def movements(db, product_id: int, limit: int = 50) -> list[dict]:

@@ -113,6 +113,29 @@ def choice(value, field: str, accepted) -> str:
     return value
 
 
+FLAGS = {
+    "true": True,
+    "yes": True,
+    "1": True,
+    "是": True,
+    "false": False,
+    "no": False,
+    "0": False,
+    "否": False,
+    "": False,
+}
+
+
+def flag(value, field: str) -> bool:
+    """A yes/no setting: a bool, or true/false, yes/no, 1/0, 是/否 (blank: no)."""
+    if isinstance(value, bool) or value is None:
+        return bool(value)
+    found = FLAGS.get(unicodedata.normalize("NFKC", str(value)).strip().lower())
+    if found is None:
+        raise ValidationError.one("error.choice", field, value, accepted="yes, no")
+    return found
+
+
 def collect(checks: dict) -> dict:
     """Run {field: zero-arg check} and return the clean values, or raise all problems at once."""
     clean, problems = {}, []

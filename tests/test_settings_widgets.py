@@ -116,6 +116,7 @@ def test_the_settings_form_saves_what_was_chosen():
     form.inputs["business_zone"].value = "Europe/Berlin"
     form.inputs["currency_format"].value = "{}元"
     form.inputs["default_channel"].value = 1
+    form.inputs["allow_backorder"].value = True
     assert [t for t, _v in form.inputs["currency_format"].options] == ["¥1,234.50", "1,234.50元"]
     form.save.click()
     assert form.message.kind == "success"
@@ -124,6 +125,7 @@ def test_the_settings_form_saves_what_was_chosen():
             "shop_name": "小雨水果",
             "currency_format": "{}元",
             "default_channel_id": 1,
+            "allow_backorder": True,
             "business_zone": "Europe/Berlin",
         }
     ]

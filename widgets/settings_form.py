@@ -31,6 +31,9 @@ messages.add(
             "settings.default_channel": "Default channel",
             "settings.no_channel": "(none: imports use 'offline')",
             "settings.channel_note": "Imported orders without a channel go to this one.",
+            "settings.allow_backorder": "Sell into backorder",
+            "settings.backorder_note": "Ticked: an order may take a product's stock below "
+            "zero. Not ticked: paying an order with too little stock is refused.",
             "settings.save": "Save settings",
             "settings.saved": "Settings saved.",
         },
@@ -46,11 +49,18 @@ messages.add(
             "settings.default_channel": "默认渠道",
             "settings.no_channel": "（无：导入时用 offline）",
             "settings.channel_note": "导入的订单没有渠道时记入此渠道。",
+            "settings.allow_backorder": "允许缺货销售",
+            "settings.backorder_note": "勾选：订单可使库存低于零。不勾选：库存不足时不能付款。",
             "settings.save": "保存设置",
             "settings.saved": "设置已保存。",
         },
     }
 )
+
+
+def _muted(text: str) -> ipw.HTML:
+    """A quiet note under a field."""
+    return ipw.HTML(f"<span class='so-muted'>{html.escape(text)}</span>")
 
 
 class SettingsForm(ipw.VBox):
@@ -60,7 +70,7 @@ class SettingsForm(ipw.VBox):
     `save(changes, version)`, `choices() -> {zones, currencies}`, `channels() -> rows`
     (id, code, name, active). A zone fixed by the server's environment is shown, not
     offered. Hooks: so-settings-shop_name, -business_zone, -currency_format,
-    -default_channel, -zone-note, -save, -message.
+    -default_channel, -allow_backorder, -zone-note, -save, -message.
     """
 
     def __init__(self, *, load, save, choices, channels, **kwargs):
@@ -78,6 +88,7 @@ class SettingsForm(ipw.VBox):
                 options=[(c.replace("{}", SAMPLE), c) for c in options["currencies"]]
             ),
             "default_channel": ipw.Dropdown(),
+            "allow_backorder": ipw.Checkbox(indent=False),
         }
         for field, widget in self.inputs.items():
             widget.description = label(f"settings.{field}")
@@ -94,9 +105,7 @@ class SettingsForm(ipw.VBox):
             guard(self._on_save, self.message, self.errors, on_reload=self.reload, aliases=ALIASES)
         )
         row = self.errors.row
-        note = ipw.HTML(
-            f"<span class='so-muted'>{html.escape(label('settings.channel_note'))}</span>"
-        )
+        note = _muted(label("settings.channel_note"))
         super().__init__(
             children=[
                 row("shop_name"),
@@ -105,6 +114,8 @@ class SettingsForm(ipw.VBox):
                 row("currency_format"),
                 row("default_channel"),
                 note,
+                row("allow_backorder"),
+                _muted(label("settings.backorder_note")),
                 self.save,
                 self.message,
             ],
@@ -132,6 +143,7 @@ class SettingsForm(ipw.VBox):
         i["shop_name"].value = current["shop_name"]
         i["business_zone"].value = current["business_zone"] or ""
         i["currency_format"].value = current["currency_format"]
+        i["allow_backorder"].value = bool(current.get("allow_backorder"))
         fixed = current["zone_source"] == "environment"
         i["business_zone"].disabled = fixed
         text = (
@@ -160,6 +172,7 @@ class SettingsForm(ipw.VBox):
             "shop_name": i["shop_name"].value,
             "currency_format": i["currency_format"].value,
             "default_channel_id": i["default_channel"].value,
+            "allow_backorder": i["allow_backorder"].value,
         }
         if not i["business_zone"].disabled:
             values["business_zone"] = i["business_zone"].value

@@ -2,11 +2,10 @@
 
 One module per command group: `database` (init, demo, backup, restore, copy-to), `serve`,
 `export`, `imports` (import), `customers`, `users` (user), `products`, `channels`, `orders`,
-`agents`. Every
-command takes `--db URL` (or SALESOPS_DB_URL); the default is data/salesops.db. Errors a
-person can cause print a plain message and exit 1, never a traceback. A command only
-parses and prints: what it does is a service's (salesops.customers, salesops.importer,
-...), so pages and the CLI behave the same.
+`agents`, `stock`. Every command takes `--db URL` (or SALESOPS_DB_URL); the default is
+data/salesops.db. Errors a person can cause print a plain message and exit 1, never a
+traceback. A command only parses and prints: what it does is a service's
+(salesops.customers, salesops.importer, ...), so pages and the CLI behave the same.
 """
 
 from __future__ import annotations
@@ -14,7 +13,19 @@ from __future__ import annotations
 import click
 
 from ..db import Database
-from . import agents, channels, customers, database, export, imports, orders, products, serve, users
+from . import (
+    agents,
+    channels,
+    customers,
+    database,
+    export,
+    imports,
+    orders,
+    products,
+    serve,
+    stock,
+    users,
+)
 
 
 class Context:
@@ -60,5 +71,6 @@ for command in (
     channels.channels_group,
     orders.orders_group,
     agents.agents_group,
+    stock.stock_group,
 ):
     main.add_command(command)

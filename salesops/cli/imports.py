@@ -55,8 +55,14 @@ def import_group() -> None:
 
 @import_group.command("orders")
 @_options
+@click.option(
+    "--move-stock",
+    is_flag=True,
+    help="Paid, shipped and completed orders take their products' stock (default: past "
+    "orders leave stock alone).",
+)
 @click.pass_obj
-def import_orders_command(obj, path, dry_run, skip_invalid, strict, mapping, progress):
+def import_orders_command(obj, path, dry_run, skip_invalid, strict, mapping, progress, move_stock):
     """Import orders from FILE: one row per order line; rows sharing an order_no are one
     order. Re-importing the same file creates nothing new."""
     from ..importer.orders import import_orders
@@ -70,6 +76,7 @@ def import_orders_command(obj, path, dry_run, skip_invalid, strict, mapping, pro
         dry_run=dry_run,
         skip_invalid=skip_invalid,
         strict=strict,
+        move_stock=move_stock,
     )
 
 

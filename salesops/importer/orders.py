@@ -67,8 +67,13 @@ def import_orders(
     strict: bool = False,
     mapping: dict | None = None,
     progress=None,
+    move_stock: bool = False,
 ) -> ImportReport:
     """Import an orders file (.csv or .xlsx); see the module docstring and README.
+
+    Past orders do not move stock (they were sold before the stock was counted) unless
+    `move_stock`: then every paid, shipped or completed order takes its stock as a sale
+    does (salesops.stock_orders), and a product short refuses the whole import.
 
     `progress(done, total)` is called while writing. Raises ImportFileError for a file
     that cannot be read at all and PermissionDenied for a role that may not do this.
@@ -80,6 +85,7 @@ def import_orders(
     report = ImportReport("orders", table.path, table.encoding or "xlsx", dry_run=dry_run)
     with db.read() if dry_run else db.write() as conn:
         job = _OrderImport(conn, table, report, actor, strict)
+        job.move_stock = move_stock
         job.read()
         job.resolve()
         if report.problems:
@@ -105,6 +111,7 @@ class _OrderImport(Matching, Writing):
             strict,
         )
         self.pos = list(table.mapping.items())
+        self.move_stock = False  # --move-stock: imported sales take their stock
         self.drafts: dict[str, Draft] = {}
         self.default_channel = default_channel(conn)
         self.zone = config.business_zone()

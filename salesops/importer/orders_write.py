@@ -10,7 +10,7 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
-from .. import audit, validate
+from .. import audit, stock_orders, validate
 from ..customers import NAME_TO_COMPLETE, placeholder_name
 from ..schema import (
     ZERO,
@@ -90,6 +90,8 @@ class Writing:
         self._write_customers(out, now)
         out.flush()
         self._write_orders(out, now, progress)
+        if self.move_stock:
+            self._move_stock()
         common.raise_counter(conn, "order_no", [d.order_no for d in self.todo], r"SO(\d{8})")
         common.raise_counter(
             conn, "customer_code", [p.code for p in self.new_people if p.code], r"C(\d{6})"
@@ -97,6 +99,16 @@ class Writing:
         common.finish_import(conn, self.import_id, who, dict(self.report.counts))
         self.report.written = True
         self.report.created["customers"] = [p.code for p in self.new_people]
+
+    def _move_stock(self) -> None:
+        """The imported orders that hold stock take it (`--move-stock`), oldest first."""
+        held = sorted(
+            (d.ordered_at, oid)
+            for d, oid in zip(self.todo, self.order_ids, strict=True)
+            if d.status in stock_orders.HOLDING
+        )
+        for _at, oid in held:
+            stock_orders.take(self.conn, oid, self.actor.name)
 
     def _audit(self, table: str, row_id: int, values: dict, now) -> None:
         new = {**values, "import_id": self.import_id}
@@ -167,7 +179,7 @@ class Writing:
         The hottest loop of an import: buffers are appended to directly, and money was
         converted to its stored form once per distinct value while reading.
         """
-        ids = common.reserve_ids(self.conn, orders, len(self.todo))
+        ids = self.order_ids = common.reserve_ids(self.conn, orders, len(self.todo))
         who, reason, at = self.actor.name, f"import #{self.import_id}", out.time(now)
         zero, money, total, quote = out.money(ZERO), out.money, len(self.todo), encode_string
         audit_json = (
