@@ -35,7 +35,8 @@ def shop(db, basics):
 def on_hand(db, pid):
     """The product's stock on hand."""
     with db.read() as conn:
-        return conn.execute(sa.select(products.c.stock_on_hand).where(products.c.id == pid)).scalar()
+        q = sa.select(products.c.stock_on_hand).where(products.c.id == pid)
+        return conn.execute(q).scalar()
 
 
 def ledger(db, pid=None, order_id=None):
@@ -53,8 +54,9 @@ def ledger_adds_up(db):
         figures = dict(conn.execute(sa.select(products.c.id, products.c.stock_on_hand)).all())
         sums = dict(
             conn.execute(
-                sa.select(stock_movements.c.product_id, sa.func.sum(stock_movements.c.quantity))
-                .group_by(stock_movements.c.product_id)
+                sa.select(
+                    stock_movements.c.product_id, sa.func.sum(stock_movements.c.quantity)
+                ).group_by(stock_movements.c.product_id)
             ).all()
         )
     return all((figures[p] or 0) == (sums.get(p) or 0) for p in figures)
@@ -142,9 +144,7 @@ def test_a_paid_order_refunded_gives_its_goods_back_they_never_left(db, shop):
 
 
 @pytest.mark.parametrize(("restock", "left"), [(False, 3), (True, 5)])
-def test_a_shipped_order_refunded_puts_goods_back_only_when_they_came_back(
-    db, shop, restock, left
-):
+def test_a_shipped_order_refunded_puts_goods_back_only_when_they_came_back(db, shop, restock, left):
     order = sell(db, shop, {"TEA-01": 2}, status="paid")
     move(db, order, "shipped")
     move(db, order, "refunded", restock=restock)
@@ -247,9 +247,8 @@ def test_importing_past_orders_moves_no_stock_unless_asked(db, db_url, shop, tmp
 
 def test_an_import_that_would_take_stock_below_zero_writes_nothing(db, db_url, shop, tmp_path):
     stock.set_stock(db, shop["TEA-01"], 2, "recount", BOSS)
-    out = run(
-        db_url, "import", "orders", write_orders(tmp_path / "a.csv", "paid"), "--move-stock", ok=False
-    )
+    path = write_orders(tmp_path / "a.csv", "paid")
+    out = run(db_url, "import", "orders", path, "--move-stock", ok=False)
     assert "TEA-01" in out and "Traceback" not in out
     with db.read() as conn:
         assert conn.execute(sa.select(sa.func.count()).select_from(orders_table)).scalar() == 0
