@@ -15,14 +15,14 @@ from decimal import ROUND_HALF_UP, Decimal
 
 import sqlalchemy as sa
 
-from . import audit, stock_orders, validate
+from . import audit, refunds, stock_orders, validate
 from .actors import Actor, system_actor
 from .address_book import DEFAULT, ship_to_columns
 from .agents.levels import buyer_level, prices_at
 from .agents.sales import seller_of_record
 from .errors import ConflictError, ValidationError
 from .products import require_on_sale
-from .records import next_number, require_row, stamp_new, versioned_update
+from .records import log_status, next_number, require_row, stamp_new, versioned_update
 from .schema import (
     ZERO,
     channels,
@@ -288,16 +288,7 @@ def _line_row(order_id: int, number: int, ln: dict) -> dict:
 
 def _history(conn, order_id: int, old: str | None, new: str, actor: Actor, reason: str):
     """One row of the order's status history."""
-    conn.execute(
-        sa.insert(order_status_history).values(
-            order_id=order_id,
-            from_status=old,
-            to_status=new,
-            changed_at=now_utc(),
-            changed_by=actor.name,
-            reason=reason,
-        )
-    )
+    log_status(conn, order_id, old, new, actor.name, reason)
 
 
 def change_status(
@@ -314,8 +305,9 @@ def change_status(
 ) -> dict:
     """Move an order along an allowed transition; cancel and refund need a reason, and
     shipping a courier with its tracking number (none for self pickup or local delivery).
-    Stock follows (salesops.stock_orders): paying takes it, cancelling gives it back, and
-    refunding a shipped order puts the goods back only with `restock` (they came back)."""
+    Stock follows (salesops.stock_orders): paying takes it, cancelling gives it back.
+    Refunding records what was not refunded yet as one refund (salesops.refunds), and a
+    shipped order's goods go back into stock only with `restock` (they came back)."""
     actor = actor or system_actor()
     actor.require("orders.cancel" if to_status in NEEDS_REASON else "orders.edit")
     reason = validate.text(reason, "reason", 500)
@@ -349,9 +341,9 @@ def change_status(
             order["order_no"],
         )
         _history(conn, order_id, order["status"], to_status, actor, reason)
-        stock_orders.follow_status(
-            conn, order_id, order["status"], to_status, actor.name, restock=restock
-        )
+        if to_status == "refunded":  # what was not refunded yet, as one refund
+            refunds.refund_rest(conn, order, reason, restock, actor)
+        stock_orders.follow_status(conn, order_id, order["status"], to_status, actor.name)
         return row
 
 
@@ -375,6 +367,7 @@ def get_order(db, order_id: int) -> dict:
                 .order_by(order_status_history.c.id)
             ).mappings()
         ]
+        order["refunded"] = refunds.refunded_total(conn, order_id)
         return order
 
 

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from . import audit
 from .actors import Actor
 from .errors import ConflictError, NotFoundError
-from .schema import counters, now_utc
+from .schema import counters, now_utc, order_status_history
 
 
 def fetch_row(conn, table: sa.Table, row_id: int) -> dict | None:
@@ -90,3 +90,17 @@ def versioned_update(
         raise ConflictError(what, ident or row_id, fresh["updated_by"], fresh["updated_at"])
     audit.record(conn, actor.name, table.name, row_id, "update", before, after)
     return {**old, **after, **stamp}
+
+
+def log_status(conn, order_id: int, old: str | None, new: str, actor_name: str, reason: str):
+    """One row of an order's status history."""
+    conn.execute(
+        sa.insert(order_status_history).values(
+            order_id=order_id,
+            from_status=old,
+            to_status=new,
+            changed_at=now_utc(),
+            changed_by=actor_name,
+            reason=reason,
+        )
+    )

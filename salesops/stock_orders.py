@@ -50,18 +50,14 @@ def backorder_allowed(conn) -> bool:
     )
 
 
-def follow_status(
-    conn, order_id: int, old: str | None, new: str, actor_name: str, *, restock: bool = False
-) -> list[dict]:
+def follow_status(conn, order_id: int, old: str | None, new: str, actor_name: str) -> list[dict]:
     """On the order's transaction: the stock movements its move from `old` to `new`
     causes (see the module docstring); returns them."""
     if old not in HOLDING and new in HOLDING:
         return take(conn, order_id, actor_name)
     if old in HOLDING and (new == "cancelled" or (new == "refunded" and old == "paid")):
         return give_back(conn, order_id, "released", actor_name, new)
-    if new == "refunded" and restock:
-        return give_back(conn, order_id, "returned", actor_name, new)
-    return []
+    return []  # goods a refund brings back: salesops.refunds
 
 
 def take(conn, order_id: int, actor_name: str) -> list[dict]:

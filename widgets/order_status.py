@@ -32,6 +32,7 @@ add(
             "status.changed": "Order {number} is now {status}.",
             "status.order": "Order {number} · {customer} · {when}",
             "status.is": "Status: {status}",
+            "status.refunded": "refunded {amount}",
             "status.totals": "goods {goods} − discount {discount} + shipping {shipping} "
             "= <b>{total}</b>",
             "status.history": "{when} {who}: {old} → {new} {reason}",
@@ -70,6 +71,7 @@ add(
             "status.order": "订单 {number} · {customer} · {when}",
             "status.is": "状态：{status}",
             "status.totals": "商品 {goods} − 优惠 {discount} + 运费 {shipping} = <b>{total}</b>",
+            "status.refunded": "已退款 {amount}",
             "status.history": "{when} {who}：{old} → {new} {reason}",
             "status.final": "此订单已{status}，不能再更改。",
             "status.history_button": "修改记录",
@@ -386,6 +388,9 @@ class OrderStatus(ipw.VBox):
             shipping=money(order["shipping"]),
             total=money(order["total"]),
         )
+        if order.get("refunded"):  # partly refunded: the status stays, the amount shows
+            refunded = esc(label("status.refunded", amount=money(order["refunded"])))
+            totals += f"<div class='so-status-refunded'>{refunded}</div>"
         status = (
             f"<span class='so-status-current'>"
             f"{esc(label('status.is', status=status_label(order['status'])))}</span>"

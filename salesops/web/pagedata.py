@@ -18,6 +18,7 @@ from datetime import UTC, datetime, time, timedelta
 
 from .. import config
 from ..actors import Actor
+from .aftersales import AfterSalesData
 from .agents import AgentsData
 from .groupbuy import GroupBuyData
 from .privacy import PrivacyData
@@ -77,12 +78,13 @@ def business_day(day=None) -> tuple[datetime, datetime]:
     return start, start + timedelta(days=1)
 
 
-class PageData(ShopData, ShippingData, PrivacyData, AgentsData, GroupBuyData):
+class PageData(ShopData, ShippingData, PrivacyData, AgentsData, GroupBuyData, AfterSalesData):
     """Search, customers, orders, follow-ups and today's numbers for one page kernel; the
     catalogue, channels, settings and accounts come from ShopData (salesops.web.shop), the
     address book and shipping from ShippingData (salesops.web.shipping), erasure from
     PrivacyData (salesops.web.privacy), resellers from AgentsData (salesops.web.agents),
-    group-buy lists from GroupBuyData (salesops.web.groupbuy)."""
+    group-buy lists from GroupBuyData (salesops.web.groupbuy); refunds, stock and the work queue
+    from AfterSalesData (salesops.web.aftersales)."""
 
     def __init__(self, db, actor=None):
         self.db = db
