@@ -578,3 +578,19 @@ select p.staff,
   left join work as w
     on w.staff = p.staff
  order by p.staff;
+
+-- name: week_refunds
+-- Refunds issued in the week [:start, :end) and the week before [:prev_start, :start),
+-- counted by when they were issued (full and partial alike; orders deleted as entered by
+-- mistake left out): how many and how much, each. Reads ix_order_refunds_refunded_at.
+-- money: amount, prev_amount
+select count(case when r.refunded_at >= :start then 1 end) as refunds,
+       coalesce(sum(case when r.refunded_at >= :start then r.amount end), 0) as amount,
+       count(case when r.refunded_at < :start then 1 end) as prev_refunds,
+       coalesce(sum(case when r.refunded_at < :start then r.amount end), 0) as prev_amount
+  from order_refunds as r
+  join orders as o
+    on o.id = r.order_id
+ where r.refunded_at >= :prev_start
+   and r.refunded_at < :end
+   and o.deleted_at is null;

@@ -106,7 +106,10 @@ class _Demo(OrderMaker):
 
     def __init__(self, conn, *, rng: random.Random, anchor: date, months: int, progress: bool):
         self.conn, self.rng, self.progress = conn, rng, progress
-        self.out = BulkWriter(conn, STREAMED)
+        # refunds (migration 0012) only when the database has them: the migration tests
+        # also fill databases kept at older revisions
+        self.refunds_on = sa.inspect(conn).has_table("order_refunds")
+        self.out = BulkWriter(conn, STREAMED + ([s.order_refunds] if self.refunds_on else []))
         self.end = int(datetime.combine(anchor + timedelta(days=1), time(), ZONE).timestamp()) - 1
         self.first_day = anchor - timedelta(days=round(months * 30.44))
         self.start = int(datetime.combine(self.first_day, time(), ZONE).timestamp())
@@ -417,7 +420,7 @@ class _Demo(OrderMaker):
             elif value < last:
                 self.conn.execute(s.counters.update().where(c.name == name).values(value=last))
         if self.conn.dialect.name == "postgresql":
-            for table in STREAMED:
+            for table in self.out.tables:
                 if "id" in table.c:  # constant table names from schema.py, not input
                     self.conn.execute(
                         sa.text(

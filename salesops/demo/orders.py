@@ -51,6 +51,8 @@ class OrderMaker:
             self._next_id(s.order_status_history),
         )
         self.review_id = self._next_id(s.reviews)
+        if self.refunds_on:  # its own random stream: the rest of the demo stays as it was
+            self.refund_id, self.refund_rng = self._next_id(s.order_refunds), random.Random(7)
         days = (self.end - self.start + 1) // DAY
         weights = [self._day_weight(d, days) for d in range(days)]
         total, running, placed = sum(weights), 0.0, 0
@@ -131,12 +133,42 @@ class OrderMaker:
             self.history_id += 1
         if path[-1][1] == "completed" and rng.random() < 0.12:
             self._review(oid, self.ids[i], path[-1][2])
+        if self.refunds_on:
+            self._refund(oid, path, goods + shipping)
         self.order_id += 1
 
     def _sold_through(self, i: int) -> int | None:
         """The agent an order of customer `i` is sold through: their agent, most times."""
         seller = self.seller[i]
         return seller if seller and self.seller_rng.random() < 0.85 else None
+
+    def _refund(self, oid: int, path: list[tuple], total: Decimal) -> None:
+        """The refund of an order refunded in full, and now and then a part refund (破损补偿,
+        money only) a few days after a parcel went out."""
+        rng, (_old, last, when, reason) = self.refund_rng, path[-1]
+        if last == "refunded":
+            amount = total
+        elif last in ("shipped", "completed") and rng.random() < 0.03:
+            sent = next(at for _o, new, at, _r in path if new == "shipped")
+            when, reason = sent + rng.randrange(DAY, 6 * DAY), "破损补偿"
+            amount = (total * Decimal(rng.choice(("0.10", "0.20", "0.30")))).quantize(CENT)
+            if when > self.end:
+                return
+        else:
+            return
+        self.out.add(
+            s.order_refunds,
+            dict(
+                id=self.refund_id,
+                order_id=oid,
+                amount=amount,
+                reason=reason,
+                restocked=False,
+                refunded_at=_ts(when),
+                refunded_by="li.lei",
+            ),
+        )
+        self.refund_id += 1
 
     def _lines(self, oid: int, agent: bool) -> Decimal:
         """One to four lines priced from the catalogue at sale time; returns goods_amount."""

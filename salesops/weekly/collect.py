@@ -1,4 +1,4 @@
-"""Collecting the weekly sheet's figures: eleven named queries on one snapshot.
+"""Collecting the weekly sheet's figures: twelve named queries on one snapshot.
 
 `collect(db, week, weeks=12)` runs the queries in queries/weekly.sql (aggregation happens in
 the database; nothing loads all orders) and returns a `WeeklyFigures`
@@ -44,6 +44,7 @@ def query_plan(week: Week, weeks: int = 12) -> list[tuple[str, str, dict]]:
         ("new_customers", "week_new_customers", span),
         ("top_customers", "week_top_customers", {"limit": TOP_CUSTOMERS, **span}),
         ("referral_totals", "week_referral_totals", span),
+        ("refunds", "week_refunds", {"prev_start": prev_start, **span}),
     ]
 
 
@@ -66,10 +67,12 @@ def collect(
         found = dict(_run_plan(conns, plan, progress))
     totals = found.pop("referral_totals")
     checks = pd.DataFrame(compliance(db, until=week.bounds()[1]), columns=CHECK_COLUMNS)
+    refunds = found.pop("refunds").iloc[0].to_dict()
     return WeeklyFigures(
         week=week,
         count=weeks,
         referral_totals=totals.iloc[0].to_dict() if len(totals) else {},
+        refunds=refunds,
         database=_safe_url(db),
         zone=str(config.business_zone()),
         agent_checks=checks,
@@ -106,7 +109,7 @@ def _run_plan(conns: list, plan: list, progress: Progress | None):
                 progress(name)
 
 
-STEPS = 11  # queries collect() runs, for progress bars
+STEPS = 12  # queries collect() runs, for progress bars
 
 
 def _safe_url(db: Database) -> str:

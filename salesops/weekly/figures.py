@@ -23,6 +23,8 @@ SUMMARY_ROWS = [
     ("repeat_rate", "Repeat-purchase rate 复购率"),
     ("followups_done", "Follow-ups done 已完成跟进"),
     ("followups_overdue", "Follow-ups overdue 逾期跟进"),
+    ("refunds", "Refunds issued 退款笔数"),
+    ("refunded", "Refunded 退款金额"),
 ]
 Progress = Callable[[str], None]  # told the name of each query or stage as it finishes
 
@@ -49,6 +51,8 @@ class WeeklyFigures:
     # The agents' compliance flags at the week's end (salesops.agents.checks).
     agent_checks: pd.DataFrame = field(default_factory=pd.DataFrame)
     generated_at: datetime = field(default_factory=lambda: datetime.now(UTC))
+    # week_refunds: refunds issued this week and last (refunds, amount, prev_*); {}: none
+    refunds: dict = field(default_factory=dict)
 
     @property
     def weekly(self) -> pd.DataFrame:
@@ -80,6 +84,9 @@ class WeeklyFigures:
         row["repeat_rate"] = row["repeat_customers"] / customers if customers else None
         row["followups_done"] = int(staff["followups_done"].sum())
         row["followups_overdue"] = int(staff["followups_overdue"].sum())
+        prefix = "" if pos == -1 else "prev_"
+        row["refunds"] = int(self.refunds.get(f"{prefix}refunds") or 0)
+        row["refunded"] = Decimal(self.refunds.get(f"{prefix}amount") or 0)
         return row
 
 

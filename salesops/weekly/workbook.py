@@ -15,7 +15,7 @@ from xlsxwriter.utility import xl_rowcol_to_cell as cell
 
 from .. import config
 from .columns import Workbook
-from .figures import WeeklyFigures
+from .figures import SUMMARY_ROWS, WeeklyFigures
 from .sheet import Sheet, cell_value, formats, table
 
 COVERAGE_LABEL = "revenue with a known cost 成本已知的销售额占比"
@@ -38,6 +38,12 @@ DEFINITIONS = [
     "Channels: an order's channel; new customers per channel are the channel's buyers whose "
     "first-ever counted order is in the week. Products: repeat buyers bought the same "
     "product in a counted order before the week.",
+    "Refunds issued = refunds (full and partial) by when they were issued, with their "
+    "amount. Revenue is unchanged by them: an order counts in its own week at its line "
+    "amounts; a partial refund does not lower it (a week already reported stays as "
+    "reported) and shows under Refunds in the week it was issued; an order refunded in full "
+    "leaves revenue (its status is refunded), as before. 退款 = 本周发出的退款（全额和部分）笔数"
+    "与金额；部分退款不冲减销售额，计入发出退款的那一周。",
     "Communities: conversion = members who ever bought / members. Agents: tier 1 is "
     "recruited by the seller; tier 3 or deeper is flagged: multi-tier recruitment pay is "
     "illegal under the 2005 Regulations on the Prohibition of Pyramid Selling (禁止传销条例).",
@@ -91,6 +97,7 @@ def _summary(sheet: Sheet, figures: WeeklyFigures) -> None:
     for r, row in enumerate(figures.summary().itertuples(index=False), start=1):
         kind = {
             "revenue": "money",
+            "refunded": "money",
             "aov": "money",
             "gross_margin": "rate",
             "repeat_rate": "rate",
@@ -105,11 +112,12 @@ def _summary(sheet: Sheet, figures: WeeklyFigures) -> None:
         pct = (a - b) / b if both and b else None
         sheet.formula(r, 4, f'=IF(OR({b_}="",{c_}="",{c_}=0),"",({b_}-{c_})/{c_})', pct, "rate")
     # Footnotes are written past the width tracking so they do not widen column A.
+    foot = len(SUMMARY_ROWS) + 2
     sheet.ws.write_string(
-        12, 0, f"{this}: {this.monday} – {this.sunday} ({figures.zone})", sheet.f[None]
+        foot, 0, f"{this}: {this.monday} – {this.sunday} ({figures.zone})", sheet.f[None]
     )
     sheet.ws.write_string(
-        13, 0, "Definitions: see the Notes sheet. 指标定义见 Notes 工作表。", sheet.f[None]
+        foot + 1, 0, "Definitions: see the Notes sheet. 指标定义见 Notes 工作表。", sheet.f[None]
     )
     sheet.ws.write_string(14, 0, coverage_text(figures.cost_coverage()), sheet.f[None])
     sheet.finish()
