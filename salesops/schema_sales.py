@@ -1,6 +1,6 @@
-"""After-sales and stock settings: refunds and their lines (migration 0012), and the shop's
-backorder setting (migration 0011), appended to the settings table here so schema.py stays
-short.
+"""After-sales, stock and the work queue: refunds and their lines (migration 0012), the
+work queue's daily cache (0013), and the shop's backorder setting (0011), appended to the
+settings table here so schema.py stays short.
 
 salesops.schema imports this module after its own tables, so every reader of the schema
 (Alembic, copy-to, the tests) sees these too.
@@ -47,4 +47,17 @@ order_refund_lines = sa.Table(
     sa.CheckConstraint("quantity > 0", name="quantity_positive"),
     sa.Index("ix_order_refund_lines_refund_id", "refund_id"),
     sa.Index("ix_order_refund_lines_order_line_id", "order_line_id"),
+)
+
+__all__ += ["worklist_cache"]
+
+# The daily work queue's slow part, kept per business day (salesops.worklist): `payload` is
+# JSON (the customers worth contacting). Migration 0013.
+worklist_cache = sa.Table(
+    "worklist_cache",
+    metadata,
+    sa.Column("name", sa.String(32), primary_key=True),
+    sa.Column("day", sa.Date, primary_key=True),
+    sa.Column("computed_at", UTCDateTime, nullable=False),
+    sa.Column("payload", sa.Text, nullable=False),
 )

@@ -126,6 +126,11 @@ def test_the_landing_page_links_the_pages_each_role_may_open(monkeypatch, role, 
         today=lambda: {"orders": 3, "revenue": 12, "followups_due": 1},
         shop_settings=lambda: {"shop_name": "小雨水果"},
         first_steps=lambda: [{"key": "products", "done": False}],
+        worklist=lambda: {
+            **{k: {"count": 0, "rows": []} for k in ("to_ship", "low_stock", "contacts")},
+            "followups": {"count": 0, "rows": [], "overdue": 0},
+            "contacts_day": None,
+        },
     )
     landing = Landing.for_page(data)
     assert (landing.steps is not None) == (role == "admin")  # tests/test_first_steps.py

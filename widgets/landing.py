@@ -11,6 +11,7 @@ from salesops import messages
 
 from .common import MessageArea, guard, hook, label, money
 from .first_steps import FirstSteps
+from .work_queue import WorkQueue
 
 FORM = "landing"
 
@@ -66,7 +67,8 @@ class Landing(ipw.VBox):
     False (the page passes `in_background`: one app at a time while the kernel is idle,
     once the first tab is shown, so switching tabs later only shows what is there);
     `pages` maps a title to its own page's file, for the links; `shop_name` (from the
-    shop settings) heads the page. Hooks:
+    shop settings) heads the page; `work()` (optional) returns today's work queue
+    (widgets.work_queue, salesops.worklist). Hooks:
     so-landing-shop, so-landing-orders, so-landing-revenue, so-landing-followups,
     so-landing-refresh, so-landing-tabs, so-landing-message, so-landing-loading (a tab not
     built yet).
@@ -106,6 +108,7 @@ class Landing(ipw.VBox):
             }
         return cls(
             data.today,
+            work=data.worklist,
             apps={label(f"{k}.title"): functools.partial(build, data) for k, build in apps.items()},
             pages={label(f"{k}.title"): f"{k}.ipynb" for k in keys},
             shop_name=data.shop_settings()["shop_name"],
@@ -122,9 +125,11 @@ class Landing(ipw.VBox):
         build_ahead=None,
         first_steps=None,
         step_targets: dict | None = None,
+        work=None,
         **kwargs,
     ):
         self._today = today
+        self.work = WorkQueue(work) if work is not None else None
         self._factories = list((apps or {}).values())
         self._tried_ahead: set[int] = set()
         self.numbers = {k: hook(ipw.HTML(), FORM, k) for k in ("orders", "revenue", "followups")}
@@ -155,6 +160,7 @@ class Landing(ipw.VBox):
                 ),
                 ipw.HTML(f"<p>{escape(label('landing.pages'))} {links}</p>" if links else ""),
                 self.message,
+                *([self.work] if self.work is not None else []),
             ]
         )
         overview.add_class("so-numbers")
@@ -189,10 +195,12 @@ class Landing(ipw.VBox):
         return hook(ipw.HTML(escape(label("landing.loading"))), FORM, "loading")
 
     def refresh(self) -> None:
-        """Read today's numbers (and the first steps) again."""
+        """Read today's numbers (the first steps, today's work) again."""
         guard(self._show_numbers, self.message)()
         if self.steps is not None:
             guard(self.steps.refresh, self.message)()
+        if self.work is not None:
+            self.work.refresh()
 
     def open_tab(self, title: str) -> None:
         """Show the app whose tab is called `title`."""

@@ -42,6 +42,7 @@ from . import (
     tables,
     waiting_orders,
     weekly_sheet,
+    work_queue,
 )
 
 __all__ = [
@@ -81,4 +82,5 @@ __all__ = [
     "tables",
     "waiting_orders",
     "weekly_sheet",
+    "work_queue",
 ]

@@ -2,7 +2,7 @@
 
 One module per command group: `database` (init, demo, backup, restore, copy-to), `serve`,
 `export`, `imports` (import), `customers`, `users` (user), `products`, `channels`, `orders`,
-`agents`, `stock`. Every command takes `--db URL` (or SALESOPS_DB_URL); the default is
+`agents`, `stock`, `worklist`. Every command takes `--db URL` (or SALESOPS_DB_URL); the default is
 data/salesops.db. Errors a person can cause print a plain message and exit 1, never a
 traceback. A command only parses and prints: what it does is a service's
 (salesops.customers, salesops.importer, ...), so pages and the CLI behave the same.
@@ -25,6 +25,7 @@ from . import (
     serve,
     stock,
     users,
+    worklist,
 )
 
 
@@ -72,5 +73,6 @@ for command in (
     orders.orders_group,
     agents.agents_group,
     stock.stock_group,
+    worklist.worklist_group,
 ):
     main.add_command(command)

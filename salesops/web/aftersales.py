@@ -41,3 +41,10 @@ class AfterSalesData:
             restock=restock,
             actor=self.actor,
         )
+
+    def worklist(self) -> dict:
+        """Today's work queue for this person: orders to ship, follow-ups due, low stock,
+        customers worth contacting (kept per day)."""
+        from ..worklist import worklist
+
+        return worklist(self.db, self.actor)
