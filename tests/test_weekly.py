@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 import pandas as pd
 import pytest
 import sqlalchemy as sa
-from weeklysheet import export, sheet_rows
+from weeklysheet import export, pandas_refunds, sheet_rows
 
 from salesops import schema as s
 from salesops.weekly import collect
@@ -180,6 +180,9 @@ def test_summary_weekly_and_channels_match_pandas_on_the_demo_data(demo_db, tmp_
         e["repeat_rate"] = e["repeat_customers"] / e["customers"]
     (this["followups_done"], this["followups_overdue"]) = expected_followups(raw, "2026-W47")
     (last["followups_done"], last["followups_overdue"]) = expected_followups(raw, "2026-W46")
+    this["refunds"], this["refunded"] = pandas_refunds(demo_db, "2026-W47")
+    last["refunds"], last["refunded"] = pandas_refunds(demo_db, "2026-W46")
+    assert this["refunds"] > 0
     summary = {r["metric 指标"]: r for r in sheet_rows(values["Summary"])}
     for key, label in SUMMARY_ROWS:
         row = list(summary[label].values())

@@ -9,15 +9,13 @@ from datetime import datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-import pandas as pd
 import pytest
 import sqlalchemy as sa
-from weeklysheet import export, sheet_rows
+from weeklysheet import export, pandas_refunds, sheet_rows
 
 from salesops import orders, refunds
 from salesops.actors import Actor
 from salesops.schema import order_refunds
-from salesops.schema import orders as orders_table
 from salesops.weekly import collect
 from salesops.weeks import parse_week
 
@@ -45,19 +43,6 @@ def summary(db, tmp_path, week):
     """The Summary sheet's rows by metric label."""
     values, _, _ = export(db, tmp_path, week, weeks=2)
     return {r["metric 指标"]: r for r in sheet_rows(values["Summary"])}
-
-
-def pandas_refunds(db, week) -> tuple[int, Decimal]:
-    """Refunds issued in `week` (count, amount) computed with pandas from the raw rows."""
-    start, end = parse_week(week).bounds()
-    with db.read() as conn:
-        r = pd.read_sql(sa.select(order_refunds), conn)
-        o = pd.read_sql(sa.select(orders_table.c.id, orders_table.c.deleted_at), conn)
-    r = r.merge(o, left_on="order_id", right_on="id", suffixes=("", "_o"))
-    when = pd.to_datetime(r["refunded_at"], utc=True)
-    live = r["deleted_at"].isna()
-    chosen = r[live & (when >= pd.Timestamp(start)) & (when < pd.Timestamp(end))]
-    return len(chosen), sum((Decimal(str(a)) for a in chosen["amount"]), Decimal("0"))
 
 
 def test_refunds_count_in_the_week_they_were_issued_and_leave_revenue_alone(db, buyer, tmp_path):
