@@ -138,6 +138,8 @@ def set_stock(
 
 def _product_id(conn, key) -> int:
     """The id of the product with id or SKU `key` (NotFoundError otherwise)."""
+    if key is None or key == "":
+        raise ValidationError.one("error.required", "sku", key)
     column = products.c.id if isinstance(key, int) else products.c.sku
     found = conn.execute(sa.select(products.c.id).where(column == key)).scalar()
     if found is None:
@@ -151,6 +153,8 @@ def receive(db, key, quantity, reason: str = "", actor: Actor | None = None) -> 
     to an unknown figure would make up a number). Returns the movement."""
     actor = actor or system_actor()
     actor.require("stock.receive")
+    if key is None or key == "":
+        raise ValidationError.one("error.required", "sku", key)
     quantity = validate.quantity(quantity)
     reason = validate.text(reason, "reason", 500)
     with db.write() as conn:

@@ -11,6 +11,7 @@ from salesops import messages
 from .channel_panel import ChannelPanel
 from .common import MessageArea, guard, hook, label, money
 from .product_form import ProductForm, percent
+from .stock_panel import StockPanel
 from .tables import cell, fit, style, table
 
 FORM = "products"
@@ -120,8 +121,11 @@ class ProductsApp(ipw.VBox):
 
     value = traitlets.Int(None, allow_none=True)
 
-    def __init__(self, search, form=None, channels=None, show_costs=False, title=True, **kw):
+    def __init__(
+        self, search, form=None, channels=None, show_costs=False, title=True, stock=None, **kw
+    ):
         self._search, self.form, self._show_costs = search, form, show_costs
+        self.stock = stock
         self.term = fit(
             hook(
                 ipw.Text(
@@ -160,6 +164,12 @@ class ProductsApp(ipw.VBox):
             form.observe(lambda _c: self.refresh(), names="saved")
             traitlets.dlink((form, "value"), (self, "value"))
             parts += [self.pick, form]
+        if stock is not None:  # goods in and stocktakes (widgets.stock_panel)
+            stock.add_class("so-section")
+            stock.observe(lambda _c: self.refresh(), names="saved")
+            if form is not None:
+                form.observe(lambda _c: stock.reload(), names="saved")
+            parts.append(stock)
         if channels is not None:
             heading = ipw.HTML(f"<h3>{label('products.channels')}</h3>")
             heading.add_class("so-section")
@@ -182,12 +192,18 @@ class ProductsApp(ipw.VBox):
                 restore=data.restore_product,
             )
         channels = ChannelPanel.for_page(data) if actor.can("channels.edit") else None
+        stock = StockPanel(
+            products=lambda: data.product_list("", False),
+            receive=data.receive_stock,
+            adjust=data.adjust_stock if actor.can("products.edit") else None,
+        )
         return cls(
             data.product_list,
             form=form,
             channels=channels,
             show_costs=actor.can("products.costs"),
             title=title,
+            stock=stock,
         )
 
     def refresh(self) -> None:

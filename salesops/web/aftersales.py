@@ -42,6 +42,18 @@ class AfterSalesData:
             actor=self.actor,
         )
 
+    def receive_stock(self, sku: str, quantity, reason: str = "") -> dict:
+        """Goods in: units added to a counted product's stock (staff too)."""
+        from ..stock import receive
+
+        return receive(self.db, sku, quantity, reason, actor=self.actor)
+
+    def adjust_stock(self, sku: str, counted, reason: str) -> dict | None:
+        """A stocktake: the product's stock is what was counted (managers)."""
+        from ..stock import adjust
+
+        return adjust(self.db, sku, counted, reason, actor=self.actor)
+
     def worklist(self) -> dict:
         """Today's work queue for this person: orders to ship, follow-ups due, low stock,
         customers worth contacting (kept per day)."""
