@@ -24,7 +24,7 @@ import sqlalchemy as sa
 from . import stock
 from .errors import Problem, ValidationError
 from .messages import add, t
-from .schema import order_lines, settings, stock_movements
+from .schema import order_lines, products, settings, stock_movements
 
 HOLDING = ("paid", "shipped", "completed")  # an order in these holds its stock
 ORDER_KINDS = ("sold", "released", "returned")
@@ -62,26 +62,38 @@ def follow_status(conn, order_id: int, old: str | None, new: str, actor_name: st
 
 def take(conn, order_id: int, actor_name: str) -> list[dict]:
     """The order's counted products leave stock (`sold`), or ValidationError naming every
-    product short when the shop does not sell into backorder."""
-    wanted = conn.execute(
-        sa.select(order_lines.c.product_id, sa.func.sum(order_lines.c.quantity))
-        .where(order_lines.c.order_id == order_id)
-        .group_by(order_lines.c.product_id)
-        .order_by(order_lines.c.product_id)  # one locking order: no deadlocks on PostgreSQL
+    product short when the shop does not sell into backorder. One statement reads and
+    locks the counted products with the units wanted (none when nothing is counted)."""
+    lines = order_lines.c
+    wanted = (
+        sa.select(sa.func.sum(lines.quantity))
+        .where(lines.order_id == order_id, lines.product_id == products.c.id)
+        .scalar_subquery()
+    )
+    rows = conn.execute(
+        sa.select(products.c.id, products.c.stock_on_hand, wanted.label("wanted"))
+        .where(
+            products.c.id.in_(sa.select(lines.product_id).where(lines.order_id == order_id)),
+            products.c.stock_on_hand.is_not(None),
+        )
+        .order_by(products.c.id)  # one locking order: no deadlocks on PostgreSQL
+        .with_for_update(of=products)
     ).all()
-    allowed, moved, short = backorder_allowed(conn), [], []
-    for product_id, quantity in wanted:
-        before = stock.locked_figure(conn, product_id)
-        if before is None:
-            continue
-        if before < quantity and not allowed:
-            short.append(_short(conn, product_id, before, int(quantity)))
-            continue
-        taken, at = -int(quantity), {"order_id": order_id, "before": before}
-        moved.append(stock.move(conn, product_id, "sold", taken, actor_name, **at))
-    if short:
-        raise ValidationError(short)
-    return moved
+    short = [r for r in rows if r.stock_on_hand < r.wanted]
+    if short and not backorder_allowed(conn):
+        raise ValidationError([_short(conn, r.id, r.stock_on_hand, int(r.wanted)) for r in short])
+    return [
+        stock.move(
+            conn,
+            r.id,
+            "sold",
+            -int(r.wanted),
+            actor_name,
+            order_id=order_id,
+            before=r.stock_on_hand,
+        )
+        for r in rows
+    ]
 
 
 def _short(conn, product_id: int, left: int, wanted: int) -> Problem:
