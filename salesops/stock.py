@@ -124,16 +124,14 @@ def set_stock(
         before = locked_figure(conn, product_id)
         movement = record_count(conn, product_id, counted, actor.name, reason)
         if movement is not None:
-            audit.record(
-                conn,
-                actor.name,
-                "products",
-                product_id,
-                "update",
-                {"stock_on_hand": before},
-                {"stock_on_hand": counted, "stock_reason": reason},
-            )
+            _audit(conn, actor, product_id, before, {"stock_on_hand": counted}, reason)
         return movement
+
+
+def _audit(conn, actor: Actor, product_id: int, before, after: dict, reason: str) -> None:
+    """The product's audit row for a change of its stock (`after`: the new values)."""
+    new = {**after, "stock_reason": reason}
+    audit.record(conn, actor.name, "products", product_id, "update", {"stock_on_hand": before}, new)
 
 
 def _product_id(conn, key) -> int:
@@ -153,7 +151,7 @@ def receive(db, key, quantity, reason: str = "", actor: Actor | None = None) -> 
     to an unknown figure would make up a number). Returns the movement."""
     actor = actor or system_actor()
     actor.require("stock.receive")
-    if key is None or key == "":
+    if key is None or key == "":  # the product first: a form names what is missing in order
         raise ValidationError.one("error.required", "sku", key)
     quantity = validate.quantity(quantity)
     reason = validate.text(reason, "reason", 500)
@@ -163,15 +161,8 @@ def receive(db, key, quantity, reason: str = "", actor: Actor | None = None) -> 
         if before is None:
             raise ValidationError.one("stock.uncounted", "sku", key)
         row = move(conn, product_id, "received", quantity, actor.name, reason=reason, before=before)
-        audit.record(
-            conn,
-            actor.name,
-            "products",
-            product_id,
-            "update",
-            {"stock_on_hand": before},
-            {"stock_on_hand": row["on_hand"], "stock_received": quantity, "stock_reason": reason},
-        )
+        after = {"stock_on_hand": row["on_hand"], "stock_received": quantity}
+        _audit(conn, actor, product_id, before, after, reason)
         return row
 
 
