@@ -1,5 +1,5 @@
-"""After-sales, stock and the work queue: refunds and their lines (migration 0013), the
-work queue's daily cache (0014), and the shop's backorder setting (0012), appended to the
+"""After-sales, stock and the work queue: refunds and their lines (migration 0014), the
+work queue's daily cache (0015), and the shop's backorder setting (0013), appended to the
 settings table here so schema.py stays short.
 
 salesops.schema imports this module after its own tables, so every reader of the schema
@@ -21,7 +21,7 @@ __all__ += ["order_refunds", "order_refund_lines"]
 
 # A refund (售后, salesops.refunds): money given back on an order, with its reason, who and
 # when; `restocked` when the goods came back into stock. Its lines say which goods and how
-# many (none: money only). The weekly sheet counts refunds by `refunded_at`. Migration 0013.
+# many (none: money only). The weekly sheet counts refunds by `refunded_at`. Migration 0014.
 order_refunds = sa.Table(
     "order_refunds",
     metadata,
@@ -52,7 +52,7 @@ order_refund_lines = sa.Table(
 __all__ += ["worklist_cache"]
 
 # The daily work queue's slow part, kept per business day (salesops.worklist): `payload` is
-# JSON (the customers worth contacting). Migration 0014.
+# JSON (the customers worth contacting). Migration 0015.
 worklist_cache = sa.Table(
     "worklist_cache",
     metadata,

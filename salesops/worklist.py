@@ -84,7 +84,8 @@ def contacts(db, day: date | None = None) -> dict:
         ).first()
     if found is None:
         return refresh(db, day)
-    return {"day": day, "computed_at": found.computed_at, "rows": json.loads(found.payload)}
+    rows = _with_people(db, json.loads(found.payload))
+    return {"day": day, "computed_at": found.computed_at, "rows": rows}
 
 
 def refresh(db, day: date | None = None) -> dict:
@@ -107,13 +108,13 @@ def refresh(db, day: date | None = None) -> dict:
                 )
         except sa.exc.IntegrityError:  # another page kept the same day's list meanwhile
             pass
-    return {"day": day, "computed_at": at, "rows": rows}
+    return {"day": day, "computed_at": at, "rows": _with_people(db, rows)}
 
 
 def worth_contacting(db, day: date, n: int = CONTACTS) -> list[dict]:
     """Repeat buyers whose P(alive) fell over WEEKS_BACK weeks, with a high past value,
-    most value at risk first (see the module docstring): code, name, mobile, p_alive,
-    p_alive_before, past_value (a string, yuan), last_day."""
+    most value at risk first (see the module docstring): code, p_alive, p_alive_before,
+    past_value (a string, yuan), last_day."""
     import pandas as pd
 
     from . import analysis
@@ -136,36 +137,38 @@ def worth_contacting(db, day: date, n: int = CONTACTS) -> list[dict]:
     ].copy()
     chosen["at_risk"] = (1 - chosen["p_alive"]) * chosen["past_value"]
     chosen = chosen.sort_values(["at_risk"], ascending=False).head(n)
-    return _with_people(db, chosen)
+    return _scores(chosen)
 
 
-def _with_people(db, chosen) -> list[dict]:
-    """The chosen rows with each customer's name and mobile, as JSON-ready dicts."""
-    codes = [str(c) for c in chosen.index]
+def _scores(chosen) -> list[dict]:
+    """The chosen rows as kept: customer code and scores only (names and mobiles are read
+    when shown, so the cache holds no personal data an erasure would have to find)."""
+    return [
+        {
+            "code": str(code),
+            "p_alive": round(float(r["p_alive"]), 3),
+            "p_alive_before": round(float(r["p_alive_before"]), 3),
+            "past_value": str(Decimal(str(r["past_value"])).quantize(Decimal("0.01"))),
+            "last_day": r["last_day"].date().isoformat(),
+        }
+        for code, r in chosen.iterrows()
+    ]
+
+
+def _with_people(db, rows: list[dict]) -> list[dict]:
+    """Kept rows with each live customer's id, name and mobile (others left out)."""
+    c = customers.c
     with db.read() as conn:
         people = {
             r.code: r
             for r in conn.execute(
-                sa.select(
-                    customers.c.id, customers.c.code, customers.c.name, customers.c.mobile
-                ).where(customers.c.code.in_(codes))
+                sa.select(c.id, c.code, c.name, c.mobile).where(
+                    c.code.in_([r["code"] for r in rows]), c.deleted_at.is_(None)
+                )
             )
         }
-    rows = []
-    for code, r in chosen.iterrows():
-        person = people.get(code)
-        if person is None:
-            continue
-        rows.append(
-            {
-                "customer_id": person.id,
-                "code": code,
-                "name": person.name,
-                "mobile": person.mobile or "",
-                "p_alive": round(float(r["p_alive"]), 3),
-                "p_alive_before": round(float(r["p_alive_before"]), 3),
-                "past_value": str(Decimal(str(r["past_value"])).quantize(Decimal("0.01"))),
-                "last_day": r["last_day"].date().isoformat(),
-            }
-        )
-    return rows
+    return [
+        {**r, "customer_id": p.id, "name": p.name, "mobile": p.mobile or ""}
+        for r in rows
+        if (p := people.get(r["code"])) is not None
+    ]

@@ -13,6 +13,7 @@ from click.testing import CliRunner
 from salesops import customers, followups, orders, stock, worklist
 from salesops.actors import Actor
 from salesops.cli import main
+from salesops.schema import customers as customers_table
 from salesops.schema import now_utc, products, worklist_cache
 from salesops.web.pagedata import PageData
 from widgets.landing import Landing
@@ -127,3 +128,17 @@ def test_on_the_demo_data_the_contacts_are_valuable_repeat_buyers_slipping_away(
     risk = [((1 - r["p_alive"]) * float(r["past_value"]), float(r["past_value"])) for r in rows]
     pairs = zip(risk[:-1], risk[1:], strict=True)
     assert all(a >= b - 0.0005 * (va + vb) for (a, va), (b, vb) in pairs), risk
+
+
+def test_the_cache_keeps_scores_only_and_names_are_read_when_shown(db, shop, monkeypatch):
+    code = shop["buyer"]["code"]
+    row = {"code": code, "p_alive": 0.2, "p_alive_before": 0.6, "past_value": "900.00",
+           "last_day": "2026-10-01"}  # fmt: skip
+    monkeypatch.setattr(worklist, "worth_contacting", lambda db, day: [row])
+    shown = worklist.contacts(db)["rows"]
+    assert shown == [{**row, "customer_id": shop["buyer"]["id"], "name": "张伟", "mobile": ""}]
+    with db.read() as conn:
+        assert "张伟" not in conn.execute(sa.select(worklist_cache.c.payload)).scalar()
+    with db.write() as conn:
+        conn.execute(sa.update(customers_table).values(deleted_at=now_utc()))
+    assert worklist.contacts(db)["rows"] == []  # a customer gone is not shown
