@@ -28,13 +28,15 @@ order_refunds = sa.Table(
     sa.Column("id", sa.Integer, primary_key=True),
     sa.Column("order_id", sa.ForeignKey("orders.id"), nullable=False),
     Money(name="amount", nullable=False),
-    sa.Column("reason", sa.String(500), nullable=False),
+    # what staff typed about the refund may name the buyer: cleared when they are erased
+    sa.Column("reason", sa.String(500), nullable=False, info={"personal": True}),
     sa.Column("restocked", sa.Boolean, nullable=False, server_default=sa.false()),
     sa.Column("refunded_at", UTCDateTime, nullable=False),
-    sa.Column("refunded_by", sa.String(64), nullable=False),
+    sa.Column("refunded_by", sa.String(64), nullable=False, info={"personal": False}),
     sa.CheckConstraint("amount >= 0", name="amount_not_negative"),
     sa.Index("ix_order_refunds_order_id", "order_id"),
     sa.Index("ix_order_refunds_refunded_at", "refunded_at", "amount"),
+    info={"personal_owner": ("order_id", "orders")},
 )
 order_refund_lines = sa.Table(
     "order_refund_lines",
@@ -56,8 +58,9 @@ __all__ += ["worklist_cache"]
 worklist_cache = sa.Table(
     "worklist_cache",
     metadata,
-    sa.Column("name", sa.String(32), primary_key=True),
+    sa.Column("name", sa.String(32), primary_key=True, info={"personal": False}),
     sa.Column("day", sa.Date, primary_key=True),
     sa.Column("computed_at", UTCDateTime, nullable=False),
-    sa.Column("payload", sa.Text, nullable=False),
+    # customer codes and scores only; names and mobiles are read when shown
+    sa.Column("payload", sa.Text, nullable=False, info={"personal": False}),
 )
