@@ -469,7 +469,7 @@ customer_identifiers = sa.Table(
 from .schema_agents import *  # resellers' tables and columns (0010)  # noqa: E402, F403
 from .schema_groupbuy import group_buy_entries  # 接龙 lists (0013)  # noqa: E402, F401
 from .schema_privacy import erasures  # PIPL erasures (0012)  # noqa: E402, F401
-from .schema_sales import *  # refunds (0014), the backorder setting (0013)  # noqa: E402, F403
+from .schema_sales import *  # refunds (0015), the backorder setting (0014)  # noqa: E402, F403
 
 ZERO = Decimal("0.00")
 

@@ -1,5 +1,5 @@
-"""After-sales, stock and the work queue: refunds and their lines (migration 0014), the
-work queue's daily cache (0015), and the shop's backorder setting (0013), appended to the
+"""After-sales, stock and the work queue: refunds and their lines (migration 0015), the
+work queue's daily cache (0016), and the shop's backorder setting (0014), appended to the
 settings table here so schema.py stays short.
 
 salesops.schema imports this module after its own tables, so every reader of the schema
@@ -21,7 +21,7 @@ __all__ += ["order_refunds", "order_refund_lines"]
 
 # A refund (售后, salesops.refunds): money given back on an order, with its reason, who and
 # when; `restocked` when the goods came back into stock. Its lines say which goods and how
-# many (none: money only). The weekly sheet counts refunds by `refunded_at`. Migration 0014.
+# many (none: money only). The weekly sheet counts refunds by `refunded_at`. Migration 0015.
 order_refunds = sa.Table(
     "order_refunds",
     metadata,
@@ -54,7 +54,7 @@ order_refund_lines = sa.Table(
 __all__ += ["worklist_cache"]
 
 # The daily work queue's slow part, kept per business day (salesops.worklist): `payload` is
-# JSON (the customers worth contacting). Migration 0015.
+# JSON (the customers worth contacting). Migration 0016.
 worklist_cache = sa.Table(
     "worklist_cache",
     metadata,

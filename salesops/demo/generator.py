@@ -106,7 +106,7 @@ class _Demo(OrderMaker):
 
     def __init__(self, conn, *, rng: random.Random, anchor: date, months: int, progress: bool):
         self.conn, self.rng, self.progress = conn, rng, progress
-        # refunds (migration 0014) only when the database has them: the migration tests
+        # refunds (migration 0015) only when the database has them: the migration tests
         # also fill databases kept at older revisions
         self.refunds_on = sa.inspect(conn).has_table("order_refunds")
         self.out = BulkWriter(conn, STREAMED + ([s.order_refunds] if self.refunds_on else []))

@@ -6,16 +6,16 @@
 - settings.allow_backorder: whether an order may take a product's stock below zero
   (default false: such a sale is refused).
 
-Revision ID: 0013_stock_sales
-Revises: 0012_erasure
+Revision ID: 0014_stock_sales
+Revises: 0013_group_buy
 Create Date: 2026-12-06 20:00:00
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0013_stock_sales"
-down_revision = "0012_erasure"
+revision = "0014_stock_sales"
+down_revision = "0013_group_buy"
 branch_labels = None
 depends_on = None
 
@@ -52,7 +52,7 @@ def downgrade() -> None:
     op.execute(
         "insert into stock_movements (product_id, kind, quantity, counted, on_hand, reason, at,"
         f" actor) select p.id, 'counted', p.stock_on_hand - {summed}, p.stock_on_hand,"
-        " p.stock_on_hand, 'downgrade 0013', current_timestamp, 'migration' from products as p"
+        " p.stock_on_hand, 'downgrade 0014', current_timestamp, 'migration' from products as p"
         f" where p.stock_on_hand is not null and p.stock_on_hand <> {summed}"
     )
     with op.batch_alter_table("stock_movements", schema=None) as batch_op:

@@ -3,16 +3,16 @@
 - worklist_cache: the slow part of the landing page's work queue (the customers worth
   contacting, from the BG/NBD model), kept per business day as JSON.
 
-Revision ID: 0015_worklist
-Revises: 0014_refunds
+Revision ID: 0016_worklist
+Revises: 0015_refunds
 Create Date: 2026-12-06 20:40:00
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0015_worklist"
-down_revision = "0014_refunds"
+revision = "0016_worklist"
+down_revision = "0015_refunds"
 branch_labels = None
 depends_on = None
 

@@ -5,16 +5,16 @@
   refunds issued in a week.
 - order_refund_lines: which order lines and how many units a refund covers.
 
-Revision ID: 0014_refunds
-Revises: 0013_stock_sales
+Revision ID: 0015_refunds
+Revises: 0014_stock_sales
 Create Date: 2026-12-06 20:30:00
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0014_refunds"
-down_revision = "0013_stock_sales"
+revision = "0015_refunds"
+down_revision = "0014_stock_sales"
 branch_labels = None
 depends_on = None
 
