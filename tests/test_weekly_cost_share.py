@@ -55,7 +55,7 @@ def test_notes_and_page_give_the_share_of_revenue_with_a_known_cost(db, buyer, t
     text = got["gross margin covers 毛利率覆盖"]
     assert "Gross margin is partial" in text and "89.6%" in text
     assert "¥256.00 of ¥285.70" in text
-    assert values["Summary"]["A15"].value == text  # under the figures as well
+    assert values["Summary"]["A17"].value == text  # under the figures as well
     page = WeeklySheet.for_page(as_person(db, "li.ming", "manager"), now=NOW)
     assert "Gross margin is partial: it covers 89.6% of revenue" in page.cost_share.value
     assert "¥256.00 of ¥285.70" in page.cost_share.value

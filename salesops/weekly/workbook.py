@@ -119,7 +119,7 @@ def _summary(sheet: Sheet, figures: WeeklyFigures) -> None:
     sheet.ws.write_string(
         foot + 1, 0, "Definitions: see the Notes sheet. 指标定义见 Notes 工作表。", sheet.f[None]
     )
-    sheet.ws.write_string(14, 0, coverage_text(figures.cost_coverage()), sheet.f[None])
+    sheet.ws.write_string(foot + 2, 0, coverage_text(figures.cost_coverage()), sheet.f[None])
     sheet.finish()
 
 
