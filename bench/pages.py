@@ -149,7 +149,9 @@ def tabs_vs_pages(server, browser, pool: int) -> dict[str, dict[str, float]]:
             (other_key, other_sel, "other"),
             (first_key, first_sel, "back"),
         ]:
-            tab = page.locator(".so-landing-tabs .lm-TabBar-tab", has_text=tab_title(key))
+            tab = page.locator(
+                ".so-landing-tabs > .lm-TabBar .lm-TabBar-tab", has_text=tab_title(key)
+            )
             if not tab.count():
                 clicks[label_] = float("nan")  # the landing page has no such tab
                 continue
