@@ -159,7 +159,13 @@ def make_engine(url: str, *, pool_size: int = 2) -> Engine:
     u = sa.engine.make_url(url)
     if u.get_backend_name() == "sqlite":
         return _sqlite_engine(u, pool_size)
-    engine = sa.create_engine(u, pool_size=pool_size, max_overflow=MAX_OVERFLOW, pool_recycle=3600)
+    engine = sa.create_engine(
+        u,
+        pool_size=pool_size,
+        max_overflow=MAX_OVERFLOW,
+        pool_recycle=3600,
+        hide_parameters=True,  # an error's text never carries a row's values (issue 20)
+    )
     _ping_when_idle(engine)
     _no_jit(engine)
     return engine
@@ -237,7 +243,9 @@ def _sqlite_engine(u: sa.URL, pool_size: int) -> Engine:
     """SQLite with WAL, foreign keys, a busy timeout and BEGIN IMMEDIATE for writers."""
     if u.database and u.database != ":memory:" and not u.query.get("uri"):
         _private_file(Path(u.database))
-    engine = sa.create_engine(u, pool_size=pool_size, max_overflow=MAX_OVERFLOW)
+    engine = sa.create_engine(
+        u, pool_size=pool_size, max_overflow=MAX_OVERFLOW, hide_parameters=True
+    )
 
     @sa.event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn, _record):

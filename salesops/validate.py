@@ -16,6 +16,7 @@ MAINLAND = re.compile(r"1[3-9]\d{9}")
 FOREIGN = re.compile(r"\+[1-9]\d{6,14}")
 WECHAT = re.compile(r"[A-Za-z0-9_-]{2,64}")
 SEPARATORS = re.compile(r"[\s\-().\u00a0\u3000]")
+QUOTE = 40  # characters of a value a message quotes at most
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 CENT = Decimal("0.01")
 
@@ -51,15 +52,22 @@ def wechat_key(value: str | None) -> str | None:
     return value.lower() if value else None
 
 
+def short(value, limit: int = QUOTE) -> str:
+    """`value` as text for a message: its first `limit` characters, `…` when cut (a
+    message never carries a whole long value)."""
+    text = str(value)
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
 def text(value, field: str, limit: int, required: bool = False) -> str:
     """Trimmed text within `limit` characters and without control characters."""
     clean = "" if value is None else str(value).strip()
     if required and not clean:
         raise ValidationError.one("error.required", field, value)
     if len(clean) > limit:
-        raise ValidationError.one("error.too_long", field, value, limit=limit)
+        raise ValidationError.one("error.too_long", field, short(clean), limit=limit)
     if CONTROL.search(clean):
-        raise ValidationError.one("error.text", field, value)
+        raise ValidationError.one("error.text", field, short(clean))
     return clean
 
 

@@ -16,7 +16,7 @@ OUR_PACKAGES = ("salesops", "widgets", "bench")
 # What the pages' components may use of salesops: words, errors, settings, calendar weeks
 # and value parsing. Rules, reads and writes come through the data functions they are
 # given (salesops.web.pagedata.PageData).
-WIDGETS_MAY_USE = {"messages", "errors", "config", "weeks", "validate"}
+WIDGETS_MAY_USE = {"messages", "errors", "config", "weeks", "validate", "failures"}
 # Room -> imports it must never make (a module name or any module under it).
 FORBIDDEN = {
     "widgets": ["sqlalchemy", "pandas", "salesops.schema", "salesops.web", "salesops.cli"],

@@ -30,6 +30,7 @@ import ipywidgets as ipw
 
 from salesops import messages
 from salesops.errors import ConflictError, PermissionDenied, SalesopsError, ValidationError
+from salesops.failures import log_failure, sentence
 from salesops.messages import money, t
 
 __all__ = [
@@ -356,9 +357,10 @@ def guard(
             message.error(label("page.refused", message=str(e)))
         except SalesopsError as e:
             message.error(str(e))
-        except Exception:
-            log.exception("page callback %s failed", getattr(handler, "__qualname__", handler))
-            message.error(label("page.unexpected"))
+        except Exception as e:
+            what = f"page callback {getattr(handler, '__qualname__', handler)}"
+            ref = log_failure(log, e, what)  # its class and where; never its values
+            message.error(sentence(e, ref, kind=False))  # staff need no class names
         return None
 
     return wrapped

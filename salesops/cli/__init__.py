@@ -27,6 +27,7 @@ from . import (
     users,
     worklist,
 )
+from .safe import SafeGroup
 
 
 class Context:
@@ -47,7 +48,7 @@ class Context:
         return self._db
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=SafeGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option(
     "--db",
     "url",

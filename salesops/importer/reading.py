@@ -20,6 +20,7 @@ import yaml
 from ..errors import SalesopsError
 from ..files import RISKY
 from ..messages import add, t
+from .limits import MAX_HEADER, check_cell, check_file, check_rows, header_too_long, too_long
 
 SAMPLE = 1 << 20
 add(
@@ -70,7 +71,7 @@ class Table:
 
     def rows(self) -> Iterator[tuple[int, list]]:
         """(row number, values) for every non-blank data row; values padded to the headers."""
-        width = len(self.headers)
+        width, count = len(self.headers), 0
         source = self._xlsx_rows() if self.kind == "xlsx" else self._csv_rows()
         for number, values in source:
             if self.kind == "csv":
@@ -82,6 +83,10 @@ class Table:
                 values = list(values)
             if len(values) < width:
                 values.extend([None] * (width - len(values)))
+            count += 1
+            check_rows(count, self.path)
+            for i, value in enumerate(values):
+                check_cell(value, number, self.headers[i] if i < width else str(i + 1))
             yield number, [_unquoted(v) for v in values]
 
     def _csv_rows(self):
@@ -90,7 +95,12 @@ class Table:
             next(reader, None)
             try:
                 yield from enumerate(reader, 2)
-            except (UnicodeDecodeError, csv.Error) as e:
+            except csv.Error as e:
+                if "field larger than field limit" in str(e):
+                    where = t("import.where_row", row=reader.line_num)
+                    raise too_long(csv.field_size_limit(), "", where) from None
+                raise _unreadable(self.path, e) from None
+            except UnicodeDecodeError as e:
                 raise _unreadable(self.path, e) from None
 
     def _xlsx_rows(self):
@@ -113,7 +123,11 @@ def _unquoted(value):
 
 
 def _unreadable(path, error) -> ImportFileError:
-    return ImportFileError(t("import.unreadable", path=Path(path).name, reason=error))
+    """The file cannot be read: why, in at most a line (a library's message may quote the
+    file's content)."""
+    reason = str(error)
+    reason = reason if len(reason) <= 100 else reason[:100] + "…"
+    return ImportFileError(t("import.unreadable", path=Path(path).name, reason=reason))
 
 
 def _workbook(path):
@@ -175,6 +189,7 @@ def open_table(
     path = Path(path)
     if not path.is_file():
         raise ImportFileError(t("import.unreadable", path=path.name, reason="no such file"))
+    check_file(path)
     suffix = path.suffix.lower()
     if suffix == ".xlsx":
         kind, encoding, delimiter, headers = "xlsx", None, ",", _xlsx_headers(path)
@@ -193,11 +208,16 @@ def _csv_headers(path: Path, encoding: str) -> tuple[str, list[str]]:
     """The delimiter (comma, tab or semicolon, whichever the header uses most) and headers."""
     try:
         with open(path, encoding=encoding, newline="") as f:
-            first = f.readline()
+            first = f.readline(MAX_HEADER)
     except UnicodeDecodeError as e:
         raise _unreadable(path, e) from None
+    if len(first) >= MAX_HEADER and not first.endswith("\n"):
+        raise header_too_long(path)
     delimiter = max(",\t;", key=first.count)
-    return delimiter, next(csv.reader([first], delimiter=delimiter), [])
+    try:
+        return delimiter, next(csv.reader([first], delimiter=delimiter), [])
+    except csv.Error:
+        raise header_too_long(path) from None
 
 
 def _xlsx_headers(path: Path) -> list:

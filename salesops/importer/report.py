@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..messages import add, t
+from ..validate import short
 
 SHOWN = 20  # names listed per kind of created record; the rest are counted
 add(
@@ -89,7 +90,7 @@ class RowProblem:
     def __str__(self) -> str:
         if self.row <= 1 and not self.column:
             return t("import.file_problem", reason=self.reason)
-        value = "" if self.value is None else self.value
+        value = "" if self.value is None else short(self.value)
         return t(
             "import.problem", row=self.row, column=self.column, value=value, reason=self.reason
         )
