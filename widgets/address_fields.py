@@ -8,7 +8,7 @@ import ipywidgets as ipw
 
 from salesops.messages import add
 
-from .common import FieldErrors, MessageArea, guard, hook, label, styled
+from .common import FieldErrors, MessageArea, guard, hook, keypad, label, styled
 from .tables import fit, fit_errors
 
 add(
@@ -48,6 +48,7 @@ add(
     }
 )
 FIELDS = ("recipient", "mobile", "province", "city", "district", "detail", "postcode")
+KEYPADS = {"mobile": "tel", "postcode": "numeric"}  # the keyboard a phone brings up
 
 
 class AddressFields(ipw.VBox):
@@ -90,6 +91,8 @@ class AddressFields(ipw.VBox):
             )
         else:
             box = ipw.Text(description=text)
+        if field in KEYPADS:
+            keypad(box, KEYPADS[field])
         return fit(styled(box, self.form, field), "420px")
 
     def _on_province(self, change):

@@ -9,7 +9,7 @@ import traitlets
 
 from salesops import messages
 
-from .common import FieldErrors, MessageArea, choose, guard, hook, label, styled
+from .common import FieldErrors, MessageArea, choose, guard, hook, keypad, label, styled
 from .customer_picker import CustomerPicker
 
 FORM = "customer"
@@ -142,7 +142,7 @@ class CustomerForm(ipw.VBox):
         options += [(c["name"], c["id"]) for c in channels]
         return {
             "name": text("name"),
-            "mobile": text("mobile"),
+            "mobile": keypad(text("mobile"), "tel"),
             "wechat": text("wechat"),
             "region": text("region"),
             "channel": styled(

@@ -10,11 +10,18 @@ import traitlets
 
 from salesops import messages
 
-from .common import FieldErrors, MessageArea, guard, hook, label, money
+from .common import FieldErrors, MessageArea, guard, hook, keypad, label, money
 from .tables import fit, fit_errors
 
 FORM = "product"
 FIELDS = ("sku", "name", "category", "price", "unit_cost", "aliases", "stock", "reorder_level")
+# The keyboard a phone brings up for a field.
+KEYPADS = {
+    "price": "decimal",
+    "unit_cost": "decimal",
+    "stock": "numeric",
+    "reorder_level": "numeric",
+}
 ALIASES = {"stock_on_hand": "stock"}  # service field -> form field
 
 messages.add(
@@ -145,6 +152,8 @@ class ProductForm(ipw.VBox):
         placeholder = label(hints[field]) if field in hints else ""
         widget = ipw.Text(description=label(f"product.{field}"), placeholder=placeholder)
         widget.style.description_width = "110px"
+        if field in KEYPADS:
+            keypad(widget, KEYPADS[field])
         return fit(hook(widget, FORM, field))
 
     def data(self) -> dict:
