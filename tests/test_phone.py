@@ -106,3 +106,27 @@ def test_the_template_has_one_viewport_tag_and_serves_the_stylesheet_and_script(
     assert "@media (max-width: 600px)" in css and ".so-sticky" in css
     status, _, js = server.get("/voila/static/salesops.js")
     assert status == 200 and 'setAttribute("inputmode"' in js
+
+
+def test_at_desk_width_the_layout_is_the_components_own(context, server):
+    """Above the phone breakpoint the stylesheet changes nothing that matters: labels
+    beside their inputs, an order's column titles above its lines and no phone captions,
+    the total where the form puts it."""
+    page = goto(context.new_page(), server.url("orders.ipynb"), ".so-order-save")
+    try:
+        settle(page)
+        label = page.locator(".so-order-discount .widget-label").bounding_box()
+        field = page.locator(".so-order-discount input").bounding_box()
+        assert abs(label["y"] - field["y"]) < 8 and label["x"] + label["width"] <= field["x"] + 1
+        expect(page.locator(".so-order-line-header")).to_be_visible()
+        expect(page.locator(".so-order-line .so-caption").first).to_be_hidden()
+        sku = page.locator(".so-order-line .so-order-line-sku").bounding_box()
+        qty = page.locator(".so-order-line .so-order-line-qty").bounding_box()
+        assert abs(sku["y"] - qty["y"]) < 8 and qty["x"] > sku["x"] + sku["width"] - 1
+        sticky = page.locator(".so-order-totals")
+        assert page.evaluate("e => getComputedStyle(e).position", sticky.element_handle()) != (
+            "sticky"
+        )
+        shoot(page, "desk-orders")
+    finally:
+        close_page(page)
