@@ -65,20 +65,23 @@ select c.id as customer_id,
  order by c.id;
 
 -- name: analysis_community_members
--- Every community with its owner, and each member with the time they joined.
--- utc: joined_at
+-- Every community with its owner, and each stay of a member in it: when they joined and
+-- when they left (null while still in). Someone who left and came back has two rows.
+-- utc: joined_at, left_at
 select m.community_id,
        g.name as community,
        g.owner_id,
        m.customer_id,
-       m.joined_at
+       m.joined_at,
+       m.left_at
   from community_members as m
   join communities as g on g.id = m.community_id
  order by m.community_id,
-          m.customer_id;
+          m.customer_id,
+          m.joined_at;
 
 -- name: analysis_reviews
--- Order-shares (晒单) posted in [:start, :end): who posted and when.
+-- Order-shares (晒单) posted in [:start, :end), not deleted: who posted and when.
 -- utc: posted_at
 select r.id as review_id,
        r.customer_id,
@@ -86,5 +89,6 @@ select r.id as review_id,
   from reviews as r
  where r.posted_at >= :start
    and r.posted_at < :end
+   and r.deleted_at is null
  order by r.posted_at,
           r.id;

@@ -22,7 +22,8 @@ select c.id,
        c.wechat_id,
        c.region,
        c.is_agent,
-       c.to_complete
+       c.to_complete,
+       c.nickname
   from customers as c
  where c.code {{bytewise}} >= :prefix
    and c.code {{bytewise}} < :prefix_end
@@ -45,7 +46,8 @@ select c.id,
        c.wechat_id,
        c.region,
        c.is_agent,
-       c.to_complete
+       c.to_complete,
+       c.nickname
   from customers as c
  where c.wechat_key {{bytewise}} >= :prefix
    and c.wechat_key {{bytewise}} < :prefix_end
@@ -68,13 +70,38 @@ select c.id,
        c.wechat_id,
        c.region,
        c.is_agent,
-       c.to_complete
+       c.to_complete,
+       c.nickname
   from customers as c
  where c.name {{bytewise}} >= :prefix
    and c.name {{bytewise}} < :prefix_end
    and (c.name {{bytewise}}, c.id) > (:after_key, :after_id)
    and c.deleted_at is null
  order by c.name {{bytewise}},
+          c.id
+ limit :limit;
+
+-- name: search_customers_by_nickname
+-- Live customers whose WeChat nickname (微信昵称) starts with :prefix (:prefix_end is the
+-- first string after every such value, bytewise), in that order from the keyset position
+-- after (:after_key, :after_id) ('' and 0 for the first page); at most :limit. Called by
+-- salesops.search.search_customers, which builds these parameters from what was typed.
+-- bool: is_agent
+select c.id,
+       c.code,
+       c.name,
+       c.mobile,
+       c.wechat_id,
+       c.region,
+       c.is_agent,
+       c.to_complete,
+       c.nickname
+  from customers as c
+ where c.nickname {{bytewise}} >= :prefix
+   and c.nickname {{bytewise}} < :prefix_end
+   and (c.nickname {{bytewise}}, c.id) > (:after_key, :after_id)
+   and c.deleted_at is null
+ order by c.nickname {{bytewise}},
           c.id
  limit :limit;
 
@@ -91,7 +118,8 @@ select c.id,
        c.wechat_id,
        c.region,
        c.is_agent,
-       c.to_complete
+       c.to_complete,
+       c.nickname
   from customers as c
  where c.mobile {{bytewise}} >= :prefix
    and c.mobile {{bytewise}} < :prefix_end
@@ -113,7 +141,8 @@ select c.id,
        c.wechat_id,
        c.region,
        c.is_agent,
-       c.to_complete
+       c.to_complete,
+       c.nickname
   from customers_search
   join customers as c
     on c.id = customers_search.rowid
@@ -134,7 +163,8 @@ select c.id,
        c.wechat_id,
        c.region,
        c.is_agent,
-       c.to_complete
+       c.to_complete,
+       c.nickname
   from customers as c
  where c.mobile like '%' || :fragment || '%'
    and c.id > :after_id
@@ -175,6 +205,7 @@ select c.id,
        c.name,
        c.mobile,
        c.wechat_id,
+       c.nickname,
        c.region,
        c.tags,
        c.notes,

@@ -13,7 +13,8 @@ o.status = 'paid'
                      from community_members as m
                     where m.community_id = :community_id
                       and m.customer_id = o.customer_id
-                      and m.joined_at <= o.ordered_at))
+                      and m.joined_at <= o.ordered_at
+                      and (m.left_at is null or m.left_at > o.ordered_at)))
 
 -- name: orders_to_ship
 -- The orders waiting to ship (paid, not shipped), oldest first, at most :limit, with the

@@ -451,10 +451,11 @@ select t.code,
  order by t.path;
 
 -- name: week_communities
--- Per community: members, members who bought in [:start, :end) and who ever bought up to
--- :end (counted orders), conversion (ever bought / members) and the members' revenue in
--- the week (line amounts). Most members first. Whether a member ever bought is their
--- first counted order (customers.first_ordered_at), not a look through their orders.
+-- Per community: members (in it at :end: joined before, not left by then), members who
+-- bought in [:start, :end) and who ever bought up to :end (counted orders), conversion
+-- (ever bought / members) and the members' revenue in the week (line amounts). Most
+-- members first. Whether a member ever bought is their first counted order
+-- (customers.first_ordered_at), not a look through their orders.
 -- money: revenue
 -- ratio: conversion
 with week_revenue as (
@@ -476,6 +477,7 @@ members as (
         on c.id = m.customer_id
        and c.deleted_at is null
      where m.joined_at < :end
+       and (m.left_at is null or m.left_at >= :end)
 ),
 per_community as (
     select m.community_id,

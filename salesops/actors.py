@@ -32,6 +32,7 @@ MANAGER = STAFF | {
     "channels.edit",
     "agents.edit",
     "agents.settle",
+    "communities.edit",
 }
 ADMIN = MANAGER | {"users.manage", "settings.edit", "customers.erase"}
 PERMISSIONS = {"staff": STAFF, "manager": MANAGER, "admin": ADMIN}
@@ -57,6 +58,7 @@ messages.add(
             "perm.agents.edit": "change agent levels, agent prices or commission rules",
             "perm.agents.settle": "see agents' statements and checks, close months or mark "
             "statements paid",
+            "perm.communities.edit": "create or change communities",
             "perm.settings.edit": "change the shop settings",
             "perm.customers.erase": "erase a customer's personal data",
         },
@@ -77,6 +79,7 @@ messages.add(
             "perm.channels.edit": "新增、改名或归档渠道",
             "perm.agents.edit": "修改代理等级、代理价或佣金规则",
             "perm.agents.settle": "查看代理对账单和检查、结算月份或标记已付",
+            "perm.communities.edit": "新建或修改社群",
             "perm.settings.edit": "修改店铺设置",
             "perm.customers.erase": "删除客户的个人信息",
         },

@@ -23,6 +23,7 @@ EDITABLE = (
     "name",
     "mobile",
     "wechat_id",
+    "nickname",
     "region",
     "channel_id",
     "referrer_id",
@@ -58,6 +59,7 @@ def clean(data: Mapping, partial: bool = False) -> dict:
         "name": lambda: validate.text(data.get("name"), "name", 100, required=True),
         "mobile": lambda: validate.mobile(data.get("mobile")),
         "wechat_id": lambda: validate.wechat_id(data.get("wechat_id")),
+        "nickname": lambda: validate.text(data.get("nickname"), "nickname", 64) or None,
         "region": lambda: validate.text(data.get("region"), "region", 100) or None,
         "tags": lambda: _tags(data.get("tags")),
         "notes": lambda: validate.text(data.get("notes"), "notes", 5000),
@@ -93,14 +95,17 @@ def create_customer(db, data: Mapping, actor: Actor | None = None) -> dict:
         return insert_customer(conn, values, actor)
 
 
-def insert_customer(conn, values: dict, actor: Actor) -> dict:
+def insert_customer(conn, values: dict, actor: Actor, name_from_code: str = "") -> dict:
     """create_customer's work on the caller's transaction, for `clean`ed values (a service
-    that writes several records all or nothing; the caller checked `customers.edit`)."""
+    that writes several records all or nothing; the caller checked `customers.edit`); a
+    blank name becomes `name_from_code` with the new code in it ('客户 {code}')."""
     values = dict(values)
     _check_rules(conn, values, None)
     if not values.get("code"):
         values["code"] = f"C{next_number(conn, 'customer_code'):06d}"
     _check_code(conn, values["code"], None)
+    if not values.get("name"):
+        values["name"] = name_from_code.format(code=values["code"])
     row = {**values, **stamp_new(actor)}
     new_id = conn.execute(sa.insert(customers).values(**row)).inserted_primary_key[0]
     audit.record(conn, actor.name, "customers", new_id, "create", None, values)
@@ -198,6 +203,33 @@ def find_by_identity(conn, *, code=None, mobile=None, wechat_id=None) -> dict | 
             if row:
                 return dict(row)
     return None
+
+
+def find_by_key(conn, key: str) -> dict | None:
+    """The live customer a person names by code, mobile or WeChat ID (whichever `key` can
+    be), as the command line takes them; None when there is none."""
+    text = str(key or "").strip()
+    for field, value in (("code", text.upper()), ("mobile", text), ("wechat_id", text)):
+        try:
+            found = find_by_identity(conn, **{field: value})
+        except ValidationError:
+            continue
+        if found:
+            return found
+    return None
+
+
+def find_by_nickname(conn, nickname: str) -> list[dict]:
+    """The live customers whose WeChat nickname is `nickname` (trimmed, as written; several
+    people may share one), oldest first."""
+    text = str(nickname or "").strip()
+    if not text:
+        return []
+    c = customers.c
+    rows = conn.execute(
+        sa.select(customers).where(c.nickname == text, c.deleted_at.is_(None)).order_by(c.id)
+    ).mappings()
+    return [dict(r) for r in rows]
 
 
 def _check_rules(conn, values: dict, self_id: int | None) -> None:

@@ -87,7 +87,7 @@ def merge_customers(
             ids = _ids(conn, table, column, other_id, exclude=keep_id)
             _point(conn, table, column, ids, keep_id)
             moved[f"{table.name}.{column}"] = ids
-        moved["members"], moved["dropped"] = _move_memberships(conn, other_id, keep_id)
+        moved["member_rows"], moved["dropped_rows"] = _move_memberships(conn, other_id, keep_id)
         _fix_self_links(conn, keep, other, moved)
         _refuse_cycles(conn, keep)
         now = now_utc()
@@ -151,20 +151,27 @@ def _point(conn, table, column: str, ids: list[int], customer_id) -> None:
 
 
 def _move_memberships(conn, other_id: int, keep_id: int) -> tuple[list, list]:
-    """Memberships move; where both were members, the other's row goes (kept for undo)."""
+    """Every stay in a community moves (left ones too, so history follows the person);
+    where both are in a community now, the other's open stay goes (kept whole for undo)."""
     m = community_members.c
-    mine = set(conn.execute(sa.select(m.community_id).where(m.customer_id == keep_id)).scalars())
+    open_now = set(
+        conn.execute(
+            sa.select(m.community_id).where(m.customer_id == keep_id, m.left_at.is_(None))
+        ).scalars()
+    )
     moved, dropped = [], []
-    for community_id, joined_at in conn.execute(
-        sa.select(m.community_id, m.joined_at).where(m.customer_id == other_id)
-    ).all():
-        where = (m.community_id == community_id) & (m.customer_id == other_id)
-        if community_id in mine:
-            conn.execute(sa.delete(community_members).where(where))
-            dropped.append([community_id, joined_at.isoformat()])
+    for row in conn.execute(
+        sa.select(community_members).where(m.customer_id == other_id).order_by(m.id)
+    ).mappings():
+        if row["left_at"] is None and row["community_id"] in open_now:
+            dropped.append(
+                [row["id"], row["community_id"], row["joined_at"].isoformat(), row["brought_in"]]
+            )
         else:
-            conn.execute(sa.update(community_members).where(where).values(customer_id=keep_id))
-            moved.append(community_id)
+            moved.append(row["id"])
+    if dropped:
+        conn.execute(sa.delete(community_members).where(m.id.in_([d[0] for d in dropped])))
+    _point(conn, community_members, "customer_id", moved, keep_id)
     return moved, dropped
 
 
@@ -276,19 +283,7 @@ def unmerge(db, merge_id: int, actor: Actor | None = None) -> dict:
                 .where(customer_addresses.c.id == address_id)
                 .values(is_default=True)
             )
-        m = community_members.c
-        for community_id in moved["members"]:
-            conn.execute(
-                sa.update(community_members)
-                .where((m.community_id == community_id) & (m.customer_id == keep_id))
-                .values(customer_id=other_id)
-            )
-        for community_id, joined_at in moved["dropped"]:
-            conn.execute(
-                sa.insert(community_members).values(
-                    community_id=community_id, customer_id=other_id, joined_at=_aware(joined_at)
-                )
-            )
+        _memberships_back(conn, moved, keep_id, other_id)
         links = {k: v for k, v in moved["keep"].items() if v == other_id}
         if links:  # the kept one's own link to the other, which the merge replaced
             conn.execute(sa.update(customers).where(customers.c.id == keep_id).values(links))
@@ -330,6 +325,35 @@ def unmerge(db, merge_id: int, actor: Actor | None = None) -> dict:
             conn, actor.name, "customers", other_id, "unmerged", None, {"merge_id": merge_id}
         )
         return {"id": merge_id, "kept_id": keep_id, "merged_id": other_id}
+
+
+def _memberships_back(conn, moved: dict, keep_id: int, other_id: int) -> None:
+    """The other's stays in communities back as they were (merges made before migration
+    0017 listed communities, one row per pair)."""
+    m = community_members.c
+    _point(conn, community_members, "customer_id", moved.get("member_rows", []), other_id)
+    for row_id, community_id, joined_at, brought_in in moved.get("dropped_rows", []):
+        conn.execute(
+            sa.insert(community_members).values(
+                id=row_id,
+                community_id=community_id,
+                customer_id=other_id,
+                joined_at=_aware(joined_at),
+                brought_in=brought_in,
+            )
+        )
+    for community_id in moved.get("members", []):
+        conn.execute(
+            sa.update(community_members)
+            .where((m.community_id == community_id) & (m.customer_id == keep_id))
+            .values(customer_id=other_id)
+        )
+    for community_id, joined_at in moved.get("dropped", []):
+        conn.execute(
+            sa.insert(community_members).values(
+                community_id=community_id, customer_id=other_id, joined_at=_aware(joined_at)
+            )
+        )
 
 
 def _aware(text):

@@ -47,7 +47,9 @@ ADDRESS = ("recipient", "mobile", "province", "city", "district", "detail", "pos
 
 HELD: tuple[Held, ...] = (
     Held(
-        "customers", ("name", "mobile", "wechat_id", "wechat_key", "region", "tags", "notes"), "id"
+        "customers",
+        ("name", "mobile", "wechat_id", "wechat_key", "nickname", "region", "tags", "notes"),
+        "id",
     ),
     # the code, mobile and WeChat ID of records merged into this one
     Held("customer_identifiers", ("value",), "customer_id", remove=True),
@@ -56,7 +58,7 @@ HELD: tuple[Held, ...] = (
     Held("orders", ("note", *SHIP_TO, "tracking_no"), "customer_id"),
     Held("order_status_history", ("reason",), "order_id", target="orders"),
     Held("followups", ("note", "outcome"), "customer_id"),
-    Held("reviews", ("content",), "customer_id"),
+    Held("reviews", ("content", "link"), "customer_id"),
     # "same mobile 13800138000": the evidence a merge was made on
     Held("customer_merges", ("evidence",), "kept_id"),
     Held("customer_merges", ("evidence",), "merged_id"),
@@ -76,7 +78,7 @@ NOT_PERSONAL: dict[str, tuple[str, ...]] = {
     "customers": ("code", "created_by", "updated_by", "to_complete"),
     "product_aliases": ("alias", "alias_key"),
     "settings": ("shop_name", "business_zone", "currency_format", "updated_by"),
-    "communities": ("name",),
+    "communities": ("name", "created_by", "updated_by"),
     "customer_addresses": ("created_by", "updated_by"),
     "customer_merges": ("actor", "moved", "undone_by"),
     "followups": ("staff", "kind", "created_by", "updated_by"),
@@ -84,7 +86,7 @@ NOT_PERSONAL: dict[str, tuple[str, ...]] = {
     "customer_identifiers": ("kind",),
     "order_lines": ("sku", "product_name"),
     "order_status_history": ("from_status", "to_status", "changed_by"),
-    "reviews": ("platform",),
+    "reviews": ("platform", "created_by", "updated_by"),
     "stock_movements": ("kind", "reason", "actor"),
     "erasures": ("customer_code", "actor", "reason", "erased"),
     "agent_levels": ("name", "created_by", "updated_by"),

@@ -108,6 +108,8 @@ customers = sa.Table(
     # kept by database triggers on orders (migration 0007); NULL before any.
     sa.Column("first_ordered_at", UTCDateTime),
     sa.Column("to_complete", sa.String(100)),  # 'name': an import's placeholder name (0011)
+    # The WeChat nickname (微信昵称) people go by in group chats; searchable (0017).
+    sa.Column("nickname", sa.String(64)),
     sa.Index(
         "uq_customers_active_mobile",
         "mobile",
@@ -123,6 +125,7 @@ customers = sa.Table(
         postgresql_where=sa.text("deleted_at is null"),
     ),
     sa.Index("ix_customers_name", "name"),
+    sa.Index("ix_customers_nickname", "nickname"),
     sa.Index("ix_customers_parent_agent_id", "parent_agent_id"),
     # Who referred whom among live customers, and the reseller tree, from the index alone
     # (the weekly sheet's referrals and agents; migration 0006).
@@ -357,41 +360,6 @@ followups = sa.Table(
     sa.Index("ix_followups_done_at", "done_at", "due_at", "staff", "customer_id"),
 )
 
-communities = sa.Table(
-    "communities",
-    metadata,
-    sa.Column("id", sa.Integer, primary_key=True),
-    sa.Column("name", sa.String(100), nullable=False, unique=True),
-    sa.Column("owner_id", sa.ForeignKey("customers.id")),
-    sa.Column("channel_id", sa.ForeignKey("channels.id")),
-    sa.Column("created_at", UTCDateTime, nullable=False),
-)
-
-community_members = sa.Table(
-    "community_members",
-    metadata,
-    sa.Column("community_id", sa.ForeignKey("communities.id"), primary_key=True),
-    sa.Column("customer_id", sa.ForeignKey("customers.id"), primary_key=True),
-    sa.Column("joined_at", UTCDateTime, nullable=False),
-    sa.Index("ix_community_members_customer_id", "customer_id"),
-    # A community's members who had joined by a date, from the index alone (0007).
-    sa.Index("ix_community_members_joined", "community_id", "joined_at", "customer_id"),
-)
-
-reviews = sa.Table(
-    "reviews",
-    metadata,
-    sa.Column("id", sa.Integer, primary_key=True),
-    sa.Column("customer_id", sa.ForeignKey("customers.id"), nullable=False),
-    sa.Column("order_id", sa.ForeignKey("orders.id")),
-    sa.Column("posted_at", UTCDateTime, nullable=False),
-    sa.Column("platform", sa.String(32), nullable=False, server_default="wechat_moments"),
-    sa.Column("rating", sa.Integer),
-    sa.Column("content", sa.Text, nullable=False, server_default=""),
-    sa.CheckConstraint("rating between 1 and 5", name="rating_range"),
-    sa.Index("ix_reviews_customer_id", "customer_id"),
-)
-
 audit_log = sa.Table(
     "audit_log",
     metadata,
@@ -417,7 +385,9 @@ imports = sa.Table(
     sa.Column("at", UTCDateTime, nullable=False),
     sa.Column("actor", sa.String(64), nullable=False),
     sa.Column("summary", sa.Text, nullable=False, server_default=""),
-    sa.CheckConstraint("kind in ('orders', 'customers', 'products', 'group_buy')", name="kind"),
+    sa.CheckConstraint(
+        "kind in ('orders', 'customers', 'products', 'group_buy', 'members')", name="kind"
+    ),
 )
 
 # The shop's own settings, one row (id 1) written by salesops.settings; no row means every
@@ -473,6 +443,8 @@ from .schema_sales import *  # refunds (0015), the backorder setting (0014)  # n
 
 ZERO = Decimal("0.00")
 
+from .schema_social import REVIEW_PLATFORMS, communities, community_members, reviews  # noqa
+
 # Search structures on one database only, made by the 0004_search migration, not modelled
 # here: SQLite's FTS5 table over customer mobiles (and its shadow tables), PostgreSQL's
 # C-collated and trigram indexes; salesops.migrate.pending_changes leaves them out.
@@ -484,6 +456,7 @@ UNMODELLED_INDEXES = frozenset(
         "ix_customers_wechat_key_c",
         "ix_customers_mobile_c",
         "ix_customers_mobile_trgm",
+        "ix_customers_nickname_c",
     }
 )
 

@@ -1,7 +1,7 @@
 """Customer search as people type: name prefix, mobile fragment, WeChat ID, code.
 
 `search_customers(db, "138 0013")` returns up to `limit` live customers as plain dicts
-(id, code, name, mobile, wechat_id, region, is_agent); the next page is
+(id, code, name, mobile, wechat_id, region, is_agent, nickname); the next page is
 `search_customers(db, same_text, after=<id of the last row shown>)`.
 
 What was typed decides where to look (after NFKC folding, so full-width digits and letters
@@ -11,14 +11,16 @@ count as ASCII):
   with them);
 - anything else: codes starting with it (any case; only for letters then digits, like
   C000123), then WeChat IDs starting with it (any case; ASCII text only), then names
-  starting with it (as written: Latin names are case-sensitive).
+  starting with it (as written: Latin names are case-sensitive), then WeChat nicknames
+  (微信昵称) starting with it (as written).
 
 Every part is one indexed query walked in index order with a keyset (never OFFSET), so a
-page costs the same on page 1 and page 500, and at 2,000 or 1,000,000 customers: name, code
-and WeChat ID by B-tree range, mobile fragments by trigram index (FTS5 on SQLite, pg_trgm on
-PostgreSQL; migration 0004_search). The SQL is in queries/customers.sql
-(search_customers_by_*). Results come in parts (codes, then WeChat IDs, then names), each in
-its own order: exact matches first, since a prefix sorts before its extensions.
+page costs the same on page 1 and page 500, and at 2,000 or 1,000,000 customers: name,
+code, nickname and WeChat ID by B-tree range, mobile fragments by trigram index (FTS5 on
+SQLite, pg_trgm on PostgreSQL; migration 0004_search). The SQL is in queries/customers.sql
+(search_customers_by_*). Results come in parts (codes, then WeChat IDs, then names, then
+nicknames), each in its own order: exact matches first, since a prefix sorts before its
+extensions.
 """
 
 from __future__ import annotations
@@ -49,7 +51,7 @@ class Part:
     """One place to look: a named query, the column it walks and the prefix sought in it."""
 
     query: str
-    column: str  # the row key the keyset follows: code, wechat_key, name, mobile or id
+    column: str  # the row key the keyset follows: code, wechat_key, name, nickname, mobile, id
     prefix: str = ""
 
     def matches(self, row: dict) -> bool:
@@ -94,7 +96,11 @@ def plan(text: str | None) -> list[Part]:
         parts.append(Part("search_customers_by_code", "code", term.upper()))
     if ASCII_WORD.fullmatch(term):
         parts.append(Part("search_customers_by_wechat", "wechat_key", term.lower()))
-    return [*parts, Part("search_customers_by_name", "name", term)]
+    return [
+        *parts,
+        Part("search_customers_by_name", "name", term),
+        Part("search_customers_by_nickname", "nickname", term),
+    ]
 
 
 def search_customers(
@@ -104,8 +110,8 @@ def search_customers(
     after: int | None = None,
 ) -> list[dict]:
     """Up to `limit` live customers matching `text` (see the module docstring), as dicts of
-    id, code, name, mobile, wechat_id, region, is_agent; `after` = the id of the last row of
-    the previous page gives the next page ([] once the list is exhausted, or when that
+    id, code, name, mobile, wechat_id, region, is_agent, nickname; `after` = the id of the
+    last row of the previous page gives the next page ([] once the list is exhausted, or when that
     customer no longer matches)."""
     parts = plan(text)
     limit = max(1, min(int(limit), MAX_LIMIT))
@@ -171,7 +177,8 @@ class _Reader:
 
 
 ROW_SQL = (
-    "select id, code, name, mobile, wechat_id from customers where id = :id and deleted_at is null"
+    "select id, code, name, mobile, wechat_id, nickname from customers "
+    "where id = :id and deleted_at is null"
 )
 
 

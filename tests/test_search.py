@@ -168,3 +168,22 @@ def test_customers_present_before_the_search_migration_are_found_after_it(empty_
     migrate.upgrade(db)
     assert names(search_customers(db, "380013")) == ["张伟"]
     db.dispose()
+
+
+def test_wechat_nicknames_are_found_after_names_and_paged_with_them(db, basics):
+    """In group chats people go by nicknames: 小雨🍓 finds the customer called 张伟."""
+    zhang = customers.create_customer(db, {"name": "张伟", "nickname": "小雨🍓"})
+    customers.create_customer(db, {"name": "小雨", "nickname": "雨天"})
+    customers.create_customer(db, {"name": "王芳", "nickname": "小雨"})
+    assert names(search_customers(db, "小雨🍓")) == ["张伟"]
+    assert names(search_customers(db, "小雨")) == ["小雨", "王芳", "张伟"]
+    assert search_customers(db, "小雨🍓")[0]["nickname"] == "小雨🍓"
+    paged, after = [], None
+    while page := search_customers(db, "小雨", limit=1, after=after):
+        paged += page
+        after = page[-1]["id"]
+    assert names(paged) == ["小雨", "王芳", "张伟"]
+    customers.update_customer(db, zhang["id"], {"nickname": ""}, 1)
+    assert names(search_customers(db, "小雨🍓")) == []
+    with db.read() as conn:
+        assert [r["name"] for r in customers.find_by_nickname(conn, " 小雨 ")] == ["王芳"]

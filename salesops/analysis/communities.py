@@ -10,13 +10,20 @@ from . import _common as c
 def community_summary(db, start=None, end=None) -> pd.DataFrame:
     """Per community: owner, members, buyers, conversion, revenue, revenue_per_member.
 
-    buyers = members with a counted order in start..end placed after they joined;
+    members = everyone who was ever in it (left or not); buyers = members with a counted
+    order in start..end placed while they were in it (after joining, before leaving);
     revenue = those orders' revenue; conversion = buyers / members.
     """
     members = c.fetch(db, "analysis_community_members")
     orders = c.orders(db, start, end)[["customer_id", "ordered_at", "revenue"]]
+    members["left_at"] = pd.to_datetime(members["left_at"], utc=True)
     joined = members.merge(orders, on="customer_id", how="left")
-    joined = joined[joined["ordered_at"] >= joined["joined_at"]]
+    # A person's stays never overlap, so an order falls in at most one of them.
+    left = joined["left_at"]
+    joined = joined[
+        (joined["ordered_at"] >= joined["joined_at"])
+        & (left.isna() | (joined["ordered_at"] < left.fillna(joined["ordered_at"])))
+    ]
     people = c.customers(db).set_index("customer_id")
     out = members.groupby(["community_id", "community"]).agg(
         owner_id=("owner_id", "first"), members=("customer_id", "nunique")

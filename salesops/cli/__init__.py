@@ -2,8 +2,8 @@
 
 One module per command group: `database` (init, demo, backup, restore, copy-to), `serve`,
 `export`, `imports` (import), `customers`, `users` (user), `products`, `channels`, `orders`,
-`agents`, `stock`, `worklist`. Every command takes `--db URL` (or SALESOPS_DB_URL); the default is
-data/salesops.db. Errors a person can cause print a plain message and exit 1, never a
+`agents`, `stock`, `worklist`, `communities`. Every command takes `--db URL` (or
+SALESOPS_DB_URL); the default is data/salesops.db. Errors a person can cause print a plain message and exit 1, never a
 traceback. A command only parses and prints: what it does is a service's
 (salesops.customers, salesops.importer, ...), so pages and the CLI behave the same.
 """
@@ -16,6 +16,7 @@ from ..db import Database
 from . import (
     agents,
     channels,
+    communities,
     customers,
     database,
     export,
@@ -71,6 +72,7 @@ for command in (
     customers.customers_group,
     products.products_group,
     channels.channels_group,
+    communities.communities_group,
     orders.orders_group,
     agents.agents_group,
     stock.stock_group,

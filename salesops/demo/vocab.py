@@ -278,4 +278,4 @@ REVIEWS = [
     (3, "一般般，和描述差不多。"),
     (2, "包装有点破损，产品还可以。"),
 ]
-REVIEW_PLATFORMS = ["wechat_moments", "wechat_moments", "community_group", "social_platform"]
+REVIEW_PLATFORMS = ["wechat_moments", "wechat_moments", "wechat_group", "xiaohongshu"]

@@ -73,8 +73,13 @@ add(
     }
 )
 KIND_WORDS = {
-    "en": {"customers": "customers", "products": "products", "channels": "channels"},
-    "zh_CN": {"customers": "客户", "products": "商品", "channels": "渠道"},
+    "en": {
+        "customers": "customers",
+        "products": "products",
+        "channels": "channels",
+        "members": "members",
+    },
+    "zh_CN": {"customers": "客户", "products": "商品", "channels": "渠道", "members": "成员"},
 }
 
 
@@ -185,6 +190,8 @@ class ImportReport:
             "products_created",
             "products_updated",
             "products_present",
+            "members_added",
+            "members_present",
         )
         return {k: self.counts.get(k, 0) for k in keys}
 
