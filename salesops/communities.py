@@ -19,13 +19,12 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, time
 
-import pandas as pd
 import sqlalchemy as sa
 
 from . import audit, config, messages, validate
 from .actors import Actor, system_actor
 from .errors import ConflictError, NotFoundError, ValidationError
-from .queries import fetch_df
+from .queries import fetch_all
 from .schema import channels, communities, community_members, customers, now_utc
 
 messages.add(
@@ -192,27 +191,10 @@ def find_community(db, key) -> dict:
     return dict(row)
 
 
-def records(frame) -> list[dict]:
-    """A query's rows as plain dicts: missing values (NaN, NaT) as None, numbers and
-    times as Python's own."""
-    out = []
-    for row in frame.astype(object).to_dict("records"):
-        out.append({k: _plain(v) for k, v in row.items()})
-    return out
-
-
-def _plain(value):
-    if value is None or value is pd.NaT or (isinstance(value, float) and value != value):
-        return None
-    if isinstance(value, pd.Timestamp):
-        return value.to_pydatetime()
-    return value.item() if hasattr(value, "item") else value
-
-
 def list_communities(db) -> list[dict]:
     """Every community by name, with channel and owner names, members now, members ever,
     and how many of its present members ever bought."""
-    return records(fetch_df(db, "community_list"))
+    return fetch_all(db, "community_list")
 
 
 def add_member(
@@ -253,6 +235,23 @@ def insert_member(conn, community_id, customer_id, joined, actor: Actor, brought
     stay_id = conn.execute(sa.insert(community_members).values(values)).inserted_primary_key[0]
     audit.record(conn, actor.name, "community_members", stay_id, "create", None, values)
     return {**values, "id": stay_id, "left_at": None}
+
+
+def add_new_person(db, community_id: int, data: dict, joined=None, actor=None) -> dict:
+    """Create a customer from `data` (name, nickname, mobile, WeChat ID...; the community's
+    channel by default) and add them to the community, brought in by it; one transaction.
+    Returns the new customer."""
+    from . import customers as people
+
+    actor = actor or system_actor()
+    actor.require("customers.edit")
+    values = people.clean(dict(data))
+    with db.write() as conn:
+        group = _row(conn, community_id)
+        values.setdefault("channel_id", group["channel_id"])
+        person = people.insert_customer(conn, values, actor)
+        insert_member(conn, community_id, person["id"], joined, actor, brought_in=True)
+        return person
 
 
 def remove_member(db, community_id: int, customer_id: int, left=None, actor=None) -> dict:
@@ -337,12 +336,12 @@ def members(db, community_id: int, include_left: bool = False) -> list[dict]:
     """The community's members (and, with `include_left`, those who left), newest stay
     first: customer_id, code, name, nickname, mobile, wechat_id, joined_at, left_at,
     brought_in, orders, revenue, last_ordered_at, products (what they have bought)."""
-    rows = records(
-        fetch_df(db, "community_members", community_id=community_id, include_left=int(include_left))
+    rows = fetch_all(
+        db, "community_members", community_id=community_id, include_left=int(include_left)
     )
     bought: dict[int, list[str]] = {}
-    for r in fetch_df(db, "community_member_products", community_id=community_id).itertuples():
-        bought.setdefault(r.customer_id, []).append(r.product)
+    for r in fetch_all(db, "community_member_products", community_id=community_id):
+        bought.setdefault(r["customer_id"], []).append(r["product"])
     for row in rows:
         row["products"] = bought.get(row["customer_id"], [])
     return rows
@@ -351,7 +350,7 @@ def members(db, community_id: int, include_left: bool = False) -> list[dict]:
 def customer_stays(db, customer_id: int) -> list[dict]:
     """A customer's stays in communities, current first: id, community_id, community,
     joined_at, left_at, brought_in."""
-    return records(fetch_df(db, "customer_communities", customer_id=customer_id))
+    return fetch_all(db, "customer_communities", customer_id=customer_id)
 
 
 def origin(db, customer_id: int) -> str | None:

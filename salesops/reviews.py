@@ -16,9 +16,9 @@ import sqlalchemy as sa
 
 from . import audit, messages, validate
 from .actors import Actor, system_actor
-from .communities import day_start, local_day, records
+from .communities import day_start, local_day
 from .errors import ConflictError, NotFoundError, ValidationError
-from .queries import fetch_df
+from .queries import fetch_all
 from .schema import REVIEW_PLATFORMS, now_utc, orders, reviews
 
 LINK = re.compile(r"https?://\S+", re.IGNORECASE)
@@ -179,16 +179,15 @@ def _row(conn, review_id: int) -> dict:
 
 def customer_reviews(db, customer_id: int) -> list[dict]:
     """A customer's live reviews, newest first, with their order number and platform label."""
-    return _labelled(fetch_df(db, "customer_reviews", customer_id=customer_id))
+    return _labelled(fetch_all(db, "customer_reviews", customer_id=customer_id))
 
 
 def order_reviews(db, order_id: int) -> list[dict]:
     """An order's live reviews, newest first."""
-    return _labelled(fetch_df(db, "order_reviews", order_id=order_id))
+    return _labelled(fetch_all(db, "order_reviews", order_id=order_id))
 
 
-def _labelled(frame) -> list[dict]:
-    rows = records(frame)
+def _labelled(rows: list[dict]) -> list[dict]:
     for row in rows:
         row["platform_label"] = messages.t(f"review.platform.{row['platform']}")
         row["posted"] = local_day(row["posted_at"])

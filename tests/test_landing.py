@@ -80,7 +80,11 @@ def test_the_customers_app_links_search_form_and_history(data):
 @pytest.mark.parametrize(
     "role, tabs, links",
     [
-        ("staff", [], ["customers", "orders", "followups", "import", "shipping", "products"]),
+        (
+            "staff",
+            [],
+            ["customers", "orders", "followups", "communities", "import", "shipping", "products"],
+        ),
         (
             "manager",
             ["商品"],
@@ -88,6 +92,7 @@ def test_the_customers_app_links_search_form_and_history(data):
                 "customers",
                 "orders",
                 "followups",
+                "communities",
                 "products",
                 "import",
                 "shipping",
@@ -102,6 +107,7 @@ def test_the_customers_app_links_search_form_and_history(data):
                 "customers",
                 "orders",
                 "followups",
+                "communities",
                 "products",
                 "import",
                 "shipping",
@@ -134,7 +140,7 @@ def test_the_landing_page_links_the_pages_each_role_may_open(monkeypatch, role, 
     )
     landing = Landing.for_page(data)
     assert (landing.steps is not None) == (role == "admin")  # tests/test_first_steps.py
-    assert landing.tabs.titles == ("今日概况", "客户", "订单", "跟进", *tabs)
+    assert landing.tabs.titles == ("今日概况", "客户", "订单", "跟进", "社群", *tabs)
     assert ">3<" in landing.numbers["orders"].value
     assert "小雨水果" in landing.shop.value
     overview = landing.tabs.children[0].children

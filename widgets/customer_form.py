@@ -30,6 +30,7 @@ messages.add(
             "customer.name": "Name",
             "customer.mobile": "Mobile",
             "customer.wechat": "WeChat ID",
+            "customer.nickname": "WeChat nickname",
             "customer.region": "Region",
             "customer.channel": "Channel",
             "customer.no_channel": "(none)",
@@ -53,6 +54,7 @@ messages.add(
             "customer.name": "姓名",
             "customer.mobile": "手机号",
             "customer.wechat": "微信号",
+            "customer.nickname": "微信昵称",
             "customer.region": "地区",
             "customer.channel": "来源渠道",
             "customer.no_channel": "（无）",
@@ -115,7 +117,8 @@ class CustomerForm(ipw.VBox):
         self.new.on_click(guard(self._on_new, self.message, self.errors))
         self.observe(self._on_value, names="value")
         row = self.errors.row
-        left = ipw.VBox([row(f) for f in ("name", "mobile", "wechat", "region", "channel", "tags")])
+        fields = ("name", "mobile", "wechat", "nickname", "region", "channel", "tags")
+        left = ipw.VBox([row(f) for f in fields])
         right = ipw.VBox([row(f) for f in ("referrer", "agent", "parent", "notes")])
         super().__init__(
             children=[
@@ -144,6 +147,7 @@ class CustomerForm(ipw.VBox):
             "name": text("name"),
             "mobile": keypad(text("mobile"), "tel"),
             "wechat": text("wechat"),
+            "nickname": text("nickname"),
             "region": text("region"),
             "channel": styled(
                 ipw.Dropdown(description=label("customer.channel"), options=options),
@@ -172,6 +176,7 @@ class CustomerForm(ipw.VBox):
             "name": i["name"].value,
             "mobile": i["mobile"].value,
             "wechat_id": i["wechat"].value,
+            "nickname": i["nickname"].value,
             "region": i["region"].value,
             "channel_id": i["channel"].value,
             "referrer_id": i["referrer"].value,
@@ -189,6 +194,7 @@ class CustomerForm(ipw.VBox):
             ("name", "name"),
             ("mobile", "mobile"),
             ("wechat", "wechat_id"),
+            ("nickname", "nickname"),
             ("region", "region"),
             ("tags", "tags"),
             ("notes", "notes"),

@@ -12,6 +12,7 @@ from .common import label
 from .customer_360 import Customer360
 from .customer_form import CustomerForm
 from .customer_picker import CustomerPicker
+from .customer_social import CustomerSocial
 from .duplicates_panel import DuplicatesPanel
 from .erase_panel import ErasePanel
 
@@ -52,6 +53,7 @@ class CustomersApp(ipw.VBox):
             history=Customer360.for_page(data),
             duplicates=DuplicatesPanel.for_page(data),
             erase=ErasePanel.for_page(data),
+            social=CustomerSocial.for_page(data),
             title=title,
             **kwargs,
         )
@@ -65,6 +67,7 @@ class CustomersApp(ipw.VBox):
         duplicates: DuplicatesPanel,
         addresses: AddressBook,
         erase: ErasePanel | None = None,
+        social: CustomerSocial | None = None,
         title: bool = True,
         **kwargs,
     ):
@@ -86,6 +89,12 @@ class CustomersApp(ipw.VBox):
         self.erase = erase or ErasePanel(lambda *_a: None, can_erase=False)
         traitlets.dlink((self.form, "value"), (self.erase, "value"))
         self.erase.observe(self._on_erased, names="erased")
+        self.social = social
+        social_part = []
+        if social is not None:  # the customer's communities and 晒单, part of the 360 view
+            traitlets.dlink((self.form, "value"), (social, "value"))
+            social.observe(lambda _c: self.history.refresh(), names="changed")
+            social_part = [social]
         dups = ipw.HTML(f"<h4>{label('dups.title')}</h4>")
         dups.add_class("so-section")
         super().__init__(
@@ -97,6 +106,7 @@ class CustomersApp(ipw.VBox):
                 self.addresses,
                 heading,
                 self.history,
+                *social_part,
                 dups,
                 self.duplicates,
                 self.erase,

@@ -31,6 +31,7 @@ messages.add(
             "audit.title": "Change log",
             "import.title": "Import",
             "products.title": "Products",
+            "communities.title": "Communities",
             "settings.title": "Shop settings",
             "agents.title": "Agents",
             "shipping.title": "Shipping",
@@ -49,6 +50,7 @@ messages.add(
             "audit.title": "修改记录",
             "import.title": "导入",
             "products.title": "商品",
+            "communities.title": "社群",
             "settings.title": "店铺设置",
             "agents.title": "代理",
             "shipping.title": "发货",
@@ -276,6 +278,13 @@ def _followups_app(data) -> ipw.Widget:
     return FollowupPanel.for_page(data)
 
 
+def _communities_app(data) -> ipw.Widget:
+    """The communities app for its tab."""
+    from .communities_app import CommunitiesApp
+
+    return CommunitiesApp.for_page(data, title=False)
+
+
 def _products_app(data) -> ipw.Widget:
     """The products app for its tab (managers and admins)."""
     from .products_app import ProductsApp
@@ -285,4 +294,9 @@ def _products_app(data) -> ipw.Widget:
 
 # The apps the landing page hosts as tabs, in tab order: the key of each one's page and
 # title, and how to build it from a PageData.
-APPS = {"customers": _customers_app, "orders": _orders_app, "followups": _followups_app}
+APPS = {
+    "customers": _customers_app,
+    "orders": _orders_app,
+    "followups": _followups_app,
+    "communities": _communities_app,
+}

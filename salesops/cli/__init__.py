@@ -3,8 +3,9 @@
 One module per command group: `database` (init, demo, backup, restore, copy-to), `serve`,
 `export`, `imports` (import), `customers`, `users` (user), `products`, `channels`, `orders`,
 `agents`, `stock`, `worklist`, `communities`. Every command takes `--db URL` (or
-SALESOPS_DB_URL); the default is data/salesops.db. Errors a person can cause print a plain message and exit 1, never a
-traceback. A command only parses and prints: what it does is a service's
+SALESOPS_DB_URL); the default is data/salesops.db. Errors a person can cause print a
+plain message and exit 1, never a traceback. A command only parses and prints: what it
+does is a service's
 (salesops.customers, salesops.importer, ...), so pages and the CLI behave the same.
 """
 

@@ -20,6 +20,7 @@ from .. import config
 from ..actors import Actor
 from .aftersales import AfterSalesData
 from .agents import AgentsData
+from .community import CommunityData
 from .groupbuy import GroupBuyData
 from .privacy import PrivacyData
 from .shipping import ShippingData
@@ -78,7 +79,9 @@ def business_day(day=None) -> tuple[datetime, datetime]:
     return start, start + timedelta(days=1)
 
 
-class PageData(ShopData, ShippingData, PrivacyData, AgentsData, GroupBuyData, AfterSalesData):
+class PageData(
+    ShopData, ShippingData, PrivacyData, AgentsData, GroupBuyData, AfterSalesData, CommunityData
+):
     """Search, customers, orders, follow-ups and today's numbers for one page kernel; the
     catalogue, channels, settings and accounts come from ShopData (salesops.web.shop), the
     address book and shipping from ShippingData (salesops.web.shipping), erasure from
