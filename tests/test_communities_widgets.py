@@ -108,3 +108,19 @@ def test_the_customer_part_joins_a_community_and_records_a_review_on_an_order(db
 def test_the_landing_page_has_a_communities_tab_for_everyone(db):
     page = Landing.for_page(as_person(db, "wang.fang"))
     assert "Communities" in page.tabs.titles
+
+
+def test_the_orders_page_records_a_review_on_the_open_order(db, shop):
+    from widgets.orders_app import OrdersApp
+
+    app = OrdersApp.for_page(as_person(db, "wang.fang"))
+    part = app.reviews
+    assert part.layout.display == "none"
+    app.status.order_id = shop["order"]["id"]
+    assert part.value == shop["order"]["id"] and part.layout.display == ""
+    assert "No 晒单 recorded yet" in part.list.value
+    part.form.inputs["platform"].label = "WeChat Moments"
+    part.form.inputs["posted"].value = "2026-12-01"
+    part.form.button.click()
+    assert "晒单 recorded for order SO00000001" in part.message.value
+    assert "WeChat Moments" in part.list.value and "2026-12-01" in part.list.value

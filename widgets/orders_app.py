@@ -11,6 +11,7 @@ from salesops import messages
 from .common import label
 from .group_buy import GroupBuyPanel
 from .order_form import OrderForm
+from .order_reviews import OrderReviews
 from .order_status import OrderStatus
 from .refund_panel import RefundPanel
 
@@ -51,6 +52,7 @@ class OrdersApp(ipw.VBox):
             status=OrderStatus.for_page(data),
             group_buy=GroupBuyPanel.for_page(data),
             refund=refund,
+            reviews=OrderReviews.for_page(data),
             **kwargs,
         )
 
@@ -61,10 +63,16 @@ class OrdersApp(ipw.VBox):
         status: OrderStatus,
         group_buy: GroupBuyPanel | None = None,
         refund: RefundPanel | None = None,
+        reviews: OrderReviews | None = None,
         **kwargs,
     ):
         self.form, self.status, self.group_buy, self.refund = form, status, group_buy, refund
+        self.reviews = reviews
         traitlets.dlink((self.form, "order_id"), (self.status, "order_id"))
+        more = []
+        if reviews is not None:  # the open order's 晒单, under its status
+            traitlets.dlink((self.status, "order_id"), (reviews, "value"))
+            more = [reviews]
         headings = [ipw.HTML(f"<h4>{label(key)}</h4>") for key in ("orders.new", "orders.status")]
         for heading in headings:
             heading.add_class("so-section")
@@ -75,6 +83,7 @@ class OrdersApp(ipw.VBox):
             self.status.observe(self._on_status, names="status")
             refund.add_class("so-section")
             orders.append(refund)
+        orders += more
         if group_buy is None:
             super().__init__(orders, **kwargs)
         else:  # tabs: the order form and status, and the 接龙 tab (so-orders-tabs)
