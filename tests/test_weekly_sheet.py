@@ -90,7 +90,17 @@ def test_picking_a_week_refreshes_everything_for_that_week():
     assert href_bytes(sheet)[0] == "weekly-2026-W40.xlsx"
     sheet.weeks.value = 4
     assert calls[-1] == ("2026-W40", 4) and sheet.chart.value.count("<rect") == 4
-    assert sheet.picker.options[0] == ("2026-W47 (11-16 – 11-22)", "2026-W47")
+    assert sheet.picker.options[1] == ("2026-W47 (11-16 – 11-22)", "2026-W47")
+    assert sheet.picker.options[0][1] == "2026-W48"  # the week in progress, to look at today
+
+
+def test_the_week_in_progress_can_be_picked(monkeypatch):
+    monkeypatch.setenv("SALESOPS_LANG", "en")
+    sheet, calls = make()
+    assert sheet.picker.value == "2026-W47"  # the last complete week by default
+    assert sheet.picker.options[0] == ("2026-W48 (this week so far)", "2026-W48")
+    sheet.picker.value = "2026-W48"
+    assert calls[-1] == ("2026-W48", 12)
 
 
 def test_a_staff_actor_is_refused_in_plain_words_before_any_figure_is_read(monkeypatch):

@@ -54,6 +54,7 @@ messages.add(
             "weekly.cost_part": "Gross margin is partial: it covers {share} of revenue "
             "({costed} of {revenue}), the lines with a known unit cost.",
             "weekly.cost_none": "No line of the week has a known unit cost: no gross margin.",
+            "weekly.this_week": "{week} (this week so far)",
         },
         "zh_CN": {
             "weekly.title": "每周经营表",
@@ -69,15 +70,19 @@ messages.add(
             "weekly.cost_part": "毛利率不完整：只覆盖成本已知的订单行，占销售额 {share}"
             "（{revenue} 中的 {costed}）。",
             "weekly.cost_none": "本周没有成本已知的订单行，无法计算毛利率。",
+            "weekly.this_week": "{week}（本周至今）",
         },
     }
 )
 
 
 def week_options(last, count: int = PICKABLE_WEEKS) -> list[tuple[str, str]]:
-    """(label, value) for the `count` weeks ending with `last`, newest first."""
+    """(label, value) for the `count` weeks ending with `last`, newest first, after the
+    week in progress (so today's orders can be seen before the week ends)."""
     weeks = reversed(week_range(last, count))
-    return [(f"{w} ({w.monday:%m-%d} – {w.sunday:%m-%d})", str(w)) for w in weeks]
+    current = last.shift(1)
+    now = [(label("weekly.this_week", week=str(current)), str(current))]
+    return now + [(f"{w} ({w.monday:%m-%d} – {w.sunday:%m-%d})", str(w)) for w in weeks]
 
 
 def show(key: str, value) -> str:
