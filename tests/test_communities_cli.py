@@ -144,3 +144,57 @@ def test_staff_may_check_a_member_list_but_not_import_it(db, shop, tmp_path):
     assert count(db, "community_members") == 0
     done = import_members(db, "宝妈群", path, actor=LI)
     assert done.written and count(db, "imports") == 1
+
+
+CUSTOMER_HEADERS = ["客户编号", "姓名", "手机号", "微信昵称", "代理", "上级代理"]
+
+
+@pytest.mark.parametrize("encoding", ["gb18030", "xlsx"])
+def test_a_customers_file_sets_nickname_agent_and_parent_agent(db, db_url, tmp_path, encoding):
+    rows = [
+        ["A1", "张总", "13800000001", "张总🍵", "是", ""],
+        ["A2", "李代理", "13800000002", "", "是", "A1"],
+        ["A3", "王芳", "13800000003", "芳芳", "否", "A2"],
+        ["A4", "赵六", "13800000004", "", "", "A5"],  # parent further down the file
+        ["A5", "钱七", "13800000005", "", "Y", ""],
+    ]
+    if encoding == "xlsx":
+        path = write_xlsx(tmp_path / "c.xlsx", CUSTOMER_HEADERS, rows)
+    else:
+        path = write_csv(tmp_path / "c.csv", CUSTOMER_HEADERS, rows, encoding=encoding)
+    run(db_url, "import", "customers", str(path))
+    with db.read() as conn:
+        got = {r["code"]: r for r in (customers.find_by_key(conn, f"A{i}") for i in range(1, 6))}
+    assert [got[f"A{i}"]["is_agent"] for i in range(1, 6)] == [True, True, False, False, True]
+    parent = {code: r["parent_agent_id"] for code, r in got.items()}
+    assert parent == {
+        "A1": None,
+        "A2": got["A1"]["id"],
+        "A3": got["A2"]["id"],
+        "A4": got["A5"]["id"],
+        "A5": None,
+    }
+    assert (got["A1"]["nickname"], got["A3"]["nickname"]) == ("张总🍵", "芳芳")
+    assert customers.agent_tier(db, got["A3"]["id"]) == 3
+
+
+def test_bad_agent_cells_are_named_by_row_and_column_and_nothing_is_written(db, db_url, tmp_path):
+    customers.create_customer(db, {"name": "老客户", "code": "B1"}, actor=WANG)  # not an agent
+    rows = [
+        ["A1", "张总", "13800000001", "", "也许", ""],
+        ["A2", "李代理", "13800000002", "", "否", "B1"],
+        ["A3", "王芳", "13800000003", "", "", "ZZ9"],
+        ["A4", "赵六", "13800000004", "", "是", "A4"],
+    ]
+    path = write_csv(tmp_path / "c.csv", CUSTOMER_HEADERS, rows, encoding="gb18030")
+    before = snapshot(db)
+    out = run(db_url, "import", "customers", str(path), ok=False)
+    assert "row 2, column 代理, value '也许'" in out
+    assert "row 3, column 上级代理, value 'B1'" in out and "is not an agent" in out
+    assert "row 4, column 上级代理, value 'ZZ9'" in out
+    assert "row 5, column 上级代理, value 'A4'" in out and "their own parent agent" in out
+    assert snapshot(db) == before
+    ok = write_csv(tmp_path / "ok.csv", CUSTOMER_HEADERS, [["B1", "老客户", "", "", "是", ""]])
+    run(db_url, "import", "customers", str(ok), "--update")
+    with db.read() as conn:
+        assert customers.find_by_key(conn, "B1")["is_agent"] is True

@@ -33,7 +33,12 @@ ALIASES = {
     "referrer_ref": ("推荐人编号", "推荐人", "referrer"),
     "tags": ("标签",),
     "notes": ("备注", "note"),
+    "nickname": ("微信昵称", "昵称", "微信名"),
+    "is_agent": ("代理", "是否代理", "agent"),
+    "parent_agent_ref": ("上级代理", "上级代理编号", "parent_agent"),
 }
+YES = {"1", "y", "yes", "true", "是", "代理", "√", "✓"}
+NO = {"0", "n", "no", "false", "否", "不是", ""}
 FIELD_COLUMN = {"code": "customer_ref"}
 
 
@@ -105,6 +110,7 @@ class _CustomerImport:
         self.new_channels: dict[str, str] = {}
         self.rows: list[_Person] = []
         self.seen: dict[object, int] = {}  # customer (id or _Person) -> first row
+        self.parent_of: dict[int, str] = {}  # row -> the parent agent's code it names
 
     def _problem(self, row: int, field: str, value, reason: str) -> None:
         column = self.table.header_of(FIELD_COLUMN.get(field, field))
@@ -119,12 +125,12 @@ class _CustomerImport:
 
     def _row(self, n: int, raw: dict) -> None:
         data = {"code": raw.get("customer_ref"), "name": raw.get("name")}
-        for key in ("mobile", "wechat_id", "region", "tags", "notes"):
+        for key in ("mobile", "wechat_id", "region", "tags", "notes", "nickname"):
             if key in raw:
                 data[key] = raw[key]
         if isinstance(data.get("mobile"), float):
             data["mobile"] = parse.mobile(data["mobile"])
-        for key in ("code", "name", "region", "tags", "notes", "wechat_id"):
+        for key in ("code", "name", "region", "tags", "notes", "wechat_id", "nickname"):
             if isinstance(data.get(key), float) and data[key].is_integer():
                 data[key] = int(data[key])
         before = len(self.report.problems)
@@ -136,8 +142,14 @@ class _CustomerImport:
             values = None
         channel = self._text(n, raw, "channel", 64)
         referrer = self._text(n, raw, "referrer_ref", 32)
+        parent = self._text(n, raw, "parent_agent_ref", 32)
+        agent = self._flag(n, raw, "is_agent")
         if values is None or len(self.report.problems) > before:
             return
+        if agent is not None:
+            values["is_agent"] = agent
+        if parent:
+            self.parent_of[n] = parent.upper()
         if not (values.get("code") or values.get("mobile") or values.get("wechat_id")):
             column = " / ".join(
                 self.table.header_of(c) for c in ("customer_ref", "mobile", "wechat_id")
@@ -145,6 +157,20 @@ class _CustomerImport:
             self.report.problem(n, column, None, t("error.required", field=column))
             return
         self._match(n, values, channel, referrer)
+
+    def _flag(self, n, raw, column) -> bool | None:
+        """A yes/no cell (是/否, Y/N, 1/0, true/false, 代理); None when the column is absent."""
+        if column not in raw:
+            return None
+        value = raw[column]
+        text = str(int(value) if isinstance(value, float) else value or "").strip().lower()
+        if text in YES or text in NO:
+            return text in YES
+        reason = t(
+            "error.choice", field=self.table.header_of(column), value=value, accepted="是, 否"
+        )
+        self._problem(n, column, value, reason)
+        return None
 
     def _text(self, n, raw, column, limit):
         try:
@@ -197,9 +223,34 @@ class _CustomerImport:
                         "error.not_found", field="referrer_ref", value=p.referrer, what="customer"
                     )
                     self._problem(p.row, "referrer_ref", p.referrer, reason)
+            if p.row in self.parent_of:
+                self._check_parent(p)
             if p.existing:
                 self._check_update(p)
         self._check_cycles()
+
+    def _check_parent(self, p: _Person) -> None:
+        """The parent agent named must be a customer (stored or in this file) who is an agent."""
+        code = self.parent_of[p.row]
+        parent = self.people.by["code"].get(code)
+        if isinstance(parent, _Person):
+            agent = bool(parent.values.get("is_agent"))
+        elif parent is not None:
+            agent = bool(
+                self.conn.execute(
+                    sa.select(customers.c.is_agent).where(customers.c.id == parent)
+                ).scalar()
+            )
+        if parent is None:
+            field = "parent_agent_ref"
+            reason = t("error.not_found", field=field, value=code, what="customer")
+        elif parent is p or parent == p.existing:
+            reason = t("error.self", field="parent_agent_ref", what="parent agent")
+        elif not agent:
+            reason = t("error.not_agent", field="parent_agent_ref", value=code)
+        else:
+            return
+        self._problem(p.row, "parent_agent_ref", code, reason)
 
     def _check_update(self, p: _Person) -> None:
         """An update may not take another customer's mobile or WeChat ID."""
@@ -289,6 +340,7 @@ class _CustomerImport:
         new = [p for p in self.rows if not p.existing]
         self._create(new, now)
         self._referrers(new)
+        self._parents(new)
         for k, p in enumerate([p for p in self.rows if p.existing], 1):
             self._update(p)
             if progress:
@@ -317,6 +369,7 @@ class _CustomerImport:
                 "mobile": None,
                 "wechat_id": None,
                 "wechat_key": None,
+                "nickname": None,
                 "region": None,
                 "tags": "",
                 "notes": "",
@@ -329,7 +382,7 @@ class _CustomerImport:
                     "id": cid,
                     **row,
                     "referrer_id": None,
-                    "is_agent": False,
+                    "is_agent": bool(p.values.get("is_agent")),
                     "parent_agent_id": None,
                     **stamp,
                     "deleted_at": None,
@@ -365,6 +418,27 @@ class _CustomerImport:
                 pairs,
             )
 
+    def _parents(self, new: list[_Person]) -> None:
+        """Parent agents set after every new row exists (as referrers are), audited."""
+        c = customers.c
+        for p in new:
+            code = self.parent_of.get(p.row)
+            if code:
+                parent = self.people.by["code"][code]
+                parent_id = parent.id if isinstance(parent, _Person) else parent
+                self.conn.execute(
+                    sa.update(customers).where(c.id == p.id).values(parent_agent_id=parent_id)
+                )
+                audit.record(
+                    self.conn,
+                    self.actor.name,
+                    "customers",
+                    p.id,
+                    "update",
+                    {"parent_agent_id": None},
+                    {"parent_agent_id": parent_id, "import_id": self.import_id},
+                )
+
     def _update(self, p: _Person) -> None:
         """An existing customer updated with the row's non-empty values (service rules)."""
         current = (
@@ -377,7 +451,16 @@ class _CustomerImport:
             changes["channel_id"] = self.channels[p.channel.lower()]
         if service.completes_name(current, changes):
             changes["to_complete"] = None
+        if "is_agent" in p.values:
+            changes["is_agent"] = p.values["is_agent"]
         try:
+            code = self.parent_of.get(p.row)
+            if code:
+                parent = self.people.by["code"][code]
+                changes["parent_agent_id"] = parent.id if isinstance(parent, _Person) else parent
+                service.check_chain(
+                    self.conn, "parent_agent_id", changes["parent_agent_id"], p.existing, "parent"
+                )
             if p.referrer:
                 ref = self.people.by["code"][p.referrer]
                 changes["referrer_id"] = ref.id if isinstance(ref, _Person) else ref
