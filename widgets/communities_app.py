@@ -280,6 +280,8 @@ class CommunitiesApp(ipw.VBox):
         ]
         if any(r["id"] == chosen for r in self._rows):
             self.pick.value = chosen
+        else:
+            self.pick.index = 0  # the "choose…" line: a blank dropdown looks broken
         self._show_members()
 
     def _show_members(self) -> None:

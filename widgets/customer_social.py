@@ -283,6 +283,8 @@ class CustomerSocial(ipw.VBox):
         ]
         if chosen in {i for _l, i in self.community.options}:
             self.community.value = chosen
+        else:
+            self.community.index = 0
         self.reviews.value = table(
             [
                 (label(f"social.col.{c}"), "")
