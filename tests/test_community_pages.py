@@ -12,6 +12,7 @@ import pytest
 import sqlalchemy as sa
 from browser import apps_copy
 from playwright.sync_api import expect
+from test_shipping_pages import pick
 from test_shop_pages import DESK, PHONE, ShopServer, add_product, finish, shoot, signed_in
 
 from salesops.db import Database
@@ -27,14 +28,6 @@ def server(tmp_path_factory):
     live = ShopServer(root, apps_copy(root)).start()
     yield live
     live.stop()
-
-
-def pick(page, picker: str, text: str) -> None:
-    """Type into a customer search box and take the first result."""
-    page.locator(f".{picker} input").fill(text)
-    results = page.locator(f".{picker}-results select")
-    expect(results.locator("option")).not_to_have_count(0)
-    results.select_option(index=0)
 
 
 def test_an_empty_shop_to_a_reviewed_order_on_the_weekly_page(browser, server):

@@ -227,7 +227,17 @@ class CustomerSocial(ipw.VBox):
     def __init__(self, *, stays, communities, join, leave, reviews, orders, record, platforms):
         self._stays, self._communities, self._join, self._leave = stays, communities, join, leave
         self._reviews, self._orders = reviews, orders
+        self._record, self._platforms = record, platforms
         self.message = MessageArea(FORM)
+        # The inputs are made when the first customer is shown, so the customers page (and
+        # its landing tab) opens as fast as before it had this part.
+        super().__init__(children=[self.message])
+        self.add_class("so-social")
+        self.observe(lambda _c: self.refresh(), names="value")
+        self.refresh()
+
+    def _build(self) -> None:
+        """The lists, the community choice with its buttons, and the 晒单 form."""
         self.stays = hook(ipw.HTML(), FORM, "stays")
         self.reviews = hook(ipw.HTML(), FORM, "reviews")
         self.community = fit(
@@ -241,32 +251,29 @@ class CustomerSocial(ipw.VBox):
         self.leave = hook(ipw.Button(description=label("social.leave")), FORM, "leave")
         self.join.on_click(guard(self._on_join, self.message, self.errors, aliases=ALIASES))
         self.leave.on_click(guard(self._on_leave, self.message, self.errors, aliases=ALIASES))
-        self.form = ReviewForm(record=record, platforms=platforms, message=self.message)
+        self.form = ReviewForm(record=self._record, platforms=self._platforms, message=self.message)
         self.form.observe(lambda _c: self._after(), names="recorded")
         buttons = ipw.HBox([self.join, self.leave])
         buttons.add_class("so-row")
-        super().__init__(
-            children=[
-                subhead(label("social.communities")),
-                self.stays,
-                self.community,
-                self.errors.row("joined"),
-                buttons,
-                subhead(label("social.reviews")),
-                self.reviews,
-                self.form,
-                self.message,
-            ]
-        )
-        self.add_class("so-social")
-        self.observe(lambda _c: self.refresh(), names="value")
-        self.refresh()
+        self.children = [
+            subhead(label("social.communities")),
+            self.stays,
+            self.community,
+            self.errors.row("joined"),
+            buttons,
+            subhead(label("social.reviews")),
+            self.reviews,
+            self.form,
+            self.message,
+        ]
 
     def refresh(self) -> None:
         """Read the customer's communities, 晒单 and orders again."""
         self.layout.display = "none" if self.value is None else ""
         if self.value is None:
             return
+        if not hasattr(self, "form"):
+            self._build()
         guard(self._show, self.message)()
 
     def _show(self) -> None:
