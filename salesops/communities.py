@@ -217,7 +217,7 @@ def insert_member(conn, community_id, customer_id, joined, actor: Actor, brought
     """add_member's step on an open transaction (the member-list import calls it)."""
     community, person = _row(conn, community_id), _person(conn, customer_id)
     joined_at = _when(day_start(joined, "joined_at"), "joined_at")
-    stay = _open_stay(conn, community_id, customer_id)
+    stay = open_stay(conn, community_id, customer_id)
     if stay is not None:
         raise ValidationError.one(
             "community.member",
@@ -261,7 +261,7 @@ def remove_member(db, community_id: int, customer_id: int, left=None, actor=None
     actor.require("customers.edit")
     with db.write() as conn:
         community, person = _row(conn, community_id), _person(conn, customer_id)
-        stay = _open_stay(conn, community_id, customer_id)
+        stay = open_stay(conn, community_id, customer_id)
         if stay is None:
             raise ValidationError.one(
                 "community.not_member", "customer", _label(person), community=community["name"]
@@ -317,7 +317,7 @@ def _label(person: dict) -> str:
     return f"{person['code']} {person['name']}"
 
 
-def _open_stay(conn, community_id: int, customer_id: int) -> dict | None:
+def open_stay(conn, community_id: int, customer_id: int) -> dict | None:
     """The customer's current stay in the community, if any."""
     m = community_members.c
     row = (

@@ -298,3 +298,27 @@ def test_salesops_import_group_buy(db, db_url, tmp_path):
     assert "榴莲" in bad.stdout and count(db, orders) == 10
     missing = run(db_url, "import", "group-buy", str(path), "--community", "nope", ok=False)
     assert "nope" in missing.output and "Traceback" not in missing.output
+
+
+def test_buyers_are_matched_by_nickname_and_one_who_left_the_group_joins_it_again(db):
+    from salesops import communities as communities_service
+
+    set_up_shop(db)
+    # 王芳🍒 goes by her WeChat nickname in the group; her customer record has another name
+    fang = customers.create_customer(db, {"name": "王芳", "nickname": "王芳🍒"}, actor=WANG)
+    # two customers share the nickname 陈姐: asked, never guessed (as by name)
+    customers.create_customer(db, {"name": "陈静", "nickname": "陈姐"}, actor=WANG)
+    customers.create_customer(db, {"name": "陈洁", "nickname": "陈姐"}, actor=WANG)
+    group = communities_service.find_community(db, "周五水果团")
+    communities_service.add_member(db, group["id"], fang["id"], actor=LI)
+    communities_service.remove_member(db, group["id"], fang["id"], actor=LI)
+    job = check_list(db, EXAMPLE, community="周五水果团", actor=WANG)
+    got = {row.entry.number: row for row in job.rows}
+    assert got[2].customer["code"] == fang["code"]  # by nickname, not a new customer
+    assert got[5].state == "problem" and len(got[5].candidates) == 2
+    fixes = {5: Fix(customer=NEW)}
+    job = import_list(db, EXAMPLE, community="周五水果团", fixes=fixes, actor=WANG)
+    assert job.written
+    stays = communities_service.customer_stays(db, fang["id"])
+    assert len(stays) == 2  # her earlier stay kept (left), and a new one from this list
+    assert sum(stay["left_at"] is None for stay in stays) == 1

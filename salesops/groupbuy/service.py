@@ -439,7 +439,7 @@ def _write(conn, job: GroupBuy, text: str, source: str, actor: Actor) -> None:
                 made[person] = insert_customer(conn, values, actor)
             row.customer = made[person]
         if group:
-            joined += store.join_community(conn, group, row.customer["id"])
+            joined += store.join_community(conn, group, row.customer["id"], actor)
         lines = [
             {"sku": i.sku, "quantity": i.quantity, "unit_price": i.unit_price} for i in row.items
         ]

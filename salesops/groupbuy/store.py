@@ -18,15 +18,14 @@ import hashlib
 import sqlalchemy as sa
 
 from .. import messages, validate
+from ..communities import insert_member, open_stay
 from ..errors import NotFoundError, ValidationError
 from ..schema import (
     channels,
     communities,
-    community_members,
     customer_identifiers,
     customers,
     group_buy_entries,
-    now_utc,
     orders,
     product_aliases,
     products,
@@ -194,14 +193,13 @@ def written_entries(conn, key: str) -> dict[tuple[int, int], dict]:
     return {(r.entry, r.seq): dict(r._mapping) for r in conn.execute(q)}
 
 
-def join_community(conn, group: dict, customer_id: int) -> bool:
-    """Make the customer a member of the community (True when they were not one yet)."""
-    m = community_members.c
-    q = sa.select(m.customer_id).where(m.community_id == group["id"], m.customer_id == customer_id)
-    if conn.execute(q).first() is not None:
+def join_community(conn, group: dict, customer_id: int, actor) -> bool:
+    """Make the customer a member of the community (True when they were not one yet): a
+    new stay, through salesops.communities, for someone not in it now (never in it, or
+    left it since), with its audit row; someone in it already stays as they are."""
+    if open_stay(conn, group["id"], customer_id) is not None:
         return False
-    values = {"community_id": group["id"], "customer_id": customer_id, "joined_at": now_utc()}
-    conn.execute(sa.insert(community_members).values(values))
+    insert_member(conn, group["id"], customer_id, None, actor)
     return True
 
 
