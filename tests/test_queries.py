@@ -52,6 +52,7 @@ SAMPLES = {
     "pattern": "%面膜%",
     "key_pattern": "%面膜%",
     "include_archived": True,
+    "include_left": 1,
     "product_id": 1,
 }
 
