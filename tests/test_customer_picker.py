@@ -98,6 +98,7 @@ def test_a_failing_search_shows_a_message_not_a_traceback():
 
 def test_typing_fast_searches_once_after_the_pause(monkeypatch):
     import asyncio
+    import threading
 
     import widgets.customer_picker
 
@@ -117,6 +118,12 @@ def test_typing_fast_searches_once_after_the_pause(monkeypatch):
         await asyncio.sleep(0.2)  # let the debounce timer fire
         return picker
 
-    picker = asyncio.run(type_then_wait())
+    # In a thread of its own: a browser test earlier in the run may leave Playwright's loop
+    # running in this thread, where asyncio.run refuses to start another.
+    result = []
+    runner = threading.Thread(target=lambda: result.append(asyncio.run(type_then_wait())))
+    runner.start()
+    runner.join(30)
+    picker = result[0]
     assert calls == ["张伟 1"]
     assert names(picker) == ["张伟"]
