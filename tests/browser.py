@@ -43,6 +43,19 @@ CHROMIUM_ARGS = [
 READY_SELECTOR = "#rendered_cells"  # Voila shows it once every cell has been executed
 STARTUP_TIMEOUT_S = 150  # a loaded 2-core machine can take a minute and more
 PAGE_TIMEOUT_MS = 60_000
+# How long an `expect(...)` waits for a page to show what it should (Playwright's default
+# is 5 s): a page answers a click through its kernel, which on a loaded 2-core machine may
+# be busy for seconds (building the landing page's apps ahead, a PDF's fonts).
+EXPECT_TIMEOUT_MS = 30_000
+
+
+def _expect_patiently() -> None:
+    from playwright.sync_api import expect
+
+    expect.set_options(timeout=EXPECT_TIMEOUT_MS)
+
+
+_expect_patiently()
 
 
 def free_port() -> int:
