@@ -33,6 +33,7 @@ from .schema import (
     orders,
     products,
 )
+from .settings import default_channel_code
 from .shipping.rules import shipment
 
 TRANSITIONS = {
@@ -236,11 +237,15 @@ def _kept_costs(lines: list[dict]) -> dict:
 
 
 def _channel_id(conn, channel, customer: dict) -> int:
-    """The channel by id or code; default: the customer's own source channel."""
+    """The channel by id or code; without one, the customer's own source channel, else the
+    shop's default channel (salesops.settings.default_channel_code), else "channel
+    required"."""
     if channel is None or channel == "":
-        if customer["channel_id"] is None:
+        if customer["channel_id"] is not None:
+            return customer["channel_id"]
+        channel = default_channel_code(conn)
+        if channel is None:
             raise ValidationError.one("error.required", "channel")
-        return customer["channel_id"]
     column = channels.c.id if isinstance(channel, int) else channels.c.code
     found = conn.execute(sa.select(channels.c.id).where(column == channel)).scalar()
     if found is None:

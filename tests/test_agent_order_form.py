@@ -85,7 +85,10 @@ def test_no_dropdown_goes_blank_when_its_none_option_comes_back(db, form, shop):
     form.lines[0].product.value = shop["tea"]
     form.save.click()
     assert form.message.kind == "success"
-    assert form.channel.index == 0 and form.channel.label == "(the customer's own channel)"
+    assert (
+        form.channel.index == 0
+        and form.channel.label == "(the customer's, else the shop's default)"
+    )
     bare = customers.create_customer(db, {"name": "无渠道", "mobile": "13600000001"})
     editor = CustomerForm.for_page(PageData(db, actor=lambda: WANG))
     editor.value = shop["散客"]

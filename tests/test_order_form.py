@@ -217,3 +217,24 @@ def test_the_live_total_is_what_the_pricing_function_gives():
     assert form.total == Decimal("31.00") and form.total_text.value == "¥31.00"
     form.discount.value = "oops"
     assert form.total is None and form.total_text.value == "—"
+
+
+def test_a_customer_without_channel_saves_under_the_shops_default_channel(
+    db, data, basics, monkeypatch
+):
+    from salesops.actors import Actor
+    from salesops.settings import save_settings
+
+    monkeypatch.delenv("SALESOPS_DEFAULT_CHANNEL", raising=False)
+    save_settings(db, {"default_channel_id": basics["micro_store"]}, 0, Actor("boss"))
+    form = make_form(data)
+    form.new_toggle.value = True
+    form.new_name.value = "李娜"
+    form.new_mobile.value = "13900139000"
+    form.new_create.click()
+    fill(form.lines[0], basics["TEA-01"])
+    assert form.channel.value is None and form.channel.label == label("order.channel_default")
+    form.save.click()
+    assert form.message.kind == "success", form.message.value
+    with db.read() as conn:
+        assert conn.execute(sa.select(orders.c.channel_id)).scalar() == basics["micro_store"]

@@ -143,3 +143,29 @@ def test_stale_status_change_is_a_conflict(db, basics, buyer):
     orders.change_status(db, order["id"], "paid", 1, actor=LI)
     with pytest.raises(ConflictError, match="li.lei"):
         orders.change_status(db, order["id"], "paid", 1, actor=WANG)
+
+
+def test_an_order_without_a_channel_takes_the_customers_else_the_shops_default(
+    db, basics, buyer, monkeypatch
+):
+    from salesops import customers, settings
+    from salesops.actors import Actor
+
+    monkeypatch.delenv("SALESOPS_DEFAULT_CHANNEL", raising=False)
+    walk_in = customers.create_customer(db, {"name": "李娜", "mobile": "13900139000"}, WANG)
+    assert walk_in["channel_id"] is None
+    line = [{"sku": "TEA-01", "quantity": 1}]
+    with pytest.raises(ValidationError) as e:  # no channel anywhere: refused, nothing written
+        orders.create_order(db, walk_in["id"], line, actor=WANG)
+    assert e.value.fields == ["channel"]
+    with db.read() as conn:
+        assert conn.execute(sa.select(sa.func.count()).select_from(orders_table)).scalar() == 0
+    settings.save_settings(db, {"default_channel_id": basics["micro_store"]}, 0, Actor("boss"))
+    assert (
+        orders.create_order(db, walk_in["id"], line, actor=WANG)["channel_id"]
+        == (basics["micro_store"])
+    )
+    own = orders.create_order(db, buyer["id"], line, actor=WANG)  # the customer's own wins
+    assert own["channel_id"] == basics["wechat_moments"]
+    given = orders.create_order(db, walk_in["id"], line, channel="wechat_moments", actor=WANG)
+    assert given["channel_id"] == basics["wechat_moments"]  # a channel given wins over both

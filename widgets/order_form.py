@@ -40,7 +40,7 @@ add(
             "order.customer_created": "Customer {code} {name} created and chosen.",
             "order.use_existing": "Use {code} {name}",
             "order.channel": "Channel",
-            "order.channel_default": "(the customer's own channel)",
+            "order.channel_default": "(the customer's, else the shop's default)",
             "order.lines": "Items",
             "order.add_line": "Add item",
             "order.discount": "Discount",
@@ -60,7 +60,7 @@ add(
             "order.customer_created": "已新建并选用客户 {code} {name}。",
             "order.use_existing": "选用 {code} {name}",
             "order.channel": "渠道",
-            "order.channel_default": "（客户的来源渠道）",
+            "order.channel_default": "（客户的来源渠道，否则店铺默认渠道）",
             "order.lines": "商品",
             "order.add_line": "添加商品",
             "order.discount": "优惠",
@@ -167,7 +167,7 @@ class OrderForm(ipw.VBox):
             ipw.Dropdown(
                 options=[(label("order.channel_default"), None)]
                 + [(c["name"], c["id"]) for c in channels],
-                index=0,  # the "customer's own channel" entry (value None) shown, not a blank
+                index=0,  # the entry "customer's, else the shop's default" (None), not a blank
                 description=label("order.channel"),
             ),
             "order",
@@ -492,7 +492,7 @@ class OrderForm(ipw.VBox):
         """An empty form: no customer, one empty line, no discount or shipping."""
         self.picker.term.value = ""
         self.picker.choose(None)
-        choose(self.channel, None)  # the customer's own channel, shown (never a blank box)
+        choose(self.channel, None)  # the customer's or the shop's default, never a blank
         for box in (self.discount, self.shipping, self.note):
             box.value = ""
         self._lines = []
