@@ -34,7 +34,7 @@ MANAGER = STAFF | {
     "agents.settle",
     "communities.edit",
 }
-ADMIN = MANAGER | {"users.manage", "settings.edit", "customers.erase"}
+ADMIN = MANAGER | {"users.manage", "settings.edit", "customers.erase", "customers.data"}
 PERMISSIONS = {"staff": STAFF, "manager": MANAGER, "admin": ADMIN}
 
 # What each permission lets a person do, in the words a refusal uses.
@@ -61,6 +61,7 @@ messages.add(
             "perm.communities.edit": "create or change communities",
             "perm.settings.edit": "change the shop settings",
             "perm.customers.erase": "erase a customer's personal data",
+            "perm.customers.data": "hand a customer their personal data",
         },
         "zh_CN": {
             "perm.customers.edit": "新建或修改客户",
@@ -82,6 +83,7 @@ messages.add(
             "perm.communities.edit": "新建或修改社群",
             "perm.settings.edit": "修改店铺设置",
             "perm.customers.erase": "删除客户的个人信息",
+            "perm.customers.data": "向客户提供其个人信息副本",
         },
     }
 )

@@ -51,7 +51,7 @@ def erase_customer(db, code: str, reason: str, actor: Actor | None = None) -> di
     with db.write() as conn:
         if db.is_sqlite:
             conn.exec_driver_sql("pragma secure_delete = on")
-        root = _by_code(conn, code)
+        root = by_code(conn, code)
         _refuse_again(conn, root)
         ids = same_person(conn, root["id"])
         _check_reason(conn, reason, ids)
@@ -89,7 +89,7 @@ def preview(db, code: str) -> dict:
     """What erasing `code` would touch, changing nothing: the customer's code and name,
     the customer records of the person, and the rows per table that would be cleared."""
     with db.read() as conn:
-        root = _by_code(conn, code)
+        root = by_code(conn, code)
         _refuse_again(conn, root)
         ids = same_person(conn, root["id"])
         owned = {"customers": ids, "orders": _ids(conn, orders, "customer_id", ids)}
@@ -122,7 +122,7 @@ def erasures_of(db) -> list[dict]:
         return [{**r, "erased": json.loads(r["erased"])} for r in rows]
 
 
-def _by_code(conn, code: str) -> dict:
+def by_code(conn, code: str) -> dict:
     """The customer with `code`, deleted or not; NotFoundError when none."""
     code = validate.text(code, "code", 32, required=True)
     row = conn.execute(sa.select(customers).where(customers.c.code == code)).mappings().first()

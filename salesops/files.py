@@ -3,7 +3,8 @@ to open in a spreadsheet.
 
 - `private_file(target)`: write `target` through `target.partial`, created 0600 (owner
   only), moved into place when the block ends and removed when it fails, so no reader
-  ever sees half a file and no failed run leaves one behind.
+  ever sees half a file and no failed run leaves one behind; with `overwrite=False` an
+  existing `target` is never replaced (FileExistsError), even one made meanwhile.
 - `private_dir(path)`: a folder we create is 0700; one that exists is left as it is.
 - `formula_safe(value)`: a cell that a spreadsheet would read as a formula (`= + - @`,
   tab, carriage return first) gets a leading `'`, so `=HYPERLINK(...)` stays text.
@@ -54,9 +55,12 @@ def partial_path(target: str | Path) -> Path:
 
 
 @contextmanager
-def private_file(target: str | Path, mode: str = "wb", **open_args) -> Iterator:
+def private_file(
+    target: str | Path, mode: str = "wb", *, overwrite: bool = True, **open_args
+) -> Iterator:
     """An open file that becomes `target` (0600) when the block ends without an error;
-    on an error the partial file is removed and `target` is left as it was."""
+    on an error the partial file is removed and `target` is left as it was. Without
+    `overwrite`, FileExistsError when `target` exists by then (it is left as it was)."""
     target = Path(target)
     private_dir(target.parent)
     partial = partial_path(target)
@@ -65,7 +69,11 @@ def private_file(target: str | Path, mode: str = "wb", **open_args) -> Iterator:
     try:
         with open(fd, mode, **open_args) as f:
             yield f
-        os.replace(partial, target)
+        if overwrite:
+            os.replace(partial, target)
+        else:  # a hard link is made only where nothing is: no window to replace a file
+            os.link(partial, target)
+            partial.unlink()
     except BaseException:
         partial.unlink(missing_ok=True)
         raise

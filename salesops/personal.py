@@ -1,10 +1,15 @@
-"""Where a customer's personal data is held: the one list erasure reads (PIPL).
+"""Where a customer's personal data is held: the one list erasure and access read (PIPL).
 
 Every text column of every table is either listed in `HELD` (it holds a customer's
 personal data: erasure clears it on the person's rows), or in `NOT_PERSONAL` (codes,
 product words, staff names), or marked on the column itself. `tests/test_erasure.py`
 fails while any text column is in none of them, so a column added later is decided on
 before it lands.
+
+Which rows are about a person (`about()`) is what an access export (salesops.access)
+follows: the owners of the columns above, and every foreign key to `customers` or `orders`
+except those in NOT_ABOUT (rows about someone else), so a table added later with a
+`customer_id` is handed over without editing the export.
 
 A table defined elsewhere may mark itself instead of editing this list:
 
@@ -57,6 +62,8 @@ HELD: tuple[Held, ...] = (
     # the ship-to copied onto orders (a gift's recipient too) and the buyer's note
     Held("orders", ("note", *SHIP_TO, "tracking_no"), "customer_id"),
     Held("order_status_history", ("reason",), "order_id", target="orders"),
+    # the reason typed for a cancel or refund, copied onto the stock it gave back
+    Held("stock_movements", ("reason",), "order_id", target="orders"),
     Held("followups", ("note", "outcome"), "customer_id"),
     Held("reviews", ("content", "link"), "customer_id"),
     # "same mobile 13800138000": the evidence a merge was made on
@@ -87,7 +94,7 @@ NOT_PERSONAL: dict[str, tuple[str, ...]] = {
     "order_lines": ("sku", "product_name"),
     "order_status_history": ("from_status", "to_status", "changed_by"),
     "reviews": ("platform", "created_by", "updated_by"),
-    "stock_movements": ("kind", "reason", "actor"),
+    "stock_movements": ("kind", "actor"),
     "erasures": ("customer_code", "actor", "reason", "erased"),
     "agent_levels": ("name", "created_by", "updated_by"),
     "agent_level_prices": ("updated_by",),
@@ -127,6 +134,54 @@ def unclassified(metadata: sa.MetaData | None = None) -> list[str]:
     ]
 
 
+# Personal values the change log records under a name no column has: a refund's reason
+# on its order (salesops.refunds).
+LOGGED_AS: dict[str, tuple[str, ...]] = {"orders": ("refund_reason",)}
+
+
 def columns_of(table: str) -> set[str]:
-    """The personal columns of `table` (for clearing its change-log values)."""
-    return {c for h in held() if h.table == table for c in h.columns}
+    """The personal fields of `table`'s change-log values: its personal columns and
+    LOGGED_AS (for clearing them on erasure)."""
+    return {c for h in held() if h.table == table for c in h.columns} | set(
+        LOGGED_AS.get(table, ())
+    )
+
+
+# Foreign keys to customers or orders whose rows are about someone other than the person
+# (or order) they point at; every other one leads to rows about the person (`about`).
+NOT_ABOUT: frozenset[tuple[str, str]] = frozenset(
+    {
+        ("customers", "referrer_id"),  # the people this customer referred
+        ("customers", "parent_agent_id"),  # the agents recruited below this agent
+        ("orders", "agent_id"),  # the orders this agent sold to other buyers
+        ("agent_statement_lines", "order_id"),  # an agent's commission on this order
+    }
+)
+
+
+@dataclass(frozen=True)
+class Link:
+    """Rows of `table` whose `column` points at the person's customer records (`target`
+    "customers") or at their orders ("orders")."""
+
+    table: str
+    column: str
+    target: str
+
+
+def about(metadata: sa.MetaData | None = None) -> list[Link]:
+    """Every way a row is about a person: the owners in `held()` and each foreign key to
+    customers or orders not in NOT_ABOUT, one Link per (table, column), in table order."""
+    if metadata is None:
+        from .schema import metadata
+    found = {(h.table, h.owner): h.target for h in held(metadata)}
+    for table in metadata.sorted_tables:
+        for fk in table.foreign_keys:
+            target = fk.column.table.name
+            key = (table.name, fk.parent.name)
+            if target in ("customers", "orders") and key not in NOT_ABOUT:
+                found.setdefault(key, target)
+    order = {t.name: n for n, t in enumerate(metadata.sorted_tables)}
+    return [
+        Link(t, c, target) for (t, c), target in sorted(found.items(), key=lambda i: order[i[0][0]])
+    ]

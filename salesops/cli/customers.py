@@ -1,6 +1,9 @@
-"""`salesops customers duplicates | merge KEEP OTHER | unmerge MERGE_ID`."""
+"""`salesops customers duplicates | merge KEEP OTHER | unmerge MERGE_ID | erase CODE |
+export-data CODE -o FILE.json`."""
 
 from __future__ import annotations
+
+from pathlib import Path
 
 import click
 
@@ -9,7 +12,7 @@ from ..errors import SalesopsError
 
 @click.group("customers")
 def customers_group() -> None:
-    """Find and merge customers who are the same person."""
+    """Find and merge customers who are the same person; erase or hand over a person's data."""
 
 
 @customers_group.command("duplicates")
@@ -87,3 +90,35 @@ def erase_command(obj, code: str, reason: str, yes: bool) -> None:
         raise click.ClickException(str(e)) from None
     cleared = ", ".join(f"{k} {n}" for k, n in sorted(done["erased"].items()) if n)
     click.echo(f"erased {done['customer_code']} (erasure #{done['id']}; cleared: {cleared})")
+
+
+@customers_group.command("export-data")
+@click.argument("code")
+@click.option(
+    "-o",
+    "--output",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="The JSON file to write (created readable by you only).",
+)
+@click.option("--force", is_flag=True, help="Replace FILE if it exists.")
+@click.pass_obj
+def export_data_command(obj, code: str, output: Path, force: bool) -> None:
+    """Write everything the shop holds about customer CODE to a JSON file, to hand to
+    the person who asked (an access request under PIPL): profile, merged records,
+    identifiers, addresses, orders, follow-ups, communities, reviews and the change log
+    about them. Admins only; the export is written in the change log."""
+    from .. import access
+
+    try:
+        access.refuse_existing(output, force)
+        data = access.export_customer_data(obj.db, code, file_name=output.name)
+        path = access.write_export(data, output, force=force)
+    except SalesopsError as e:
+        raise click.ClickException(str(e)) from None
+    records = ", ".join(data["header"]["records"])
+    click.echo(
+        f"wrote {path}: customer {data['header']['customer_code']} (records {records}), "
+        f"{len(data['orders'])} order(s), {len(data['audit'])} change-log entries. "
+        "It holds this person's personal data: give it to them only, then delete your copy."
+    )
