@@ -75,7 +75,7 @@ def test_each_step_leads_where_it_is_done(db, english):
     go["products"].click()  # the products app is a tab of the landing page for admins
     index = landing.tabs.selected_index
     assert landing.tabs.titles[index] == "Products"
-    assert type(landing.tabs.children[index]).__name__ == "ProductsApp"
+    assert type(landing.app(index)).__name__ == "ProductsApp"
 
 
 @pytest.mark.parametrize("role", ["staff", "manager"])

@@ -44,8 +44,11 @@ def test_an_app_is_built_only_when_its_tab_is_opened():
         pages={"客户": "customers.ipynb"},
     )
     assert built == [] and landing.tabs.titles == ("今日概况", "客户")
+    assert landing.app(1) is None
+    tab = landing.tabs.children[1]
     landing.tabs.selected_index = 1
-    assert built == [True] and landing.tabs.children[1].value == "the app"
+    assert built == [True] and landing.app(1).value == "the app"
+    assert landing.tabs.children[1] is tab and tab.children == (landing.app(1),)
     landing.tabs.selected_index = 0
     landing.tabs.selected_index = 1
     assert built == [True]  # built once, kept
@@ -174,8 +177,11 @@ def test_apps_are_built_ahead_one_at_a_time_and_a_failing_one_waits_for_its_tab(
             build_ahead=lambda step: in_background(step, first_delay=0.01, between=0.01),
         )
         assert built == []  # nothing before the cell that builds the page has ended
+        landing.tabs.observe(lambda change: reassigned.append(change), names="children")
         await asyncio.sleep(0.5)
         return landing
+
+    reassigned = []
 
     # In a thread of its own: a browser test before this one may leave Playwright's loop
     # running in this thread, where asyncio.run refuses to start another.
@@ -185,7 +191,10 @@ def test_apps_are_built_ahead_one_at_a_time_and_a_failing_one_waits_for_its_tab(
     runner.join(30)
     landing = result[0]
     assert built == ["a", "broken", "c"]  # in tab order, each tried once
-    assert [c.value for c in landing.tabs.children[1::2]] == ["a", "c"]
+    # The tabs stay the same widgets (each app fills its own Box): the browser re-renders
+    # no tab, the one a person is typing in neither (tests/test_landing_page.py).
+    assert reassigned == []
+    assert [landing.app(i).value for i in (1, 3)] == ["a", "c"] and landing.app(2) is None
     assert landing.message.value == ""  # nobody opened the broken tab yet
     landing.tabs.selected_index = 3
     landing.tabs.selected_index = 1

@@ -72,17 +72,18 @@ class Landing(ipw.VBox):
     shop settings) heads the page; `work()` (optional) returns today's work queue
     (widgets.work_queue, salesops.worklist). Hooks:
     so-landing-shop, so-landing-orders, so-landing-revenue, so-landing-followups,
-    so-landing-refresh, so-landing-tabs, so-landing-message, so-landing-loading (a tab not
-    built yet).
+    so-landing-refresh, so-landing-tabs, so-landing-message, so-landing-app (each app's
+    tab, whose one child is the app), so-landing-loading (a tab not built yet).
     """
 
     @classmethod
     def for_page(cls, data, **kwargs) -> Landing:
         """The landing page wired to a salesops.web.pagedata.PageData: today's numbers, the
-        customers, orders and follow-ups apps as tabs (each imported and built when its tab
-        first opens; managers and admins also get the products), and links to the pages
-        this person may open (everyone: products; managers and admins also the change log;
-        admins the shop settings). The shop's name heads the page when it has one."""
+        customers, orders and follow-ups apps as tabs (built in the background once the
+        first tab is shown, or when their tab is opened before that; managers and admins
+        also get the products), and links to the pages this person may open (everyone:
+        products; managers and admins also the change log; admins the shop settings). The
+        shop's name heads the page when it has one."""
         can = data.actor.can
         apps = {**APPS, **({"products": _products_app} if can("products.edit") else {})}
         keys = [*apps, "import", "shipping"] + [
@@ -95,8 +96,7 @@ class Landing(ipw.VBox):
             )
             if allowed and key not in apps
         ]
-        # Building apps ahead (in_background) is off for now: under load it re-rendered the tab
-        # a person was typing in (tests/test_first_steps_page.py failed once); see BENCHMARKS.md.
+        kwargs.setdefault("build_ahead", in_background)
         steps = {}
         if can("settings.edit"):  # admins: a new shop's checklist until it is done
             products = ("tab", label("products.title")) if "products" in apps else None
@@ -167,6 +167,9 @@ class Landing(ipw.VBox):
             ]
         )
         overview.add_class("so-numbers")
+        # Each app lives in a Box of its own, the tab's child from the start: building an app
+        # fills its Box and never reassigns the Tab's children, which would make the browser
+        # recreate every tab from the changed one on, the one in use too (ipywidgets' ViewList).
         self.tabs = hook(ipw.Tab(), FORM, "tabs")
         self.tabs.children = [overview, *(self._placeholder() for _ in self._factories)]
         self.tabs.titles = [label("landing.title"), *(apps or {}).keys()]
@@ -193,9 +196,17 @@ class Landing(ipw.VBox):
         return False
 
     @staticmethod
-    def _placeholder() -> ipw.HTML:
-        """What an app's tab holds until it is first opened."""
-        return hook(ipw.HTML(escape(label("landing.loading"))), FORM, "loading")
+    def _placeholder() -> ipw.Box:
+        """An app's tab: a Box saying the app is on its way, until the app fills it."""
+        loading = hook(ipw.HTML(escape(label("landing.loading"))), FORM, "loading")
+        box = ipw.Box([loading], layout=ipw.Layout(display="block", overflow="visible"))
+        box.add_class("so-landing-app")
+        return box
+
+    def app(self, index: int) -> ipw.Widget | None:
+        """The app in tab `index` (1 for the first app), None while it is not built."""
+        (content,) = self.tabs.children[index].children
+        return None if self._factories[index - 1] is not None else content
 
     def refresh(self) -> None:
         """Read today's numbers (the first steps, today's work) again."""
@@ -232,11 +243,9 @@ class Landing(ipw.VBox):
             guard(lambda: self._build(index), self.message)()
 
     def _build(self, index: int) -> None:
-        """Put the app into tab `index` (kept for a retry when building it fails)."""
-        children = list(self.tabs.children)
-        children[index] = self._factories[index - 1]()
+        """Put the app into tab `index`'s Box (kept for a retry when building it fails)."""
+        self.tabs.children[index].children = [self._factories[index - 1]()]
         self._factories[index - 1] = None
-        self.tabs.children = children
 
 
 def in_background(step, first_delay: float = 0.5, between: float = 0.1) -> None:
