@@ -178,3 +178,23 @@ def test_search_narrows_the_list():
     assert "车厘子" in app.table.value and "草莓" not in app.table.value
     app.term.value = "香蕉"
     assert "No product matches" in app.table.value
+
+
+def test_the_picker_always_shows_the_product_in_the_form():
+    cat = Catalogue()
+    a = cat.create({"sku": "A", "name": "草莓", "price": "39"})
+    form = form_for(cat)
+    app = ProductsApp(cat.search, form=form, show_costs=True)
+    assert app.pick.index == 0 and app.pick.value is None  # "choose…", not a blank box
+    app.pick.value = a["id"]
+    form.buttons["new"].click()  # a new product: the picker no longer names A
+    assert app.pick.index == 0 and app.pick.value is None
+    fill(form, sku="B", name="车厘子", price="99")
+    form.buttons["save"].click()
+    b = next(r for r in cat.rows.values() if r["sku"] == "B")
+    assert form.value == b["id"] and app.pick.value == b["id"]
+    app.pick.value = a["id"]  # picking A again takes A up, so an edit goes to A
+    assert form.value == a["id"] and form.inputs["name"].value == "草莓"
+    fill(form, name="奶油草莓")
+    form.buttons["save"].click()
+    assert cat.rows[a["id"]]["name"] == "奶油草莓" and cat.rows[b["id"]]["name"] == "车厘子"

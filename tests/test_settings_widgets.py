@@ -132,6 +132,26 @@ def test_the_settings_form_saves_what_was_chosen():
     assert shop.settings["version"] == 1
 
 
+def test_a_reload_shows_the_stored_default_channel_not_an_unsaved_one():
+    shop = Shop()
+    shop.add_channel("朋友圈", "moments")
+    shop.add_channel("微店", "weidian")
+    shop.settings.update(default_channel_id=1, version=1)
+    form = settings_form(shop)
+    box = form.inputs["default_channel"]
+    assert box.value == 1
+    shop.settings.update(default_channel_id=None, version=2)  # another admin cleared it
+    form.reload()
+    assert box.index == 0 and box.value is None  # "(none)", as stored, never a blank box
+    form.inputs["shop_name"].value = "小雨水果"
+    form.save.click()
+    assert shop.saved[-1]["default_channel_id"] is None  # not put back unasked
+    box.value = 2  # unsaved; a new channel added elsewhere keeps it
+    shop.add_channel("小红书", "xhs")
+    form.reload_channels()
+    assert box.value == 2 and len(box.options) == 4
+
+
 def test_a_zone_fixed_by_the_environment_is_shown_not_offered():
     shop = Shop(zone_source="environment")
     shop.settings["zone"] = "America/New_York"

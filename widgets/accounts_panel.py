@@ -7,7 +7,7 @@ import ipywidgets as ipw
 
 from salesops import messages
 
-from .common import FieldErrors, MessageArea, guard, hook, label, local_time
+from .common import FieldErrors, MessageArea, choose, guard, hook, label, local_time
 from .tables import cell, fit, fit_errors, subhead, table
 
 FORM = "accounts"
@@ -233,10 +233,7 @@ class AccountsPanel(ipw.VBox):
         self.pick.options = [(label("accounts.pick_none"), None)] + [
             (f"{r['username']} ({r['display_name']})", r["username"]) for r in self._rows
         ]
-        if any(r["username"] == chosen for r in self._rows):
-            self.pick.value = chosen
-        else:
-            self.pick.index = 0  # the "choose…" line: a blank dropdown looks broken
+        choose(self.pick, chosen)  # kept, else the "choose…" line (never a blank box)
         self._on_pick(None)
 
     def _chosen(self) -> dict | None:

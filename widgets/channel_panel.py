@@ -7,7 +7,7 @@ import traitlets
 
 from salesops import messages
 
-from .common import FieldErrors, MessageArea, guard, hook, label
+from .common import FieldErrors, MessageArea, choose, guard, hook, label
 from .tables import cell, fit, fit_errors, subhead, table
 
 FORM = "channels"
@@ -178,10 +178,7 @@ class ChannelPanel(ipw.VBox):
         self.pick.options = [(label("channels.pick_none"), None)] + [
             (f"{r['name']} ({r['code']})", r["id"]) for r in self._rows
         ]
-        if any(r["id"] == chosen for r in self._rows):
-            self.pick.value = chosen
-        else:
-            self.pick.index = 0  # the "choose…" line: a blank dropdown looks broken
+        choose(self.pick, chosen)  # kept, else the "choose…" line (never a blank box)
         self._on_pick(None)
 
     def _chosen(self) -> dict | None:

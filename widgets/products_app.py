@@ -9,7 +9,7 @@ import traitlets
 from salesops import messages
 
 from .channel_panel import ChannelPanel
-from .common import MessageArea, guard, hook, label, money
+from .common import MessageArea, choose, guard, hook, label, money
 from .product_form import ProductForm, percent
 from .stock_panel import StockPanel
 from .tables import cell, fit, style, table
@@ -163,6 +163,7 @@ class ProductsApp(ipw.VBox):
         else:
             form.observe(lambda _c: self.refresh(), names="saved")
             traitlets.dlink((form, "value"), (self, "value"))
+            self.observe(self._on_form_value, names="value")
             parts += [self.pick, form]
         if stock is not None:  # goods in and stocktakes (widgets.stock_panel)
             stock.add_class("so-section")
@@ -223,12 +224,12 @@ class ProductsApp(ipw.VBox):
         self.count.value = f"<span class='so-muted'>{label('products.count', n=len(rows))}</span>"
         options = [(label("products.pick_none"), None)]
         options += [(f"{r['sku']} {r['name']}", r["id"]) for r in rows]
-        chosen = self.pick.value if any(r["id"] == self.pick.value for r in rows) else None
         self.pick.options = options
-        if chosen is None:
-            self.pick.index = 0  # the "choose…" line: a blank dropdown looks broken
-        else:
-            self.pick.value = chosen
+        choose(self.pick, self.value)  # the product in the form, else the "choose…" line
+
+    def _on_form_value(self, change) -> None:
+        """The form took up another product (or a new one): the picker shows the same."""
+        choose(self.pick, change["new"])
 
     def _on_pick(self, change) -> None:
         """Load the chosen product into the form."""

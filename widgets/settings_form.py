@@ -9,7 +9,7 @@ import ipywidgets as ipw
 
 from salesops import messages
 
-from .common import FieldErrors, MessageArea, guard, hook, label
+from .common import FieldErrors, MessageArea, choose, guard, hook, label
 from .tables import fit, fit_errors
 
 FORM = "settings"
@@ -56,6 +56,9 @@ messages.add(
         },
     }
 )
+
+
+KEEP = object()  # reload_channels: keep what the dropdown shows
 
 
 def _muted(text: str) -> ipw.HTML:
@@ -153,17 +156,16 @@ class SettingsForm(ipw.VBox):
         )
         self.zone_note.value = f"<span class='so-muted'>{html.escape(text)}</span>"
 
-    def reload_channels(self, chosen=None) -> None:
-        """Offer the active channels (and keep `chosen`, or the current choice)."""
-        keep = chosen if chosen is not None else self.inputs["default_channel"].value
+    def reload_channels(self, chosen=KEEP) -> None:
+        """Offer the active channels and show `chosen` (an id, or None for "(none)"); by
+        default the current choice stays. One that is no longer offered shows "(none)"."""
+        box = self.inputs["default_channel"]
+        keep = box.value if chosen is KEEP else chosen
         rows = [r for r in self._channels() if r["active"]]
         options = [(label("settings.no_channel"), None)]
         options += [(f"{r['name']} ({r['code']})", r["id"]) for r in rows]
-        self.inputs["default_channel"].options = options
-        if any(r["id"] == keep for r in rows):
-            self.inputs["default_channel"].value = keep
-        else:
-            self.inputs["default_channel"].index = 0  # "(none)", shown, not a blank box
+        box.options = options
+        choose(box, keep)  # never a blank box
 
     def data(self) -> dict:
         """What the form holds, in the service's field names."""
