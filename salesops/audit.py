@@ -54,6 +54,18 @@ def record(
     conn.execute(sa.insert(audit_log).values(row(actor, table, row_id, action, old, new)))
 
 
+def record_exports(conn, actor: str, customer_ids, file: str, kind: str) -> int:
+    """One `export` row per customer whose contact details (full mobile, address) went
+    into `file` (a `kind` of file: "slips"), on `conn`'s transaction; how many."""
+    rows = [
+        row(actor, "customers", cid, "export", None, {"file": file, "kind": kind})
+        for cid in sorted(set(customer_ids))
+    ]
+    if rows:
+        conn.execute(sa.insert(audit_log), rows)
+    return len(rows)
+
+
 def row(
     actor: str,
     table: str,

@@ -1,9 +1,11 @@
 """The orders waiting to ship from an empty database: paid and not shipped, by channel,
 community and day; their pick list and packing slips as PDF, read back with pdftotext,
-from the service and from `salesops orders packing-slips`."""
+from the service and from `salesops orders packing-slips`; making them logs each buyer
+whose full mobile and address they print."""
 
 from __future__ import annotations
 
+import json
 import shutil
 import subprocess
 from datetime import UTC, date, datetime
@@ -16,7 +18,7 @@ from conftest import LI, WANG, missing_service
 from salesops import address_book, customers, orders
 from salesops.cli import main
 from salesops.errors import ValidationError
-from salesops.schema import communities, community_members
+from salesops.schema import audit_log, communities, community_members
 from salesops.shipping.waiting import packing_slips, waiting_orders
 
 pytestmark = pytest.mark.usefixtures("english")
@@ -88,7 +90,7 @@ def waiting(db, basics, buyer):
                 joined_at=datetime(2026, 11, 1, tzinfo=UTC),
             )
         )
-    return made
+    return {**made, "buyer": buyer["id"], "li": other["id"]}
 
 
 def numbers(rows) -> list[str]:
@@ -123,8 +125,21 @@ def test_filters_by_channel_community_and_day(db, waiting):
         waiting_orders(db, community="没有这个群")
 
 
+def exports(db) -> list[tuple]:
+    """The change log's `export` rows: (customer id, who, new values)."""
+    a = audit_log.c
+    with db.read() as conn:
+        rows = conn.execute(
+            sa.select(a.row_id, a.actor, a.new_values)
+            .where(a.table_name == "customers", a.action == "export")
+            .order_by(a.row_id)
+        ).all()
+    return [(r.row_id, r.actor, json.loads(r.new_values)) for r in rows]
+
+
 def test_the_pdf_holds_the_pick_list_and_a_slip_per_order(db, waiting, tmp_path):
-    pdf, count = packing_slips(db, size="a4")
+    assert exports(db) == []
+    pdf, count = packing_slips(db, size="a4", actor=WANG)
     assert count == 3 and pdf.startswith(b"%PDF")
     path = tmp_path / "slips.pdf"
     path.write_bytes(pdf)
@@ -134,6 +149,16 @@ def test_the_pdf_holds_the_pick_list_and_a_slip_per_order(db, waiting, tmp_path)
     assert waiting["new"] not in text and waiting["sent"] not in text
     for words in ("张伟", "文三路90号", "TEA-01", "明前龙井250g", "不要放发票", "Selfpickup"):
         assert words in text, words
+    assert "13800138000" in text  # the full mobile: the courier needs it
+    slips = {"file": "packing-slips-a4.pdf", "kind": "slips"}
+    # one row for 张伟, whose mobile and address it prints; none for 李娜 (self pickup)
+    assert exports(db) == [(waiting["buyer"], "wang.fang", slips)]
+
+
+def test_no_pdf_no_export_row(db, waiting):
+    with pytest.raises(ValidationError):
+        packing_slips(db, since=date(2026, 12, 1), actor=WANG)
+    assert exports(db) == []
 
 
 def test_no_waiting_orders_is_said_and_makes_no_pdf(db, waiting):
@@ -160,8 +185,13 @@ def test_salesops_orders_packing_slips(db, db_url, waiting, tmp_path):
         "-o",
         str(out),
     )
-    assert said.strip() == f"2 orders -> {out}"
+    assert said.splitlines()[0] == f"2 orders -> {out}"
+    assert "full mobile numbers and addresses" in said and "change log" in said
     text = pdf_text(out)
+    assert "13800138000" in text and "13912345678" not in text  # 李娜 picks hers up
+    assert [(cid, new) for cid, _, new in exports(db)] == [
+        (waiting["buyer"], {"file": "labels.pdf", "kind": "slips"})
+    ]
     assert waiting["pickup"] in text and waiting["store"] in text
     assert waiting["early"] not in text
     said = run(db_url, "orders", "packing-slips", "--channel", "nowhere", "-o", str(out), ok=False)

@@ -5,15 +5,20 @@ order by its tracking number; the 360 view's courier and number."""
 from __future__ import annotations
 
 import base64
+import html
+import json
 import re
 from datetime import UTC, datetime
 
 import pytest
+import sqlalchemy as sa
 from conftest import WANG
 
 from salesops import address_book, orders
+from salesops.schema import audit_log
 from salesops.web.pagedata import PageData
 from widgets.bulk_ship import BulkShip
+from widgets.common import label
 from widgets.customer_360 import Customer360
 from widgets.order_status import OrderStatus
 from widgets.shipping_app import ShippingApp
@@ -49,6 +54,16 @@ def test_the_waiting_orders_are_listed_and_their_slips_come_as_a_pdf_link(db, pa
     assert 'download="packing-slips-label.pdf"' in link
     pdf = base64.b64decode(re.search(r"base64,([A-Za-z0-9+/=]+)", link).group(1))
     assert pdf.startswith(b"%PDF") and len(pdf) > 5_000
+    assert "so-waiting-contact" in link and label("waiting.contact") in html.unescape(link)
+    with db.read() as conn:  # the buyer's contact details went out in a file: logged
+        logged = conn.execute(
+            sa.select(audit_log.c.row_id, audit_log.c.actor, audit_log.c.new_values).where(
+                audit_log.c.action == "export"
+            )
+        ).all()
+    assert [(r.row_id, r.actor, json.loads(r.new_values)) for r in logged] == [
+        (paid[0]["customer_id"], "wang.fang", {"file": "packing-slips-label.pdf", "kind": "slips"})
+    ]
 
 
 def test_bulk_ship_previews_each_line_ships_all_or_nothing_then_skips_the_bad(db, paid):

@@ -140,13 +140,17 @@ def test_two_addresses_an_order_to_the_second_its_slip_and_bulk_shipping(page_of
     page.locator(".so-waiting-pdf").click()
     link = page.locator(".so-waiting-download-link")
     expect(link).to_be_visible(timeout=60_000)  # fonts read and subset: seconds under load
+    expect(page.locator(".so-waiting-contact")).to_contain_text("完整手机号")
+    shoot(page, "shipping-slips-ready-desk", DESK)
+    shoot(page, "shipping-slips-ready-phone", PHONE)
     href = link.get_attribute("href")
     pdf = tmp_path / "slips.pdf"
     pdf.write_bytes(base64.b64decode(href.split("base64,", 1)[1]))
     shutil.copy(pdf, ARTIFACTS / "shipping-packing-slips.pdf")
     text = pdf_text(pdf)
-    for expected in (order["order_no"], "小雨妈妈", "浦东新区", "世纪大道100号", "BERRY-1"):
-        assert expected in text
+    for expected in (order["order_no"], "小雨妈妈", "13700001234", "浦东新区", "BERRY-1"):
+        assert expected in text, expected  # the full mobile too: the courier needs it
+    assert "世纪大道100号" in text
     lines = [
         f"{order['order_no']}\t顺丰\tSF1234567890123",
         f"{others[0]['order_no']}\t中通\t78123456789012",

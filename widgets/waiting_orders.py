@@ -1,5 +1,6 @@
 """The orders waiting to ship (paid, not shipped) on a page, narrowed by channel, community
-and day, with their pick list and packing slips as one PDF to download and print."""
+and day, with their pick list and packing slips as one PDF to download and print; the
+download line says the file holds customers' contact details (its making is logged)."""
 
 from __future__ import annotations
 
@@ -30,6 +31,9 @@ add(
             "waiting.none": "No paid orders are waiting to ship.",
             "waiting.ready": "{count} orders in the PDF: {name}",
             "waiting.download": "Download {name}",
+            "waiting.contact": "The PDF holds the buyers' full mobile numbers and addresses "
+            "for the courier: print it for packing, do not forward it, delete it once the "
+            "parcels are out. Making it was written in the change log.",
             "waiting.col.order": "Order",
             "waiting.col.when": "Placed",
             "waiting.col.buyer": "Buyer",
@@ -51,6 +55,8 @@ add(
             "waiting.none": "没有待发货的已付款订单。",
             "waiting.ready": "PDF 含 {count} 单：{name}",
             "waiting.download": "下载 {name}",
+            "waiting.contact": "此 PDF 含买家的完整手机号和收货地址（供快递使用）：仅用于打印发货，"
+            "请勿转发，发货后请删除。生成记录已写入修改记录。",
             "waiting.col.order": "订单",
             "waiting.col.when": "下单时间",
             "waiting.col.buyer": "买家",
@@ -173,5 +179,6 @@ class WaitingOrders(ipw.VBox):
             f'href="data:application/pdf;base64,{payload}" style="display:inline-block;'
             f"padding:6px 14px;background:#2e7d32;color:#fff;border-radius:3px;"
             f'text-decoration:none">⬇ {html.escape(label("waiting.download", name=name))}</a>'
+            f'<div class="so-waiting-contact">{html.escape(label("waiting.contact"))}</div>'
         )
         self.message.success(label("waiting.ready", count=count, name=name))

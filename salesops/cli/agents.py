@@ -187,12 +187,15 @@ def pay_command(obj, statement_id) -> None:
 @click.option("-o", "--output", "path", type=click.Path(dir_okay=False), help="Where to write.")
 @click.pass_obj
 def export_command(obj, month, path) -> None:
-    """MONTH's statements as one Excel workbook (Summary, a sheet per agent, Notes)."""
+    """MONTH's statements as one Excel workbook (Summary, a sheet per agent, Notes),
+    readable by you only (agents' names and money; no mobile, WeChat ID or address)."""
     from pathlib import Path
 
     from ..agents.workbook import statement_workbook
+    from ..files import private_file
 
     name, data = run(lambda: statement_workbook(obj.db, month))
     target = Path(path or name)
-    target.write_bytes(data)
+    with private_file(target) as f:
+        f.write(data)
     click.echo(f"wrote {target}")

@@ -9,7 +9,9 @@ FILE.rejected.csv. `--dry-run` only says what each line would do.
 
 `packing-slips -o FILE.pdf` prints the pick list and one packing slip per order waiting
 to ship (paid, not shipped), oldest first, narrowed by `--since`/`--until` (business
-days), `--channel` and `--community`, on A4 (two slips a page) or `--size label`.
+days), `--channel` and `--community`, on A4 (two slips a page) or `--size label`. The
+slips print the buyers' full mobiles and addresses: the command says so, and each buyer
+in the file gets an `export` row in the change log.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from pathlib import Path
 import click
 
 from ..errors import SalesopsError
+from ..messages import t
 
 
 def _run(action):
@@ -88,7 +91,8 @@ def ship(obj, path, dry_run, skip_invalid) -> None:
 )
 @click.pass_obj
 def packing_slips(obj, since, until, channel, community, size, output) -> None:
-    """The pick list and packing slips of the orders waiting to ship, as one PDF."""
+    """The pick list and packing slips of the orders waiting to ship, as one PDF. It
+    holds the buyers' full mobiles and addresses; making it is written in the change log."""
     from ..shipping.waiting import write_packing_slips
 
     count = _run(
@@ -103,3 +107,4 @@ def packing_slips(obj, since, until, channel, community, size, output) -> None:
         )
     )
     click.echo(f"{count} orders -> {output}")
+    click.echo(t("slips.contact"))

@@ -46,7 +46,8 @@ def refresh(obj, day) -> None:
 @worklist_group.command("show")
 @click.pass_obj
 def show(obj) -> None:
-    """Today's counts, and the customers worth contacting."""
+    """Today's counts, and the customers worth contacting (code and name: look them up
+    on the pages to call them; a terminal's output is easily copied on)."""
     from ..worklist import worklist
 
     work = worklist(obj.db)
@@ -57,6 +58,6 @@ def show(obj) -> None:
     )
     for r in work["contacts"]["rows"]:
         click.echo(
-            f"{r['code']}\t{r['name']}\t{r['mobile']}\tP(alive) {r['p_alive_before']:.2f}"
+            f"{r['code']}\t{r['name']}\tP(alive) {r['p_alive_before']:.2f}"
             f" -> {r['p_alive']:.2f}\t{r['past_value']}\t{r['last_day']}"
         )

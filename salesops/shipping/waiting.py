@@ -5,21 +5,43 @@ their ship-to and lines (queries/shipping.sql); `packing_slips(db, size=, **filt
 makes the PDF (salesops.slips: the pick list, then one slip per order, A4 or 100 x 150
 mm labels) with the shop's name from its settings. Days are business days: `since` from
 its start, `until` to its end, in the business zone.
+
+The slips print each recipient's full mobile and address (the courier needs them), so
+making the PDF writes one `export` row in the change log per buyer whose contact details
+are in it (table customers, new values {"file", "kind": "slips"}), right after the PDF
+is made and before anyone can have it; the page and the command say the file holds them.
 """
 
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
+from pathlib import Path
 
 import sqlalchemy as sa
 
-from .. import config
+from .. import audit, config, messages
+from ..actors import Actor, system_actor
 from ..couriers import needs_number
 from ..errors import ValidationError
 from ..schema import channels, communities
 from .rules import courier_name
 
-MAX_ORDERS = 5_000  # orders in one pick list and one PDF
+messages.add(
+    {
+        "en": {
+            "slips.contact": "This file holds customers' full mobile numbers and addresses "
+            "(for the courier): print it for packing, do not forward it, delete it once the "
+            "parcels are out. Making it was written in the change log.",
+        },
+        "zh_CN": {
+            "slips.contact": "此文件含客户的完整手机号和收货地址（供快递使用）：仅用于打印发货，"
+            "请勿转发，发货后请删除。生成记录已写入修改记录。",
+        },
+    }
+)
+MAX_ORDERS = 5_000
+# What a slip prints of how to reach a person (a pickup order without a ship-to has none).
+CONTACT = ("ship_recipient", "ship_mobile", "ship_detail")  # orders in one pick list and one PDF
 _PAST = datetime(1900, 1, 1, tzinfo=UTC)
 _FUTURE = datetime(9999, 1, 1, tzinfo=UTC)
 
@@ -123,27 +145,47 @@ def slip_of(order: dict) -> dict:
     }
 
 
-def packing_slips(db, *, size: str = "a4", **filters) -> tuple[bytes, int]:
+def slips_file_name(size: str) -> str:
+    """What a downloaded PDF of slips is called."""
+    return f"packing-slips-{size}.pdf"
+
+
+def packing_slips(
+    db, *, size: str = "a4", actor: Actor | None = None, **filters
+) -> tuple[bytes, int]:
     """The pick list and packing slips of the waiting orders (filters as `waiting_orders`)
-    as PDF bytes, and how many orders it holds; ValidationError when there are none."""
+    as PDF bytes, and how many orders it holds; ValidationError when there are none. The
+    buyers whose contact details it prints are logged as exported by `actor`."""
     from .. import slips
 
-    batch, shop = _batch(db, filters)
-    return slips.render_pdf(batch, size=size, shop=shop), len(batch)
+    batch, shop, buyers = _batch(db, filters)
+    pdf = slips.render_pdf(batch, size=size, shop=shop)
+    _log(db, actor, buyers, slips_file_name(size))
+    return pdf, len(batch)
 
 
-def write_packing_slips(db, path, *, size: str = "a4", **filters) -> int:
+def write_packing_slips(db, path, *, size: str = "a4", actor: Actor | None = None, **filters):
     """`packing_slips` written to `path` (whole or not at all); how many orders."""
     from .. import slips
 
-    batch, shop = _batch(db, filters)
+    batch, shop, buyers = _batch(db, filters)
     slips.write_pdf(path, batch, size=size, shop=shop)
+    _log(db, actor, buyers, Path(path).name)
     return len(batch)
 
 
-def _batch(db, filters: dict) -> tuple[list[dict], str]:
-    """The slips of the waiting orders and the shop's name to head them."""
+def _batch(db, filters: dict) -> tuple[list[dict], str, list[int]]:
+    """The slips of the waiting orders, the shop's name to head them, and the buyers
+    whose contact details they print."""
     from ..settings import get_settings
 
-    batch = [slip_of(o) for o in waiting_orders(db, **filters)]
-    return batch, get_settings(db).get("shop_name") or ""
+    rows = waiting_orders(db, **filters)
+    buyers = [o["customer_id"] for o in rows if any(o.get(f) for f in CONTACT)]
+    return [slip_of(o) for o in rows], get_settings(db).get("shop_name") or "", buyers
+
+
+def _log(db, actor: Actor | None, buyers: list[int], file: str) -> None:
+    """The change log's `export` rows for the buyers whose contact details are in `file`."""
+    actor = actor or system_actor()
+    with db.write() as conn:
+        audit.record_exports(conn, actor.name, buyers, file, "slips")

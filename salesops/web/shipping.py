@@ -117,11 +117,12 @@ class ShippingData:
 
     def packing_slips(self, size: str = "a4", **filters) -> tuple[str, bytes, int]:
         """(file name, PDF bytes, orders) of the pick list and packing slips of the orders
-        waiting to ship; ValidationError when there are none."""
-        from ..shipping.waiting import packing_slips
+        waiting to ship; ValidationError when there are none. The buyers whose contact
+        details it prints are logged as exported by the page's person."""
+        from ..shipping.waiting import packing_slips, slips_file_name
 
-        pdf, count = packing_slips(self.db, size=size, **filters)
-        return f"packing-slips-{size}.pdf", pdf, count
+        pdf, count = packing_slips(self.db, size=size, actor=self.actor, **filters)
+        return slips_file_name(size), pdf, count
 
     def community_choices(self) -> list[dict]:
         """Every community (id, name), by name, for a filter."""
