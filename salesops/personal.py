@@ -135,8 +135,9 @@ def unclassified(metadata: sa.MetaData | None = None) -> list[str]:
 
 
 # Personal values the change log records under a name no column has: a refund's reason
-# on its order (salesops.refunds).
-LOGGED_AS: dict[str, tuple[str, ...]] = {"orders": ("refund_reason",)}
+# on its order (salesops.refunds); the name of a file the person's data was exported to
+# (salesops.access, packing slips), which whoever chose it may have named after them.
+LOGGED_AS: dict[str, tuple[str, ...]] = {"orders": ("refund_reason",), "customers": ("file",)}
 
 
 def columns_of(table: str) -> set[str]:

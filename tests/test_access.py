@@ -179,12 +179,14 @@ def test_only_admins_export_and_an_unknown_code_is_refused(db, basics):
 
 def test_after_erasure_the_export_holds_none_of_her_values(db, basics):
     who = _person(db, basics)
+    access.export_customer_data(db, who["code"], BOSS, file_name="欧阳小雨.json")
     erasure.erase_customer(db, who["code"], "asked by WeChat", BOSS)
 
     data = access.export_customer_data(db, who["code"], BOSS)
 
     text = _text(data)
-    assert [v for v in HERS if v in text] == []
+    assert [v for v in HERS if v in text] == []  # the first export's file name too
+    assert [a["action"] for a in data["audit"]].count("export_data") == 1
     assert data["header"]["erased_at"] and data["profile"]["record"]["name"] == "已删除客户"
     assert len(data["orders"]) == 1 and data["orders"][0]["total"] == "324.50"
     assert data["other"]["erasures"][0]["reason"] == "asked by WeChat"
