@@ -1,7 +1,8 @@
 -- name: audit_changes
 -- Changes in the audit log, newest first: of table :table_name and record :row_id (any
--- when null), by :actor (anyone when null), at or after :since and before :until; the
--- page after the row at (:before_at, :before_id), at most :limit rows. Each with the
+-- when null), by :actor (anyone when null), of :action (any when null; show_mobile:
+-- a staff member was shown a customer's mobile), at or after :since and before :until;
+-- the page after the row at (:before_at, :before_id), at most :limit rows. Each with the
 -- record as people know it (customer code and name, order number, user name, product SKU
 -- and name, channel code and name).
 -- utc: at
@@ -43,6 +44,7 @@ select a.id,
  where (cast(:table_name as varchar(64)) is null or a.table_name = :table_name)
    and (cast(:row_id as integer) is null or a.row_id = :row_id)
    and (cast(:actor as varchar(64)) is null or a.actor = :actor)
+   and (cast(:action as varchar(16)) is null or a.action = :action)
    and a.at >= :since
    and a.at < :until
    and (a.at < :before_at or (a.at = :before_at and a.id < :before_id))

@@ -33,6 +33,7 @@ MANAGER = STAFF | {
     "agents.edit",
     "agents.settle",
     "communities.edit",
+    "customers.contact",
 }
 ADMIN = MANAGER | {"users.manage", "settings.edit", "customers.erase", "customers.data"}
 PERMISSIONS = {"staff": STAFF, "manager": MANAGER, "admin": ADMIN}
@@ -62,6 +63,7 @@ messages.add(
             "perm.settings.edit": "change the shop settings",
             "perm.customers.erase": "erase a customer's personal data",
             "perm.customers.data": "hand a customer their personal data",
+            "perm.customers.contact": "see customers' mobile numbers in full",
         },
         "zh_CN": {
             "perm.customers.edit": "新建或修改客户",
@@ -84,6 +86,7 @@ messages.add(
             "perm.settings.edit": "修改店铺设置",
             "perm.customers.erase": "删除客户的个人信息",
             "perm.customers.data": "向客户提供其个人信息副本",
+            "perm.customers.contact": "查看客户完整的手机号",
         },
     }
 )

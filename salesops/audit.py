@@ -121,9 +121,16 @@ RECORD_KINDS = (
     "reviews",
     "imports",
     "customer_merges",
+    "customer_addresses",
     "staff_users",
     "settings",
+    "agent_levels",
+    "commission_rules",
+    "agent_statements",
 )
+# The actions the viewer offers as a filter of their own: reading personal data (PIPL),
+# not changing it (salesops.masking: a staff member shown a customer's mobile).
+ACCESS_ACTIONS = ("show_mobile",)
 FIELD_TEXT = 120  # longer values are cut in the readable form (the row keeps them whole)
 _PAST = datetime(1900, 1, 1, tzinfo=UTC)
 _FUTURE = datetime(9999, 1, 1, tzinfo=UTC)
@@ -242,13 +249,15 @@ def changes(
     table: str | None = None,
     row_id: int | str | None = None,
     person: str | None = None,
+    action: str | None = None,
     first_day: date | None = None,
     last_day: date | None = None,
     after: tuple[datetime, int] | None = None,
     limit: int = PAGE_SIZE,
 ) -> ChangePage:
-    """Audit rows newest first, by record (`table` and `row_id`), by `person`, and by
-    business day (`first_day`..`last_day` in the business zone); managers and admins only.
+    """Audit rows newest first, by record (`table` and `row_id`), by `person`, by
+    `action` (one of ACCESS_ACTIONS: who was shown a mobile), and by business day
+    (`first_day`..`last_day` in the business zone); managers and admins only.
 
     Each row has `at` (aware UTC), actor, table_name, row_id, action, `record` (the record
     as people know it), old_values / new_values (dicts) and `changes` (readable lines).
@@ -257,6 +266,10 @@ def changes(
     table, row_id = _record_filter(table, row_id)
     since, until = _day_bounds(first_day, last_day)
     person = (person or "").strip() or None
+    action = action or None
+    if action is not None and action not in ACCESS_ACTIONS:
+        accepted = ", ".join(ACCESS_ACTIONS)
+        raise ValidationError.one("error.choice", "action", action, accepted=accepted)
     return _page(
         db,
         "audit_changes",
@@ -265,6 +278,7 @@ def changes(
         table_name=table,
         row_id=row_id,
         actor=person,
+        action=action,
         since=since,
         until=until,
     )

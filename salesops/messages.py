@@ -17,6 +17,7 @@ CATALOG: dict[str, dict[str, str]] = {
         "error.too_long": "{field}: {value!r} is longer than {limit} characters",
         "error.mobile": "{field}: {value!r} is not a mobile number (accepted: 11-digit "
         "mainland number starting 13-19, optionally +86, spaces or dashes; or +country code)",
+        "error.mobile_masked": "{field}: {value!r} is masked; type the whole number",
         "error.wechat": "{field}: {value!r} is not a WeChat ID (accepted: 2-64 letters, "
         "digits, _ or -, no spaces)",
         "error.duplicate": "{field}: {value!r} already belongs to customer {code} {name}",
@@ -45,6 +46,7 @@ CATALOG: dict[str, dict[str, str]] = {
         "error.too_long": "{field}：{value!r} 超过 {limit} 个字符",
         "error.mobile": "{field}：{value!r} 不是有效手机号（应为以 13-19 开头的 11 位大陆手机号，"
         "可带 +86、空格或横线；或 +国家区号）",
+        "error.mobile_masked": "{field}：{value!r} 是打了星号的号码，请输入完整手机号",
         "error.wechat": "{field}：{value!r} 不是有效微信号（2-64 位字母、数字、_ 或 -，不含空格）",
         "error.duplicate": "{field}：{value!r} 已属于客户 {code} {name}",
         "error.not_found": "{field}：找不到{what} {value!r}",

@@ -34,6 +34,8 @@ def mobile(value, field: str = "mobile") -> str | None:
         text = text[2:]
     if MAINLAND.fullmatch(text) or FOREIGN.fullmatch(text):
         return text
+    if "*" in text:  # a number as staff see it (salesops.masking): never stored
+        raise ValidationError.one("error.mobile_masked", field, value)
     raise ValidationError.one("error.mobile", field, value)
 
 

@@ -60,9 +60,14 @@ def test_a_second_address_is_made_default_edited_and_deleted(db, buyer):
     assert book.list.options[0][1] == second and "★" in book.list.options[0][0]
     book.list.value = second
     book.buttons["edit"].click()
+    assert book.fields.inputs["mobile"].value == ""  # staff see it masked: only as a hint
+    assert book.fields.inputs["mobile"].placeholder == "138****8000"
     book.fields.inputs["detail"].value = "世纪大道 200 号"
     book.save.click()
     assert "世纪大道 200 号" in book.list.options[0][0]
+    assert "138****8000" in book.list.options[0][0]
+    edited = next(a for a in address_book.list_addresses(db, buyer["id"]) if a["id"] == second)
+    assert edited["mobile"] == "13800138000"  # kept, not overwritten with the mask
     book.list.value = second
     book.buttons["delete"].click()
     (left,) = address_book.list_addresses(db, buyer["id"])

@@ -47,7 +47,9 @@ def test_creating_a_customer_writes_one_row_and_says_its_code(data, db, basics):
     assert row["created_by"] == "wang.fang" and row["tags"] == "VIP,茶"
     assert form.value == row["id"] and form.message.kind == "success"
     assert row["code"] in form.message.value and row["code"] in form.title.value
-    assert form.inputs["mobile"].value == "13800138000"  # the stored copy is shown
+    # the stored copy is shown, its mobile masked for staff (PIPL): an empty box, a hint
+    assert form.inputs["mobile"].value == ""
+    assert form.inputs["mobile"].placeholder == "138****8000"
 
 
 def test_a_bad_mobile_is_shown_next_to_the_field_keeps_values_and_writes_nothing(data, db):
@@ -82,11 +84,12 @@ def test_editing_saves_changes_on_the_loaded_version(data, db):
     made = data.create_customer({"name": "张伟", "mobile": "13800138000"})
     form = make_form(data)
     form.value = made["id"]
-    assert form.inputs["name"].value == "张伟" and form.inputs["mobile"].value == "13800138000"
+    assert form.inputs["name"].value == "张伟" and form.inputs["mobile"].value == ""
     fill(form, region="上海")
     form.save.click()
     [row] = rows(db)
     assert row["region"] == "上海" and row["version"] == 2 and form.message.kind == "success"
+    assert row["mobile"] == "13800138000"  # the masked number was not written back
     fill(form, region="北京")
     form.save.click()  # the form carries the new version: a second save is not a conflict
     assert rows(db)[0]["region"] == "北京" and rows(db)[0]["version"] == 3
@@ -173,3 +176,32 @@ def test_every_input_and_button_carries_its_hook(data):
         "message",
     ):
         assert f"so-customer-{hook}" in classes, hook
+
+
+def test_staff_edit_another_field_and_the_masked_mobile_is_kept_or_replaced(data, db):
+    made = data.create_customer({"name": "张伟", "mobile": "13800138000"})
+    form = make_form(data)
+    form.value = made["id"]
+    assert form.inputs["mobile"].placeholder == "138****8000"
+    fill(form, nickname="阿伟")
+    form.save.click()
+    assert rows(db)[0]["mobile"] == "13800138000" and rows(db)[0]["nickname"] == "阿伟"
+    fill(form, mobile="139 1234 5678")  # a staff member may still set a new number
+    form.save.click()
+    assert rows(db)[0]["mobile"] == "13912345678" and form.message.kind == "success"
+    assert form.inputs["mobile"].placeholder == "139****5678"
+    fill(form, mobile="139****5678")  # typed as seen: refused in plain words, nothing written
+    form.save.click()
+    assert "masked" in form.errors.text("mobile") and rows(db)[0]["mobile"] == "13912345678"
+
+
+def test_managers_see_and_edit_the_mobile_in_full(data, db, monkeypatch):
+    made = data.create_customer({"name": "张伟", "mobile": "13800138000"})
+    monkeypatch.setenv("SALESOPS_ROLE", "manager")
+    form = make_form(data)
+    form.value = made["id"]
+    assert form.inputs["mobile"].value == "13800138000"
+    assert form.inputs["mobile"].placeholder == ""
+    fill(form, mobile="")  # a manager may clear it
+    form.save.click()
+    assert rows(db)[0]["mobile"] is None

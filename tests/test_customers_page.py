@@ -107,7 +107,7 @@ def open_customer(page, mobile: str):
     results = page.locator(".so-customers-search-results select")
     page.locator(".so-customers-search-results option").first.wait_for(state="attached")
     results.select_option(index=0)
-    page.wait_for_function("document.querySelector('.so-customer-mobile input').value !== ''")
+    page.wait_for_function("document.querySelector('.so-customer-name input').value !== ''")
 
 
 def test_two_people_editing_one_customer_the_second_sees_the_conflict(browser, live_server, db):

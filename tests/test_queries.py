@@ -46,6 +46,7 @@ SAMPLES = {
     "table_name": "customers",
     "row_id": 1,
     "actor": "wang.fang",
+    "action": "show_mobile",
     "since": LAST_WEEK[0],
     "before_at": LAST_WEEK[1],
     "before_id": 10**9,

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import ipywidgets as ipw
 
+from salesops.masking import is_masked
 from salesops.messages import add
 
 from .common import FieldErrors, MessageArea, guard, hook, keypad, label, styled
@@ -116,13 +117,22 @@ class AddressFields(ipw.VBox):
 
     @property
     def values(self) -> dict:
-        """The fields as typed."""
-        return {f: (self.inputs[f].value or "").strip() for f in FIELDS}
+        """The fields as typed; without `mobile` when the filled address's number was
+        masked and the box was left empty (an edit keeps the stored number)."""
+        values = {f: (self.inputs[f].value or "").strip() for f in FIELDS}
+        if self.inputs["mobile"].placeholder and not values["mobile"]:
+            del values["mobile"]
+        return values
 
     def fill(self, address: dict) -> None:
-        """Show `address` in the fields (province first, so the suggestions follow)."""
+        """Show `address` in the fields (province first, so the suggestions follow); a
+        masked mobile (staff, salesops.masking) as the empty box's hint, never as a value."""
         for field in FIELDS:
             self.inputs[field].value = str(address.get(field) or "")
+        masked = is_masked(address.get("mobile"))
+        self.inputs["mobile"].placeholder = address["mobile"] if masked else ""
+        if masked:
+            self.inputs["mobile"].value = ""
 
     def clear(self) -> None:
         """Empty fields, no pasted text, no messages."""

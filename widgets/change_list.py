@@ -19,7 +19,8 @@ from salesops import messages
 
 from .common import MessageArea, guard, hook, label
 
-ACTIONS = ("create", "update", "merge", "merged", "undo", "unmerged")
+ACTIONS = ("create", "update", "merge", "merged", "undo", "unmerged", "delete", "erase")
+ACTIONS += ("paid", "price", "show_mobile")
 
 messages.add(
     {
@@ -39,6 +40,11 @@ messages.add(
             "changes.action.merged": "merged away",
             "changes.action.undo": "merge undone",
             "changes.action.unmerged": "restored from merge",
+            "changes.action.delete": "deleted",
+            "changes.action.erase": "personal data erased",
+            "changes.action.paid": "marked paid",
+            "changes.action.price": "price set",
+            "changes.action.show_mobile": "showed the mobile",
             "changes.kind.customers": "customer",
             "changes.kind.orders": "order",
             "changes.kind.followups": "follow-up of",
@@ -48,6 +54,13 @@ messages.add(
             "changes.kind.customer_merges": "merge",
             "changes.kind.staff_users": "account",
             "changes.kind.settings": "shop settings",
+            "changes.kind.customer_addresses": "address",
+            "changes.kind.communities": "community",
+            "changes.kind.community_members": "community stay",
+            "changes.kind.reviews": "order-share (晒单)",
+            "changes.kind.agent_levels": "agent level",
+            "changes.kind.commission_rules": "commission rule",
+            "changes.kind.agent_statements": "agent statement",
         },
         "zh_CN": {
             "changes.col.when": "时间",
@@ -65,6 +78,11 @@ messages.add(
             "changes.action.merged": "被合并",
             "changes.action.undo": "撤销合并",
             "changes.action.unmerged": "撤销合并后恢复",
+            "changes.action.delete": "删除",
+            "changes.action.erase": "删除个人信息",
+            "changes.action.paid": "标记已付",
+            "changes.action.price": "设置价格",
+            "changes.action.show_mobile": "看了手机号",
             "changes.kind.customers": "客户",
             "changes.kind.orders": "订单",
             "changes.kind.followups": "跟进：",
@@ -74,6 +92,13 @@ messages.add(
             "changes.kind.customer_merges": "合并",
             "changes.kind.staff_users": "账号",
             "changes.kind.settings": "店铺设置",
+            "changes.kind.customer_addresses": "收货地址",
+            "changes.kind.communities": "社群",
+            "changes.kind.community_members": "社群成员",
+            "changes.kind.reviews": "晒单",
+            "changes.kind.agent_levels": "代理等级",
+            "changes.kind.commission_rules": "佣金规则",
+            "changes.kind.agent_statements": "代理对账单",
         },
     }
 )

@@ -8,6 +8,7 @@ import ipywidgets as ipw
 import traitlets
 
 from salesops import messages
+from salesops.masking import is_masked
 
 from .common import FieldErrors, MessageArea, choose, guard, hook, keypad, label, styled
 from .customer_picker import CustomerPicker
@@ -103,6 +104,7 @@ class CustomerForm(ipw.VBox):
     def __init__(self, *, load, create, update, search, channels, **kwargs):
         self._load_fn, self._create, self._update = load, create, update
         self._version = None
+        self._masked_mobile = False
         self.title = ipw.HTML()
         self.inputs = self._build_inputs(search, channels)
         self.errors = FieldErrors(FORM, self.inputs)
@@ -170,7 +172,15 @@ class CustomerForm(ipw.VBox):
         }
 
     def data(self) -> dict:
-        """What the form holds, in the service's field names."""
+        """What the form holds, in the service's field names; without `mobile` when the
+        stored number was shown masked and the box was left empty (the number stays)."""
+        data = self._data()
+        if self._masked_mobile and not data["mobile"].strip():
+            del data["mobile"]
+        return data
+
+    def _data(self) -> dict:
+        """Every input's value, in the service's field names."""
         i = self.inputs
         return {
             "name": i["name"].value,
@@ -200,6 +210,12 @@ class CustomerForm(ipw.VBox):
             ("notes", "notes"),
         ):
             i[field].value = row.get(key) or ""
+        # Staff see a stored mobile masked (salesops.masking): the box starts empty with the
+        # masked number as its hint, and an empty box keeps the stored number on save.
+        self._masked_mobile = is_masked(row.get("mobile"))
+        i["mobile"].placeholder = row["mobile"] if self._masked_mobile else ""
+        if self._masked_mobile:
+            i["mobile"].value = ""
         if row.get("channel_id") is None:
             choose(i["channel"], None)  # "(none)", shown: a blank dropdown looks broken
         else:

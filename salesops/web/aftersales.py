@@ -59,4 +59,4 @@ class AfterSalesData:
         customers worth contacting (kept per day)."""
         from ..worklist import worklist
 
-        return worklist(self.db, self.actor)
+        return self._contacts_shown(worklist(self.db, self.actor))

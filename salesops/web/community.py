@@ -40,7 +40,7 @@ class CommunityData:
         """The community's members with what they bought (and those who left)."""
         from ..communities import members
 
-        return members(self.db, community_id, include_left)
+        return self._contacts_shown(members(self.db, community_id, include_left))
 
     def join_community(self, community_id: int, customer_id: int, joined=None) -> dict:
         """Add a customer to a community from `joined` (a day; default now)."""
@@ -59,7 +59,8 @@ class CommunityData:
         added at once, "from community NAME"."""
         from ..communities import add_new_person
 
-        return add_new_person(self.db, community_id, dict(data), joined or None, self.actor)
+        added = add_new_person(self.db, community_id, dict(data), joined or None, self.actor)
+        return self._contacts_shown(added)
 
     def customer_communities(self, customer_id: int) -> list[dict]:
         """A customer's stays in communities, current first."""

@@ -32,14 +32,15 @@ class GroupBuyData:
         """What confirming would do: each entry's buyer, customer, items, note, problems."""
         from ..groupbuy.service import check_list
 
-        return check_list(self.db, text, **_options(options), actor=self.actor).as_dict()
+        found = check_list(self.db, text, **_options(options), actor=self.actor)
+        return self._contacts_shown(found.as_dict())
 
     def group_buy_confirm(self, text: str, **options) -> dict:
         """Check again and write the new entries as orders, all or nothing."""
         from ..groupbuy.service import import_list
 
         job = import_list(self.db, text, **_options(options), source=SOURCE, actor=self.actor)
-        return job.as_dict()
+        return self._contacts_shown(job.as_dict())
 
 
 def _options(options: Mapping) -> dict:

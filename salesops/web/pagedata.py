@@ -124,7 +124,7 @@ class PageData(
         `after` (the id of the last row shown) gives the next page (salesops.search)."""
         from ..search import search_customers
 
-        return search_customers(self.db, text, limit=limit, after=after)
+        return self._contacts_shown(search_customers(self.db, text, limit=limit, after=after))
 
     def first_steps(self) -> list[dict]:
         """A new shop's checklist: [{key, done}] for products, channels, staff and data
@@ -136,7 +136,8 @@ class PageData(
     def customers_to_complete(self, text: str = "", limit: int = SEARCH_LIMIT) -> list[dict]:
         """Customers whose name is an import's placeholder (to_complete), those whose name,
         code or mobile starts with `text` (all for ''), by code: dicts as `search` gives."""
-        return self._all("customers_to_complete", prefix=text.strip(), limit=limit)
+        rows = self._all("customers_to_complete", prefix=text.strip(), limit=limit)
+        return self._contacts_shown(rows)
 
     def channels(self) -> list[dict]:
         """The channels to choose from: id, code, name, name_en."""
@@ -153,7 +154,7 @@ class PageData(
     def customer(self, customer_id: int) -> dict | None:
         """One customer's profile (channel, referrer, parent agent by name, version)."""
         rows = self._all("customer_profile", customer_id=customer_id)
-        return rows[0] if rows and rows[0]["deleted_at"] is None else None
+        return self._contacts_shown(rows[0]) if rows and rows[0]["deleted_at"] is None else None
 
     def customer_orders(self, customer_id: int) -> list[dict]:
         """The customer's orders, newest first, with their courier's name."""
@@ -174,7 +175,7 @@ class PageData(
 
     def customer_followups(self, customer_id: int) -> list[dict]:
         """Follow-ups planned and done with this customer, newest first."""
-        return self._all("customer_followups", customer_id=customer_id)
+        return self._contacts_shown(self._all("customer_followups", customer_id=customer_id))
 
     def customer_360(self, customer_id: int) -> dict | None:
         """Everything the 360 view shows, read in one transaction (one consistent snapshot):
@@ -191,7 +192,8 @@ class PageData(
             }
             totals = fetch_all(conn, "customer_totals", customer_id=customer_id)[0]
         parts["orders"] = _with_courier_names(parts["orders"])
-        return {"profile": profile[0], **parts, "totals": self._costs_shown(totals)}
+        view = {"profile": profile[0], **parts, "totals": self._costs_shown(totals)}
+        return self._contacts_shown(view)
 
     def order(self, order_id: int) -> dict:
         """One order with its lines and status history, its ship-to as one line
@@ -201,11 +203,13 @@ class PageData(
         from ..shipping.rules import courier_name
 
         order = self._costs_shown(get_order(self.db, order_id))
-        return {
-            **order,
-            "ship_to": one_line(order, "ship_"),
-            "courier_name": courier_name(order["courier"]),
-        }
+        return self._contacts_shown(
+            {
+                **order,
+                "ship_to": one_line(order, "ship_"),
+                "courier_name": courier_name(order["courier"]),
+            }
+        )
 
     # -- the services' rules, as the forms show them (a page never imports a service) ----
 
@@ -254,7 +258,8 @@ class PageData(
 
         actor = self.actor
         staff = None if everyone else actor.name
-        return due(self.db, staff=staff, until=until or business_day()[1], actor=actor)
+        rows = due(self.db, staff=staff, until=until or business_day()[1], actor=actor)
+        return self._contacts_shown(rows)
 
     def find_orders(self, text: str, limit: int = SEARCH_LIMIT) -> list[dict]:
         """Orders whose number is what was typed or ends with it ("123" finds SO00000123),
@@ -263,7 +268,10 @@ class PageData(
 
         term = unicodedata.normalize("NFKC", text or "").strip().upper()
         tracking = "".join(term.split())
-        return self._all("find_orders", number=term, tracking=tracking, limit=limit) if term else []
+        if not term:
+            return []
+        rows = self._all("find_orders", number=term, tracking=tracking, limit=limit)
+        return self._contacts_shown(rows)
 
     def today(self) -> dict:
         """Today's numbers for the landing page: orders, revenue, follow-ups due."""
@@ -324,21 +332,22 @@ class PageData(
         """Add a customer; returns the stored row with its code."""
         from ..customers import create_customer
 
-        return create_customer(self.db, data, actor=self.actor)
+        return self._contacts_shown(create_customer(self.db, data, actor=self.actor))
 
     def update_customer(self, customer_id: int, changes: Mapping, version: int) -> dict:
         """Save edits made to the copy read at `version` (ConflictError if it moved on)."""
         from ..customers import update_customer
 
-        return update_customer(self.db, customer_id, changes, version, actor=self.actor)
+        return self._contacts_shown(
+            update_customer(self.db, customer_id, changes, version, actor=self.actor)
+        )
 
     def create_order(self, customer_id: int, lines: Sequence[Mapping], **options) -> dict:
         """Record an order (channel, discount, shipping, note as keywords); its number back."""
         from ..orders import create_order
 
-        return self._costs_shown(
-            create_order(self.db, customer_id, lines, actor=self.actor, **options)
-        )
+        made = create_order(self.db, customer_id, lines, actor=self.actor, **options)
+        return self._contacts_shown(self._costs_shown(made))
 
     def change_status(
         self, order_id: int, to_status: str, version: int, reason: str = "", **shipping
@@ -347,19 +356,17 @@ class PageData(
         needs `courier=` and `tracking_no=`)."""
         from ..orders import change_status
 
-        return self._costs_shown(
-            change_status(
-                self.db, order_id, to_status, version, reason=reason, actor=self.actor, **shipping
-            )
+        changed = change_status(
+            self.db, order_id, to_status, version, reason=reason, actor=self.actor, **shipping
         )
+        return self._contacts_shown(self._costs_shown(changed))
 
     def correct_shipment(self, order_id: int, courier, tracking_no, version: int) -> dict:
         """Correct the courier and tracking number of an order that went out."""
         from ..shipping.rules import correct_shipment
 
-        return self._costs_shown(
-            correct_shipment(self.db, order_id, courier, tracking_no, version, self.actor)
-        )
+        corrected = correct_shipment(self.db, order_id, courier, tracking_no, version, self.actor)
+        return self._contacts_shown(self._costs_shown(corrected))
 
     def courier_choices(self) -> list[tuple[str, str]]:
         """(name, code) of every courier, self pickup and local delivery, for a dropdown."""
@@ -405,7 +412,7 @@ class PageData(
         """Candidate pairs of the same person: dicts of a, b (customers) and evidence."""
         from ..duplicates import find_duplicates
 
-        return [vars(c) for c in find_duplicates(self.db)]
+        return self._contacts_shown([vars(c) for c in find_duplicates(self.db)])
 
     def merge_customers(self, keep_id: int, other_id: int, evidence: str = "") -> dict:
         """Merge customer `other_id` into `keep_id` (audited); the merge with its id."""

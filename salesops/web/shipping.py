@@ -23,19 +23,22 @@ class ShippingData:
         """A customer's addresses, the default first, each with `line` (one line)."""
         from ..address_book import list_addresses, one_line
 
-        return [{**a, "line": one_line(a)} for a in list_addresses(self.db, customer_id)]
+        rows = [{**a, "line": one_line(a)} for a in list_addresses(self.db, customer_id)]
+        return self._contacts_shown(rows)
 
     def add_address(self, customer_id: int, data: Mapping) -> dict:
         """Add an address to a customer's book (their first becomes the default)."""
         from ..address_book import add_address
 
-        return add_address(self.db, customer_id, data, actor=self.actor)
+        return self._contacts_shown(add_address(self.db, customer_id, data, actor=self.actor))
 
     def update_address(self, address_id: int, changes: Mapping, version: int) -> dict:
         """Save edits to an address read at `version`."""
         from ..address_book import update_address
 
-        return update_address(self.db, address_id, changes, version, actor=self.actor)
+        return self._contacts_shown(
+            update_address(self.db, address_id, changes, version, actor=self.actor)
+        )
 
     def delete_address(self, address_id: int, version: int) -> None:
         """Delete an address (orders keep their own copy)."""
@@ -106,14 +109,18 @@ class ShippingData:
         from ..address_book import one_line
         from ..shipping.waiting import waiting_orders
 
-        return [
-            {
-                **o,
-                "ship_to": one_line(o, "ship_"),
-                "items": "，".join(f"{ln['product_name']}×{ln['quantity']}" for ln in o["lines"]),
-            }
-            for o in waiting_orders(self.db, **filters)
-        ]
+        return self._contacts_shown(
+            [
+                {
+                    **o,
+                    "ship_to": one_line(o, "ship_"),
+                    "items": "，".join(
+                        f"{ln['product_name']}×{ln['quantity']}" for ln in o["lines"]
+                    ),
+                }
+                for o in waiting_orders(self.db, **filters)
+            ]
+        )
 
     def packing_slips(self, size: str = "a4", **filters) -> tuple[str, bytes, int]:
         """(file name, PDF bytes, orders) of the pick list and packing slips of the orders
