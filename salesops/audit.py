@@ -129,8 +129,10 @@ RECORD_KINDS = (
     "agent_statements",
 )
 # The actions the viewer offers as a filter of their own: reading personal data (PIPL),
-# not changing it (salesops.masking: a staff member shown a customer's mobile).
-ACCESS_ACTIONS = ("show_mobile",)
+# not changing it: a staff member shown a customer's mobile (salesops.masking), contact
+# details written into a file (packing slips: record_exports), a customer's data handed
+# to them (salesops.access).
+ACCESS_ACTIONS = ("show_mobile", "export", "export_data")
 FIELD_TEXT = 120  # longer values are cut in the readable form (the row keeps them whole)
 _PAST = datetime(1900, 1, 1, tzinfo=UTC)
 _FUTURE = datetime(9999, 1, 1, tzinfo=UTC)

@@ -20,7 +20,7 @@ from salesops import messages
 from .common import MessageArea, guard, hook, label
 
 ACTIONS = ("create", "update", "merge", "merged", "undo", "unmerged", "delete", "erase")
-ACTIONS += ("paid", "price", "show_mobile")
+ACTIONS += ("paid", "price", "show_mobile", "export", "export_data")
 
 messages.add(
     {
@@ -45,6 +45,8 @@ messages.add(
             "changes.action.paid": "marked paid",
             "changes.action.price": "price set",
             "changes.action.show_mobile": "showed the mobile",
+            "changes.action.export": "contact details put in a file",
+            "changes.action.export_data": "personal data handed over",
             "changes.kind.customers": "customer",
             "changes.kind.orders": "order",
             "changes.kind.followups": "follow-up of",
@@ -83,6 +85,8 @@ messages.add(
             "changes.action.paid": "标记已付",
             "changes.action.price": "设置价格",
             "changes.action.show_mobile": "看了手机号",
+            "changes.action.export": "联系方式导出到文件",
+            "changes.action.export_data": "导出个人信息副本",
             "changes.kind.customers": "客户",
             "changes.kind.orders": "订单",
             "changes.kind.followups": "跟进：",
