@@ -14,9 +14,11 @@ unless asked): a `header` (shop, when, by whom, which customer, format version),
 `profile`, `identifiers`, `addresses`, `orders` (with lines, status history, ship-to,
 shipment and refunds), `followups`, `communities`, `reviews`, `merges`, `audit` and
 `other`. Money is text ("128.00"); every time is ISO UTC with a `<name>_local` beside it
-in the business zone. Each export writes an `export_data` row in the change log on the
-customer. Admins only (`customers.data`). After an erasure the rows are still there,
-without their personal values, so the file then says what was kept and nothing more.
+in the business zone. The shop's own figures on those rows (unit costs, stock levels:
+LEFT_OUT) are not the person's data and stay out. Each export writes an `export_data`
+row in the change log on the customer. Admins only (`customers.data`). After an erasure
+the rows are still there, without their personal values, so the file then says what was
+kept and nothing more.
 """
 
 from __future__ import annotations
@@ -69,6 +71,18 @@ NAMED = {
     "reviews",
     "customer_merges",
 }
+
+# The shop's own figures on the person's rows, not data about the person: what the goods
+# cost the shop and its stock levels stay out of the file (and of its change-log values).
+LEFT_OUT = frozenset(
+    {
+        ("orders", "costed_goods"),
+        ("orders", "goods_cost"),
+        ("order_lines", "unit_cost"),
+        ("stock_movements", "on_hand"),
+        ("stock_movements", "counted"),
+    }
+)
 
 messages.add(
     {
@@ -164,8 +178,13 @@ def _rows(conn, table: sa.Table, column: sa.Column, owners: list[int]) -> list[d
     rows = []
     for i in range(0, len(owners), CHUNK):
         query = sa.select(table).where(column.in_(owners[i : i + CHUNK]))
-        rows += [dict(r) for r in conn.execute(query).mappings()]
+        rows += [_kept(table.name, r) for r in conn.execute(query).mappings()]
     return rows
+
+
+def _kept(table: str, values) -> dict:
+    """`values` (a row, change-log values) without the shop's own figures (LEFT_OUT)."""
+    return {k: v for k, v in values.items() if (table, k) not in LEFT_OUT}
 
 
 def _key(table: sa.Table, row: dict) -> tuple:
@@ -191,7 +210,8 @@ def _audit(conn, found: dict[str, list[dict]]) -> list[dict]:
             rows += [dict(r) for r in conn.execute(query).mappings()]
     for row in rows:
         for key in ("old_values", "new_values"):
-            row[key] = json.loads(row[key]) if row[key] else None
+            values = json.loads(row[key]) if row[key] else None
+            row[key] = _kept(row["table_name"], values) if isinstance(values, dict) else values
     return sorted(rows, key=lambda r: r["id"])
 
 

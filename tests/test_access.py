@@ -128,6 +128,7 @@ def test_the_export_holds_every_kind_of_data_about_her_and_nothing_about_others(
     [refund] = order["refunds"]
     assert refund["reason"] == "少了一盒" and refund["amount"] == "128.00"
     assert [(x["quantity"], x["amount"]) for x in refund["lines"]] == [(1, "128.00")]
+    assert "unit_cost" not in order["lines"][0] and "goods_cost" not in order  # the shop's
     moved = data["other"]["stock_movements"]  # the goods her order took and gave back
     assert [(m["kind"], m["quantity"]) for m in moved] == [("sold", -2), ("returned", 1)]
     assert order["ordered_at"].endswith("+00:00") and len(order["ordered_at_local"]) == 19
@@ -146,6 +147,7 @@ def test_the_export_holds_every_kind_of_data_about_her_and_nothing_about_others(
     assert [v for v in HERS if v not in text] == []
     assert [v for v in OTHERS if v in text] == []
     assert who["li"] not in text
+    assert "51.20" not in text and "on_hand" not in text  # the shop's costs and stock
     with db.read() as conn:
         row = conn.execute(
             sa.select(audit_log).where(audit_log.c.action == "export_data")
