@@ -19,9 +19,11 @@ from __future__ import annotations
 
 import unicodedata
 
+from .validate import MASK, is_masked
+
+__all__ = ["MASK", "MOBILE_KEYS", "is_masked", "mask_mobile", "mobiles_masked", "show_mobile"]
 # The keys under which the pages receive a customer's or recipient's mobile.
 MOBILE_KEYS = frozenset(("mobile", "ship_mobile"))
-MASK = "*"
 
 
 def mask_mobile(value):
@@ -77,11 +79,6 @@ def mobiles_masked(value):
     found = _mobiles_in(value, set())
     numbers = {n: mask_mobile(n) for n in sorted(found, key=len, reverse=True)}
     return _masked(value, numbers)
-
-
-def is_masked(value) -> bool:
-    """Whether `value` is a masked number as shown to staff (never to be saved back)."""
-    return isinstance(value, str) and MASK in value
 
 
 # -- the "show" action: one number in full, with an access row in the change log ------------

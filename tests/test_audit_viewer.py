@@ -240,3 +240,19 @@ def test_times_in_the_values_are_shown_in_the_business_zone(db, basics):
     assert audit.change_lines({"note": "2026-11-30T16:30:05"}, {"note": "not a time"}) == [
         "note: 2026-11-30T16:30:05 → not a time"  # a time without a zone is left as typed
     ]
+
+
+def test_the_log_offers_shown_mobiles_as_a_kind_and_reads_them_in_words(db, shop, english):
+    zhang = shop["zhang"]
+    wang = as_person(db, "wang.fang")
+    wang.update_customer(zhang["id"], {"mobile": "13800138000"}, 2)
+    assert wang.reveal_mobile(zhang["id"]) == "13800138000"
+    view = viewer(db)
+    view.kind.value = "access:show_mobile"
+    assert view.picker.layout.display == ""  # one customer's, or everyone's
+    assert shown(view) == [("wang.fang", f"customer {zhang['code']} 张伟", "showed the mobile", "")]
+    view.picker.choose(shop["lina"]["id"], "李娜")
+    assert shown(view) == []
+    assert ("customers: mobile shown (看了手机号)", "access:show_mobile") in view.kind.options
+    kinds = dict(view.kind.options).values()
+    assert {"agent_levels", "commission_rules", "agent_statements"} <= set(kinds)

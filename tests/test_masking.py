@@ -127,7 +127,8 @@ def _reads(data: PageData, s: dict) -> dict:
 NO_MOBILES = {
     *("first_steps", "channels", "products", "customer_totals", "customer_referrals"),
     *("allowed_next", "order_transitions", "statuses_needing_reason", "price_lines"),
-    *("followup_kinds", "record_kinds", "today", "weekly_figures", "weekly_workbook"),
+    *("followup_kinds", "record_kinds", "access_actions", "today", "weekly_figures"),
+    *("weekly_workbook",),
     *("audit_changes", "audit_people", "customer_history", "order_history"),  # managers
     *("create_customer", "create_order", "change_status", "correct_shipment"),  # masked
     *("courier_choices", "couriers_without_number", "log_contact", "schedule_followup"),
@@ -228,3 +229,42 @@ def test_managers_and_admins_may_see_contacts_and_staff_may_not():
     assert Actor("li", "manager").can("customers.contact")
     assert Actor("boss", "admin").can("customers.contact")
     assert not Actor("wang", "staff").can("customers.contact")
+
+
+def test_the_360_view_shows_staff_the_mask_and_show_puts_the_number_in_its_place(shop, english):
+    from widgets.customer_360 import Customer360
+
+    db, buyer = shop["db"], shop["buyer"]
+    view = Customer360.for_page(as_person(db, "wang.fang", "staff"))
+    view.value = buyer["id"]
+    assert "138****8000" in view.profile.value and MOBILE not in view.profile.value
+    assert view.reveal.button.layout.display == ""
+    view.reveal.button.click()
+    assert f"href='tel:{MOBILE}'" in view.profile.value and "****" not in view.profile.value
+    assert view.reveal.button.layout.display == "none"
+    view.value = shop["twin"]["id"]  # the next customer is masked again
+    assert "138****8001" in view.profile.value and view.reveal.button.layout.display == ""
+    with db.read() as conn:
+        assert [r["action"] for r in audit.history(conn, "customers", buyer["id"])][-1] == (
+            "show_mobile"
+        )
+    manager = Customer360.for_page(as_person(db, "li.lei", "manager"))
+    manager.value = buyer["id"]
+    assert f"href='tel:{MOBILE}'" in manager.profile.value
+    assert manager.reveal.button.layout.display == "none"  # nothing to show: no button
+
+
+def test_a_search_result_shows_staff_the_mask_and_show_reveals_the_chosen_one(shop, english):
+    from widgets.customers_app import CustomersApp
+
+    db, buyer = shop["db"], shop["buyer"]
+    app = CustomersApp.for_page(as_person(db, "wang.fang", "staff"))
+    app.picker.term.value = "0013800"
+    labels = dict((i, t) for t, i in app.picker.results.options)
+    assert "138****8000" in labels[buyer["id"]] and MOBILE not in " ".join(labels.values())
+    app.picker.results.value = buyer["id"]
+    assert "138****8000" in app.picker.status.value
+    app.picker.reveal.button.click()
+    assert f"tel:{MOBILE}" in app.picker.status.value
+    assert MOBILE in dict((i, t) for t, i in app.picker.results.options)[buyer["id"]]
+    assert app.form.inputs["mobile"].value == ""  # the form still never holds the mask

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import ipywidgets as ipw
 
-from salesops.masking import is_masked
 from salesops.messages import add
+from salesops.validate import is_masked
 
 from .common import FieldErrors, MessageArea, guard, hook, keypad, label, styled
 from .tables import fit, fit_errors

@@ -3,7 +3,9 @@
 `AuditViewer` filters the audit log by record (a kind of record, then a customer picked
 by search, an order number, or another record's number), by person and by business day
 (first and last day, in the business zone), and lists the changes newest first, a page at
-a time (widgets.change_list). It takes data functions (PageData.audit_changes,
+a time (widgets.change_list). Looks at personal data (a staff member shown a customer's
+mobile, contact details put in a file) are offered as kinds of their own, with the
+customer picker. It takes data functions (PageData.audit_changes,
 audit_people, search, find_orders and the page's actor), never a database. Staff are
 told in plain words that the page is for managers, and nothing is read; the data layer
 refuses them too (audit.view).
@@ -24,6 +26,7 @@ from .common import MessageArea, guard, hook, label, styled
 from .customer_picker import CustomerPicker
 
 FORM = "audit"
+ACCESS = "access:"  # the kind dropdown's value for an access action (access:show_mobile)
 PAGE_SIZE = 50
 
 messages.add(
@@ -32,6 +35,9 @@ messages.add(
             "audit.title": "Change log",
             "audit.kind": "Record",
             "audit.any_kind": "any kind of record",
+            "audit.access.show_mobile": "customers: mobile shown (看了手机号)",
+            "audit.access.export": "customers: contact details put in a file",
+            "audit.access.export_data": "customers: personal data handed over",
             "audit.customer": "Customer",
             "audit.order_no": "Order no.",
             "audit.row_no": "Record no.",
@@ -53,6 +59,9 @@ messages.add(
             "audit.title": "修改记录",
             "audit.kind": "记录类型",
             "audit.any_kind": "全部类型",
+            "audit.access.show_mobile": "客户：看了手机号",
+            "audit.access.export": "客户：联系方式导出到文件",
+            "audit.access.export_data": "客户：导出个人信息副本",
             "audit.customer": "客户",
             "audit.order_no": "订单号",
             "audit.row_no": "记录编号",
@@ -80,7 +89,8 @@ class AuditViewer(ipw.VBox):
     person, first_day, last_day, after, limit); `people()` the names to filter by;
     `search(text, limit=)` customers for the picker; `find_orders(text)` orders by number;
     `actor()` who is looking; `kinds` the tables the log records (offered as kinds of
-    record). Hooks: so-audit-kind, so-audit-customer (the picker's search
+    record); `actions` the access actions offered after them (customers' records of that
+    action only). Hooks: so-audit-kind, so-audit-customer (the picker's search
     box), so-audit-number, so-audit-person, so-audit-first-day, so-audit-last-day,
     so-audit-refresh, so-audit-changes, so-audit-count, so-audit-more, so-audit-message.
     """
@@ -94,11 +104,13 @@ class AuditViewer(ipw.VBox):
         find_orders,
         actor,
         kinds: tuple[str, ...],
+        actions: tuple[str, ...] = (),
         page_size: int = PAGE_SIZE,
         **kwargs,
     ):
         self._changes, self._people, self._find_orders = changes, people, find_orders
         self._kinds = tuple(kinds)
+        self._actions = tuple(actions)
         self._page_size = page_size
         self.message = MessageArea(FORM)
         super().__init__(children=[self.message], **kwargs)
@@ -123,12 +135,14 @@ class AuditViewer(ipw.VBox):
             find_orders=data.find_orders,
             actor=lambda: data.actor,
             kinds=data.record_kinds(),
+            actions=data.access_actions(),
             **kwargs,
         )
 
     def _build(self, search) -> None:
         """The filter inputs and the change list."""
         kinds = [(label("audit.any_kind"), ""), *((kind_label(k), k) for k in self._kinds)]
+        kinds += [(label(f"audit.access.{a}"), f"{ACCESS}{a}") for a in self._actions]
         self.kind = styled(
             ipw.Dropdown(options=kinds, value="", description=label("audit.kind")),
             FORM,
@@ -216,7 +230,7 @@ class AuditViewer(ipw.VBox):
 
     def _show_record_inputs(self) -> None:
         """The picker for customers, a number box for other kinds, neither for any kind."""
-        kind = self.kind.value
+        kind, _action = self._kind()
         self.picker.layout.display = "" if kind == "customers" else "none"
         self.number.layout.display = "" if kind not in ("", "customers") else "none"
         self.number.description = label("audit.order_no" if kind == "orders" else "audit.row_no")
@@ -239,14 +253,22 @@ class AuditViewer(ipw.VBox):
 
     def _filter_values(self) -> dict:
         """The filters for salesops.audit.changes, the record resolved to its id."""
-        table = self.kind.value or None
+        table, action = self._kind()
         return {
             "table": table,
             "row_id": self._row_id(table),
+            "action": action,
             "person": self.person.value or None,
             "first_day": self.first_day.value,
             "last_day": self.last_day.value,
         }
+
+    def _kind(self) -> tuple[str | None, str | None]:
+        """The table and action chosen: an access action is one of customers' records."""
+        value = self.kind.value or ""
+        if value.startswith(ACCESS):
+            return "customers", value[len(ACCESS) :]
+        return value or None, None
 
     def _row_id(self, table: str | None):
         """The record's id: the picked customer, the order with the typed number, or the

@@ -11,6 +11,7 @@ from salesops import messages
 
 from .change_list import ChangeList
 from .common import MessageArea, guard, hook, label, local_time, money
+from .mobile_reveal import MobileReveal, tel_html
 
 FORM = "c360"
 
@@ -160,9 +161,11 @@ class Customer360(ipw.VBox):
     None. Set `value` to show a customer; bump `stamp` (or call `refresh()`) to re-read.
     With `history(id, after=)` (PageData.customer_history; pass it to managers only) a
     fourth tab lists the changes to the customer, its orders and follow-ups, read when the
-    tab is opened. Hooks: so-c360-profile, so-c360-totals, so-c360-orders,
-    so-c360-followups, so-c360-referrals, so-c360-message, and so-c360-history-changes,
-    -count, -more in the history tab.
+    tab is opened. With `reveal(id)` (PageData.reveal_mobile) a masked mobile (staff) has
+    a "show" button (so-c360-show-mobile) that puts the whole number in its place, logged.
+    Hooks: so-c360-profile, so-c360-totals, so-c360-orders, so-c360-followups,
+    so-c360-referrals, so-c360-message, and so-c360-history-changes, -count, -more in the
+    history tab.
     """
 
     value = traitlets.Int(None, allow_none=True)
@@ -173,11 +176,15 @@ class Customer360(ipw.VBox):
         """The view wired to a salesops.web.pagedata.PageData; the "Change history" tab for
         those who may read the change log (managers, admins)."""
         history = data.customer_history if data.actor.can("audit.view") else None
-        return cls(data.customer_360, history=history, **kwargs)
+        return cls(data.customer_360, history=history, reveal=data.reveal_mobile, **kwargs)
 
-    def __init__(self, load, history=None, **kwargs):
+    def __init__(self, load, history=None, reveal=None, **kwargs):
         self._load, self._history = load, history
+        self._profile: dict | None = None
         self.profile = hook(ipw.HTML(), FORM, "profile")
+        self.reveal = MobileReveal(reveal or (lambda _id: ""), FORM)
+        self.reveal.layout.display = "" if reveal else "none"
+        self.reveal.observe(self._on_revealed, names="shown")
         self.totals = hook(ipw.HTML(), FORM, "totals")
         self.orders = hook(ipw.HTML(), FORM, "orders")
         self.followups = hook(ipw.HTML(), FORM, "followups")
@@ -190,7 +197,8 @@ class Customer360(ipw.VBox):
             self.tabs.children = [*self.tabs.children, self.history]
             self.tabs.observe(self._on_tab, names="selected_index")
         self.observe(self._on_value, names=["value", "stamp"])
-        super().__init__(children=[self.profile, self.totals, self.tabs, self.message], **kwargs)
+        parts = [self.profile, self.reveal, self.totals, self.tabs, self.message]
+        super().__init__(children=parts, **kwargs)
         self.add_class("so-c360")
         self._show(None)
 
@@ -206,6 +214,9 @@ class Customer360(ipw.VBox):
     def _show(self, data: dict | None) -> None:
         """Render the whole view (a hint when nobody is chosen)."""
         self.tabs.layout.display = "none" if data is None else ""
+        self._profile = data["profile"] if data else None
+        self.reveal.customer_id = self.value if data else None
+        self.reveal.masked = (data["profile"]["mobile"] or "") if data else ""
         if data is None:
             self.profile.value = f"<p class='so-empty'>{escape(label('c360.empty'))}</p>"
             self.totals.value = ""
@@ -223,6 +234,11 @@ class Customer360(ipw.VBox):
         ]
         if self.history is not None:
             self._on_tab()
+
+    def _on_revealed(self, change) -> None:
+        """The whole number was asked for: show it in the profile in place of the mask."""
+        if change["new"] and self._profile is not None:
+            self.profile.value = self._profile_html({**self._profile, "mobile": change["new"]})
 
     def _on_tab(self, _change=None) -> None:
         """Read the customer's change history when its tab is the one open."""
@@ -251,10 +267,14 @@ class Customer360(ipw.VBox):
             ("c360.since", local_time(p["created_at"], False)),
             ("c360.notes", p["notes"]),
         ]
+        shown = {
+            k: tel_html(v) if k == "c360.mobile" else escape(str(v)) if v not in (None, "") else "—"
+            for k, v in pairs
+        }
         cells = "".join(
             f"<div class='so-kv'><span class='so-k'>{escape(label(k))}</span>"
-            f"<span class='so-v'>{escape(str(v)) if v not in (None, '') else '—'}</span></div>"
-            for k, v in pairs
+            f"<span class='so-v'>{shown[k]}</span></div>"
+            for k, _v in pairs
         )
         return f"<h3>{escape(p['name'])}</h3><div class='so-profile'>{cells}</div>"
 

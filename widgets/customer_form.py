@@ -8,7 +8,7 @@ import ipywidgets as ipw
 import traitlets
 
 from salesops import messages
-from salesops.masking import is_masked
+from salesops.validate import is_masked
 
 from .common import FieldErrors, MessageArea, choose, guard, hook, keypad, label, styled
 from .customer_picker import CustomerPicker

@@ -11,6 +11,7 @@ import traitlets
 from salesops import messages
 
 from .common import MessageArea, guard, hook, label, styled
+from .mobile_reveal import MobileReveal, tel_html
 
 messages.add(
     {
@@ -74,6 +75,9 @@ class CustomerPicker(ipw.VBox):
     once (0: search on every keystroke, as the unit tests do). With `to_complete`, a data
     function like `search` listing only the customers staff should complete, a tick box
     (`so-picker-to-complete`) switches the list to them (all of them with an empty box).
+    With `reveal` (PageData.reveal_mobile), a chosen customer whose mobile is masked
+    (staff) gets a "show" button (`so-picker-show-mobile`) beside the chosen line that puts
+    the whole number there and in their result row (logged in the change log).
     Hooks: `so-picker-term`, `so-picker-results`, `so-picker-status`, `so-picker-clear`,
     plus `so-<form>-<field>` on the search box and `so-<form>-<field>-results` on the list
     when `form`/`field` are given.
@@ -93,11 +97,16 @@ class CustomerPicker(ipw.VBox):
         limit=20,
         debounce=0.08,
         to_complete=None,
+        reveal=None,
         **kwargs,
     ):
         self._search, self._limit, self._debounce, self._rows = search, limit, debounce, rows
         self._pending = None
         self._options_by_id: dict[int, str] = {}
+        self._mobiles: dict[int, str] = {}  # the mobile of each result, as shown
+        self.reveal = MobileReveal(reveal or (lambda _id: ""), "picker")
+        self.reveal.layout.display = "" if reveal else "none"
+        self.reveal.observe(self._on_revealed, names="shown")
         self.term = ipw.Text(
             placeholder=label("picker.placeholder"),
             description=label("picker.search") if description is None else description,
@@ -138,7 +147,7 @@ class CustomerPicker(ipw.VBox):
                 self.term,
                 self.only_to_complete,
                 self.results,
-                ipw.HBox([self.status, self.clear]),
+                ipw.HBox([self.status, self.reveal, self.clear]),
                 self.message,
             ],
             **kwargs,
@@ -168,6 +177,7 @@ class CustomerPicker(ipw.VBox):
         else:
             rows = self._search(term, limit=self._limit) if term else []
         self._options_by_id = {r["id"]: option_label(r) for r in rows}
+        self._mobiles = {r["id"]: r.get("mobile") or "" for r in rows}
         self.results.unobserve(self._on_pick, names="value")
         try:
             self.results.options = [(text, i) for i, text in self._options_by_id.items()]
@@ -194,7 +204,28 @@ class CustomerPicker(ipw.VBox):
         """Make `customer_id` the chosen one (`text`: how to show it), e.g. when editing."""
         self.chosen = text if customer_id is not None else ""
         self.value = customer_id
+        self.reveal.customer_id = customer_id
+        self.reveal.masked = self._mobiles.get(customer_id, "") if customer_id else ""
         self._show_chosen()
+
+    def _on_revealed(self, change) -> None:
+        """The whole number was asked for: in the chosen line (a tel: link) and the row."""
+        number, masked = change["new"], self.reveal.masked
+        if not number or self.value is None:
+            return
+        self.chosen = self.chosen.replace(masked, number)
+        if self.value in self._options_by_id:
+            self._options_by_id[self.value] = self._options_by_id[self.value].replace(
+                masked, number
+            )
+            self.results.unobserve(self._on_pick, names="value")
+            try:
+                self.results.options = [(t, i) for i, t in self._options_by_id.items()]
+                self.results.value = self.value
+            finally:
+                self.results.observe(self._on_pick, names="value")
+        text = html.escape(label("picker.chosen", label=self.chosen))
+        self.status.value = text.replace(html.escape(number), tel_html(number), 1)
 
     def _show_chosen(self) -> None:
         """Say who is chosen, with a clear button."""

@@ -47,6 +47,7 @@ class CustomersApp(ipw.VBox):
                 field="search",
                 rows=8,
                 to_complete=data.customers_to_complete,
+                reveal=data.reveal_mobile,
             ),
             form=CustomerForm.for_page(data),
             addresses=AddressBook.for_page(data),

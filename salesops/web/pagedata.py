@@ -251,6 +251,13 @@ class PageData(
 
         return tuple(RECORD_KINDS)
 
+    def access_actions(self) -> tuple[str, ...]:
+        """The audit actions that record a look at personal data (show_mobile, export...),
+        which the change log offers as a filter of their own."""
+        from ..audit import ACCESS_ACTIONS
+
+        return tuple(ACCESS_ACTIONS)
+
     def followups_due(self, until: datetime | None = None, everyone: bool = True) -> list[dict]:
         """Open follow-ups due by `until` (default: end of today) that this person may see;
         with `everyone` False, only their own (staff only ever see their own)."""
