@@ -62,9 +62,10 @@ class AccountsServer(LiveServer):
         except OSError:
             return False
 
-    def sign_in(self, name: str, password: str | None = None) -> tuple[int, str, str]:
-        """Sign in over HTTP: (status, Cookie header for later requests, body)."""
-        status, headers, body, cookie = self.post_login(name, password)
+    def sign_in(self, name: str, password: str | None = None, headers=None) -> tuple[int, str, str]:
+        """Sign in over HTTP (with extra request `headers`): (status, Cookie header for
+        later requests, body)."""
+        status, headers, body, cookie = self.post_login(name, password, extra=headers)
         session = [
             c.split(";")[0]
             for c in headers.get_all("Set-Cookie") or []
@@ -72,9 +73,9 @@ class AccountsServer(LiveServer):
         ]
         return status, "; ".join([cookie, *session]), body
 
-    def post_login(self, name: str, password: str | None = None, query: str = ""):
-        """POST the sign-in form (after GETting it for its XSRF token), redirects not
-        followed: (status, headers, body, the form's cookie)."""
+    def post_login(self, name: str, password: str | None = None, query: str = "", extra=None):
+        """POST the sign-in form (after GETting it for its XSRF token) with `extra` request
+        headers, redirects not followed: (status, headers, body, the form's cookie)."""
         status, headers, body = self.get("/login" + query)
         xsrf = re.search(r'name="_xsrf" value="([^"]+)"', body).group(1)
         cookie = headers["Set-Cookie"].split(";")[0]
@@ -86,7 +87,9 @@ class AccountsServer(LiveServer):
             }
         ).encode()
         req = urllib.request.Request(
-            f"http://127.0.0.1:{self.port}/login{query}", data=form, headers={"Cookie": cookie}
+            f"http://127.0.0.1:{self.port}/login{query}",
+            data=form,
+            headers={"Cookie": cookie, **(extra or {})},
         )
         opener = urllib.request.build_opener(NoRedirect)
         try:

@@ -68,6 +68,15 @@ import click
     help="The pages are reached over HTTPS (e.g. through a proxy that terminates TLS): "
     "every cookie is marked Secure (or set SALESOPS_HTTPS=1).",
 )
+@click.option(
+    "--trusted-proxy",
+    "trusted_proxies",
+    multiple=True,
+    metavar="ADDRESS",
+    help="A reverse proxy in front of the server (an IP address or network, e.g. 127.0.0.1; "
+    "repeat for several): for requests from it, the client's address (which the sign-in "
+    "limits count) is taken from X-Forwarded-For. That header from anyone else is ignored.",
+)
 @click.pass_context
 def serve(
     ctx: click.Context,
@@ -81,6 +90,7 @@ def serve(
     secret_file,
     memory_mb,
     https,
+    trusted_proxies,
 ) -> None:
     """Serve the staff pages with Voila behind a login.
 
@@ -101,6 +111,7 @@ def serve(
         role=role,
         trusted_header=trusted_header,
         https=https,
+        trusted_proxies=tuple(trusted_proxies),
         voila_args=list(ctx.args),
     )
     if apps_dir:

@@ -26,7 +26,7 @@ from pathlib import Path
 from jupyter_server.auth.identity import IdentityProvider, PasswordIdentityProvider
 from traitlets import Bool, Dict, Integer, Unicode
 
-from .throttle import ADDRESS_LIMIT, FailureLimit
+from .throttle import ADDRESS_LIMIT, FailureLimit, client_address
 
 TOKEN_ENV = "SALESOPS_TOKEN"
 SECRET_ENV = "SALESOPS_COOKIE_SECRET"
@@ -120,7 +120,7 @@ class TokenIdentityProvider(PasswordIdentityProvider):
 
     def _limited(self, handler, user):
         """`user`, unless the address sent too many wrong tokens; counts a wrong one."""
-        address = handler.request.remote_ip or ""
+        address = client_address(handler)  # behind a trusted proxy: from X-Forwarded-For
         if self.failures.wait(address):
             self.log.warning("token refused from %s: too many wrong ones", address)
             return None

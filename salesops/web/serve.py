@@ -62,6 +62,8 @@ messages.add(
             "serve.header_not_loopback": "--trusted-header is only allowed while listening "
             "on 127.0.0.1 (behind the proxy), not on {host}",
             "serve.page_refused": "{who} ({role}) may not open {page}.",
+            "serve.bad_proxy": "--trusted-proxy {value!r} is not an IP address or network "
+            "(e.g. 127.0.0.1, 10.0.0.0/8)",
             "serve.address_option": "the address is set with --host and --port only; "
             "remove {options}",
         },
@@ -69,6 +71,8 @@ messages.add(
             "serve.header_not_loopback": "--trusted-header 只能在监听 127.0.0.1（代理之后）时"
             "使用，不能监听 {host}",
             "serve.page_refused": "{who}（{role}）无权打开 {page}。",
+            "serve.bad_proxy": "--trusted-proxy {value!r} 不是 IP 地址或网段（例如 127.0.0.1、"
+            "10.0.0.0/8）",
             "serve.address_option": "监听地址只能用 --host 和 --port 设置；请去掉 {options}",
         },
     }
@@ -94,6 +98,7 @@ class ServeOptions:
     secret_file: Path = DEFAULT_SECRET_FILE
     memory_mb: int = DEFAULT_MEMORY_MB  # 0: no limit
     https: bool = False  # reached over HTTPS (maybe through a TLS proxy): Secure cookies
+    trusted_proxies: tuple[str, ...] = ()  # whose X-Forwarded-For names the client
     voila_args: list[str] = field(default_factory=list)
 
 
@@ -232,6 +237,7 @@ class SalesopsVoila(Voila):
     token_role = "manager"
     db_url = ""  # the database pages and sign-in use (build_app sets it)
     https = False  # every cookie Secure (build_app sets it)
+    trusted_proxies: tuple = ()  # networks whose X-Forwarded-For is believed (build_app)
     authorizer_class = PageAuthorizer
 
     @property
@@ -254,6 +260,7 @@ class SalesopsVoila(Voila):
         settings["salesops_db"] = connect(self.db_url)
         settings["log_function"] = log_request  # jupyter_server's: tokens scrubbed from URLs
         settings["salesops_https"] = self.https
+        settings["salesops_trusted_proxies"] = self.trusted_proxies  # throttle.client_address
         if self.https:  # behind a proxy that terminates TLS the request itself is http
             settings["xsrf_cookie_kwargs"] = {
                 **settings.get("xsrf_cookie_kwargs", {}),
@@ -312,9 +319,23 @@ def landing_url(opts: ServeOptions, token: str | None) -> str:
     return f"http://{opts.host}:{opts.port}/{page}" + (f"?token={token}" if token else "")
 
 
+def proxy_networks(values) -> tuple:
+    """The --trusted-proxy values as networks; ServeRefused names one that is not an
+    address or network."""
+    from .throttle import trusted_networks
+
+    for value in values:
+        try:
+            trusted_networks([value])
+        except ValueError:
+            raise ServeRefused(messages.t("serve.bad_proxy", value=value)) from None
+    return trusted_networks(values)
+
+
 def build_app(opts: ServeOptions, token: str, mode: str, db_url: str) -> SalesopsVoila:
     """A configured, initialised Voila application for `opts` on the database `db_url`
     (not yet listening)."""
+    proxies = proxy_networks(opts.trusted_proxies)
     cfg = Config()
     cfg.VoilaConfiguration.multi_kernel_manager_class = PageKernelManager
     provider = login.identity_provider_class(mode)
@@ -339,6 +360,7 @@ def build_app(opts: ServeOptions, token: str, mode: str, db_url: str) -> Salesop
     app.token_role = opts.role
     app.db_url = db_url
     app.https = opts.https
+    app.trusted_proxies = proxies
     app.initialize([str(opts.apps_dir), *opts.voila_args])
     if (app.ip, app.port) != (opts.host, opts.port):  # e.g. --Voila.ip=0.0.0.0 passed on
         options = " ".join(a for a in opts.voila_args if a.startswith("--"))

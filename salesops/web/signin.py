@@ -33,7 +33,7 @@ from traitlets import Float, Integer, Unicode
 from .. import accounts, messages
 from ..db import connect
 from ..errors import ValidationError
-from .throttle import ADDRESS_LIMIT, FailureLimit
+from .throttle import ADDRESS_LIMIT, FailureLimit, client_address
 
 SESSION_COOKIE = "salesops-session"
 
@@ -243,7 +243,7 @@ class AccountsLoginHandler(JupyterHandler):
         provider = self.identity_provider
         username = self.get_argument("username", "")
         password = self.get_argument("password", "")
-        address = self.request.remote_ip or ""
+        address = client_address(self)  # behind a trusted proxy: from X-Forwarded-For
         wait = provider.failures.wait(address)
         if wait:  # this address guessed too often: nothing is checked or counted
             self.log.warning("sign-in from %s refused: too many failures", address)
@@ -265,7 +265,7 @@ class AccountsLoginHandler(JupyterHandler):
             provider.db,
             account["username"],
             hours=provider.session_hours,
-            remote_ip=self.request.remote_ip or "",
+            remote_ip=address,
         )
         self.set_secure_cookie(
             SESSION_COOKIE,
@@ -276,7 +276,7 @@ class AccountsLoginHandler(JupyterHandler):
             path=self.base_url,
             secure=self.request.protocol == "https" or self.settings.get("salesops_https", False),
         )
-        self.log.info("%s signed in from %s", account["username"], self.request.remote_ip)
+        self.log.info("%s signed in from %s", account["username"], address)
         self._go_on()
 
     def _go_on(self):
