@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+import hashlib
 import urllib.request
 from urllib.parse import urlsplit
 
@@ -20,6 +21,8 @@ CUSTOMERS_READY = ".so-customers-search input"
         ("/voila/static/voila.js", "", caching.REVALIDATE),
         (caching.STATIC_VERSIONED + "7155.voila.js", "", caching.IMMUTABLE),
         ("/voila/templates/lab/static/index.css", "v=ee8de0", caching.IMMUTABLE),
+        ("/voila/static/salesops.css", "v=", caching.REVALIDATE),  # an empty version
+        ("/voila/static/salesops.css", "nov=1", caching.REVALIDATE),
         ("/voila/labextensions/@jupyter-widgets/x/static/718.a7a3f80ef4813fab.js", "", "imm"),
         ("/voila/labextensions/@jupyter-widgets/x/package.json", "", caching.REVALIDATE),
         ("/voila/render/customers.ipynb", "v=1", None),
@@ -61,6 +64,36 @@ def test_the_page_and_scripts_are_gzipped_for_a_browser_that_accepts_it(live_ser
     # Without Accept-Encoding: plain, as before.
     status, headers, body = fetch(live_server, caching.STATIC_VERSIONED + "voila.js")
     assert status == 200 and "content-encoding" not in headers and len(body) > 10_000
+
+
+def test_our_files_are_versioned_by_their_content(tmp_path):
+    (tmp_path / "salesops.css").write_text("a { color: red }")
+    (tmp_path / "salesops.js").write_text("1")
+    first = caching.asset_versions(tmp_path)
+    assert first["salesops.css"] == hashlib.sha256(b"a { color: red }").hexdigest()[:16]
+    assert caching.asset_versions(tmp_path) == first
+    (tmp_path / "salesops.css").write_text("a { color: darkred }")  # a change: a new URL
+    second = caching.asset_versions(tmp_path)
+    assert second["salesops.css"] != first["salesops.css"]
+    assert second["salesops.js"] == first["salesops.js"]
+
+
+@pytest.mark.browser
+def test_the_page_links_our_stylesheet_and_script_by_content_hash_cached_a_year(live_server):
+    status, _, body = fetch(live_server, "/voila/render/_empty.ipynb")
+    html = body.decode()
+    live_server.shutdown_kernel(kernel_id_of(html))  # no browser, so no beacon
+    assert status == 200
+    for name in caching.OWN_FILES:
+        digest = hashlib.sha256((caching.OWN_STATIC / name).read_bytes()).hexdigest()[:16]
+        url = f"/voila/static/{name}?v={digest}"
+        assert f'"{url}"' in html, name
+        status, headers, content = fetch(live_server, url)
+        assert status == 200 and headers["cache-control"] == caching.IMMUTABLE
+        assert content == (caching.OWN_STATIC / name).read_bytes()
+        # The plain URL (an old page, a bookmark) is revalidated, never kept a year.
+        status, headers, _ = fetch(live_server, f"/voila/static/{name}")
+        assert status == 200 and headers["cache-control"] == caching.REVALIDATE
 
 
 @pytest.mark.browser

@@ -15,6 +15,8 @@ from browser import APPS_DIR, LiveServer, apps_copy, close_page, goto, kernel_id
 from phone import assert_fits, layout_problems, phone_context, settle, shoot
 from playwright.sync_api import expect
 
+from salesops.web import caching
+
 pytestmark = pytest.mark.browser
 PAGES = sorted(p.name for p in APPS_DIR.glob("*.ipynb"))
 
@@ -97,8 +99,10 @@ def test_the_template_has_one_viewport_tag_and_serves_the_stylesheet_and_script(
         assert re.findall(r"<meta name=\"viewport\"[^>]*>", html) == [
             '<meta name="viewport" content="width=device-width, initial-scale=1">'
         ]
-        assert '<link rel="stylesheet" href="/voila/static/salesops.css"' in html
-        assert '<script src="/voila/static/salesops.js" defer></script>' in html
+        v = caching.asset_versions()  # the URLs carry the files' hashes (test_caching.py)
+        css = f"/voila/static/salesops.css?v={v['salesops.css']}"
+        assert f'<link rel="stylesheet" href="{css}"' in html
+        assert f'<script src="/voila/static/salesops.js?v={v["salesops.js"]}" defer>' in html
     finally:
         server.shutdown_kernel(kernel_id_of(html))
     status, headers, css = server.get("/voila/static/salesops.css")

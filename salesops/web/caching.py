@@ -14,6 +14,11 @@ time. Every response we send passes through two tornado output transforms:
   load voila.js from `/voila/static-v<Voila's version>/` instead (the same files; our
   template's body_header points the page's `fullStaticUrl` there), so the chunks it loads
   from beside itself are versioned too: a new Voila is a new URL.
+  Our own stylesheet and script (voila_config/static/salesops.css and salesops.js) are
+  linked as `salesops.css?v=<hash of the file>`: `asset_versions` hashes them, the page
+  handler hands the hashes to the template in its page config (`ASSETS_KEY`). A changed
+  file is a new URL, so a phone that kept the old one a year fetches the new one on the
+  next page; the plain URL without `v=` is still served, revalidated.
 - tornado's `GZipContentEncoding` compresses HTML, JavaScript, CSS, JSON and SVG for a
   browser that accepts gzip, chunk by chunk, so Voila's rendered page still streams.
 
@@ -23,7 +28,10 @@ is tornado's `websocket_compression_options` setting.
 
 from __future__ import annotations
 
+import hashlib
 import re
+from pathlib import Path
+from urllib.parse import parse_qs
 
 import tornado.web
 from tornado import httputil
@@ -43,6 +51,10 @@ STATIC_PREFIXES = (
 STATIC_VERSIONED = f"/voila/static-v{voila_version}/"
 # A webpack chunk named by its content hash: name.<16+ hex digits>.js / .css / .woff2 ...
 HASHED_NAME = re.compile(r"[./-][0-9a-f]{16,}\.[a-z0-9]+$")
+# Our own static files (salesops.css, salesops.js), linked with a hash of their content.
+OWN_STATIC = Path(__file__).resolve().parent / "voila_config" / "static"
+OWN_FILES = ("salesops.css", "salesops.js")
+ASSETS_KEY = "salesopsAssets"  # where the page template finds the hashes (its page_config)
 # Deflate settings for websocket messages: level 6, tornado's default memory use.
 WEBSOCKET_COMPRESSION = {"compression_level": 6, "mem_level": 8}
 
@@ -52,7 +64,7 @@ def cache_control(path: str, query: str) -> str | None:
     `path` is not a static file (its handler decides)."""
     if not path.startswith(STATIC_PREFIXES):
         return None
-    versioned = "v=" in query or bool(HASHED_NAME.search(path))
+    versioned = bool(parse_qs(query).get("v")) or bool(HASHED_NAME.search(path))
     versioned = versioned or path.startswith(STATIC_VERSIONED)
     return IMMUTABLE if versioned else REVALIDATE
 
@@ -70,6 +82,23 @@ class CacheHeaders(tornado.web.OutputTransform):
             headers.pop("Pragma", None)
             headers.pop("Expires", None)
         return status_code, headers, chunk
+
+
+_hashes: dict[Path, tuple[tuple[int, int], str]] = {}
+
+
+def asset_versions(folder: Path = OWN_STATIC, names=OWN_FILES) -> dict[str, str]:
+    """{file name: the first 16 hex digits of its SHA-256}, for the `v=` of its URL. A file
+    is hashed again only when its size or modification time changed."""
+    versions = {}
+    for name in names:
+        path = folder / name
+        stat = path.stat()
+        key = (stat.st_mtime_ns, stat.st_size)
+        if path not in _hashes or _hashes[path][0] != key:
+            _hashes[path] = (key, hashlib.sha256(path.read_bytes()).hexdigest()[:16])
+        versions[name] = _hashes[path][1]
+    return versions
 
 
 def transforms() -> list[type[tornado.web.OutputTransform]]:

@@ -151,14 +151,16 @@ class PageHandler(TornadoVoilaHandler):
 
     def _allow_page_scripts(self) -> None:
         """A nonce for this response: in its Content-Security-Policy, and in the page config
-        the template reads it from to mark its own inline scripts."""
+        the template reads it from to mark its own inline scripts; beside it the hashes the
+        template versions salesops.css and salesops.js with (salesops.web.caching)."""
         self._nonce = nonce = policy.new_nonce()
         self.set_header("Content-Security-Policy", policy.content_security_policy(nonce))
         hook = self.page_config_hook
+        assets = caching.asset_versions()
 
         def with_nonce(page_config, **kwargs):
             page_config = hook(page_config, **kwargs) if hook else page_config
-            return {**page_config, policy.NONCE_KEY: nonce}
+            return {**page_config, policy.NONCE_KEY: nonce, caching.ASSETS_KEY: assets}
 
         self.page_config_hook = with_nonce
 
