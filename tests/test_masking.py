@@ -242,6 +242,8 @@ def test_the_360_view_shows_staff_the_mask_and_show_puts_the_number_in_its_place
     view.reveal.button.click()
     assert f"href='tel:{MOBILE}'" in view.profile.value and "****" not in view.profile.value
     assert view.reveal.button.layout.display == "none"
+    view.refresh()  # read again (after a save): still shown, no second look needed
+    assert f"href='tel:{MOBILE}'" in view.profile.value
     view.value = shop["twin"]["id"]  # the next customer is masked again
     assert "138****8001" in view.profile.value and view.reveal.button.layout.display == ""
     with db.read() as conn:
@@ -268,3 +270,8 @@ def test_a_search_result_shows_staff_the_mask_and_show_reveals_the_chosen_one(sh
     assert f"tel:{MOBILE}" in app.picker.status.value
     assert MOBILE in dict((i, t) for t, i in app.picker.results.options)[buyer["id"]]
     assert app.form.inputs["mobile"].value == ""  # the form still never holds the mask
+    assert f"tel:{MOBILE}" in app.history.profile.value  # one look shows it in the 360 too
+    assert app.history.reveal.button.layout.display == "none"
+    with db.read() as conn:
+        actions = [r["action"] for r in audit.history(conn, "customers", buyer["id"])]
+    assert actions.count("show_mobile") == 1

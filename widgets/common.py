@@ -110,6 +110,7 @@ STYLE = """
   gap: 4px 16px; }
 .so-kv { display: flex; gap: 8px; }
 .so-k { color: #666; min-width: 64px; }
+a.so-mobile { color: #1565c0; text-decoration: underline; }
 .so-table { border-collapse: collapse; width: 100%; font-size: 13px; }
 .so-table th { background: #f5f7fa; border-bottom: 1px solid #ccd; padding: 4px 8px; }
 .so-table td { border-bottom: 1px solid #eee; padding: 4px 8px; }

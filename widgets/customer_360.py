@@ -221,7 +221,9 @@ class Customer360(ipw.VBox):
             self.profile.value = f"<p class='so-empty'>{escape(label('c360.empty'))}</p>"
             self.totals.value = ""
             return
-        self.profile.value = self._profile_html(data["profile"])
+        shown = self.reveal.shown  # a number shown in full stays so when the view is read again
+        profile = {**data["profile"], "mobile": shown} if shown else data["profile"]
+        self.profile.value = self._profile_html(profile)
         self.totals.value = self._totals_html(data["totals"])
         self.orders.value = self._orders_html(data["orders"])
         self.followups.value = self._followups_html(data["followups"])

@@ -76,7 +76,8 @@ class CustomerPicker(ipw.VBox):
     function like `search` listing only the customers staff should complete, a tick box
     (`so-picker-to-complete`) switches the list to them (all of them with an empty box).
     With `reveal` (PageData.reveal_mobile), a chosen customer whose mobile is masked
-    (staff) gets a "show" button (`so-picker-show-mobile`) beside the chosen line that puts
+    (staff) gets a "show" button (`so-picker-show-mobile`, and `so-<form>-<field>-show-mobile`)
+    beside the chosen line that puts
     the whole number there and in their result row (logged in the change log).
     Hooks: `so-picker-term`, `so-picker-results`, `so-picker-status`, `so-picker-clear`,
     plus `so-<form>-<field>` on the search box and `so-<form>-<field>-results` on the list
@@ -129,6 +130,7 @@ class CustomerPicker(ipw.VBox):
         if form and field:
             hook(self.term, form, field)
             hook(self.results, form, f"{field}-results")
+            hook(self.reveal.button, form, f"{field}-show-mobile")
         self.message = MessageArea("picker")
         self._to_complete = to_complete
         self.only_to_complete = hook(

@@ -115,6 +115,20 @@ class CustomersApp(ipw.VBox):
             **kwargs,
         )
         self.add_class("so-customers-app")
+        # A mobile shown in full beside the search is shown in the 360 view too, and the
+        # other way round (one look, one access row), while both show the same customer.
+        self.picker.reveal.observe(self._on_picker_revealed, names="shown")
+        self.history.reveal.observe(self._on_history_revealed, names="shown")
+
+    def _on_picker_revealed(self, change) -> None:
+        """The search's chosen mobile was shown: the 360 view shows it too."""
+        if change["new"] and self.history.value == self.picker.value:
+            self.history.reveal.shown = change["new"]
+
+    def _on_history_revealed(self, change) -> None:
+        """The 360 view's mobile was shown: the chosen search result shows it too."""
+        if change["new"] and self.history.value == self.picker.value:
+            self.picker.reveal.shown = change["new"]
 
     def _on_erased(self, _change) -> None:
         """The erased customer leaves the form, the search results and the 360 view."""

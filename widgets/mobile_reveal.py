@@ -68,6 +68,7 @@ class MobileReveal(ipw.HBox):
         self.message = MessageArea(f"{form}-show-mobile")
         self.button.on_click(guard(self._on_show, self.message))
         self.observe(self._on_customer, names=["customer_id", "masked"])
+        self.observe(self._offer, names="shown")
         super().__init__([self.button, self.message], **kwargs)
         self.add_class("so-reveal")
 
@@ -75,10 +76,13 @@ class MobileReveal(ipw.HBox):
         """Another customer or number: the button again when the number is masked."""
         self.shown = ""
         self.message.clear()
-        offer = self.customer_id is not None and is_masked(self.masked)
+        self._offer()
+
+    def _offer(self, _change=None) -> None:
+        """The button while the number is masked and not shown yet."""
+        offer = self.customer_id is not None and is_masked(self.masked) and not self.shown
         self.button.layout.display = "" if offer else "none"
 
     def _on_show(self, _button) -> None:
         """Ask for the whole number (logged) and hand it over."""
         self.shown = self._reveal(self.customer_id) or ""
-        self.button.layout.display = "none"

@@ -1,0 +1,139 @@
+"""Minimum exposure (PIPL) in a real browser, from an EMPTY database (`salesops init`,
+accounts only): a staff member creates a customer, finds them by mobile and sees
+138****8000 in the search result and the 360 view, presses "显示" and sees the whole number
+(a tel: link); at phone size too, where the page still fits. A manager finds the look in
+the change log under "看了手机号" and sees numbers in full without pressing anything.
+Screenshots at desk and 390 px."""
+
+from __future__ import annotations
+
+import pytest
+import sqlalchemy as sa
+from browser import apps_copy
+from phone import assert_fits, phone_context, settle
+from playwright.sync_api import expect
+from test_shop_pages import ACCOUNTS, DESK, PHONE, ShopServer, finish, shoot, signed_in
+
+from salesops.db import Database
+from salesops.schema import audit_log, customers
+
+pytestmark = pytest.mark.browser
+MOBILE, MASKED = "13800138000", "138****8000"
+SEARCH = ".so-customers-search"
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    """An accounts-mode server over an empty shop, for this module."""
+    root = tmp_path_factory.mktemp("masking-pages")
+    live = ShopServer(root, apps_copy(root)).start()
+    yield live
+    live.stop()
+
+
+def find(page, text: str):
+    """Search customers for `text` and choose the first result; the result list."""
+    page.locator(f"{SEARCH} input").fill(text)
+    results = page.locator(f"{SEARCH}-results select")
+    expect(results.locator("option")).not_to_have_count(0)
+    results.select_option(index=0)
+    return results
+
+
+def staff_on_phone(browser, server):
+    """The customers page at phone size (390 x 844, touch), signed in as the staff member."""
+    page = phone_context(browser).new_page()
+    page.goto(server.url("customers.ipynb", token=False), wait_until="commit")
+    page.fill(".so-login-username", "wang.fang")
+    page.fill(".so-login-password", ACCOUNTS["wang.fang"][1])
+    page.click(".so-login-submit")
+    page.locator(f"{SEARCH} input").wait_for(state="visible")
+    return page
+
+
+def shown_mobiles(db) -> list[tuple[str, int]]:
+    """(who, customer id) of every shown-mobile row in the change log."""
+    with db.read() as conn:
+        rows = conn.execute(
+            sa.select(audit_log.c.actor, audit_log.c.row_id).where(
+                audit_log.c.action == "show_mobile"
+            )
+        )
+        return [tuple(r) for r in rows]
+
+
+def test_staff_see_a_masked_mobile_show_it_once_and_the_manager_sees_who(browser, server):
+    db = Database(server.db_url)
+    page = signed_in(browser, server, "wang.fang", "customers.ipynb", f"{SEARCH} input")
+    page.locator(".so-customer-name input").fill("张伟")
+    page.locator(".so-customer-mobile input").fill("138 0013 8000")
+    page.click(".so-customer-save")
+    expect(page.locator(".so-customer-message")).to_contain_text("C000001")
+    mobile_box = page.locator(".so-customer-mobile input")
+    expect(mobile_box).to_have_value("")  # the stored number never sits in the form
+    expect(mobile_box).to_have_attribute("placeholder", MASKED)
+
+    results = find(page, MOBILE)  # found by the whole number, shown masked
+    expect(results).to_contain_text(MASKED)
+    expect(results).not_to_contain_text(MOBILE)
+    profile = page.locator(".so-c360-profile")
+    expect(profile).to_contain_text(MASKED)
+    expect(profile).not_to_contain_text(MOBILE)
+    expect(page.locator(f"{SEARCH}-show-mobile")).to_be_visible()
+    expect(page.locator(".so-c360-show-mobile")).to_be_visible()
+    assert shown_mobiles(db) == []
+    shoot(page, "masking-staff-masked-desk", DESK)
+
+    page.click(".so-c360-show-mobile")
+    expect(profile.locator(f"a[href='tel:{MOBILE}']")).to_have_text(MOBILE)
+    expect(page.locator(".so-c360-show-mobile")).to_be_hidden()
+    shoot(page, "masking-staff-shown-desk", DESK)
+    page.locator(".so-customer-region input").fill("杭州")  # an edit keeps the number
+    page.click(".so-customer-save")
+    expect(page.locator(".so-customer-message")).to_contain_text("已保存")
+    expect(profile).to_contain_text("杭州")
+    expect(profile.locator(f"a[href='tel:{MOBILE}']")).to_have_text(MOBILE)  # still shown
+    finish(page)
+    assert shown_mobiles(db) == [("wang.fang", 1)]
+    with db.read() as conn:
+        stored = conn.execute(sa.select(customers.c.mobile, customers.c.region)).one()
+    assert tuple(stored) == (MOBILE, "杭州")
+
+    page = staff_on_phone(browser, server)
+    results = find(page, "0013800")  # a part of the number finds them too
+    expect(results).to_contain_text(MASKED)
+    expect(page.locator(".so-c360-profile")).to_contain_text(MASKED)
+    expect(page.locator(f"{SEARCH}-show-mobile")).to_be_visible()
+    settle(page)
+    assert_fits(page, "customers page, a masked mobile and its show button")
+    shoot(page, "masking-staff-masked-phone", PHONE)
+    page.locator(f"{SEARCH}-show-mobile").click()
+    expect(page.locator(".so-picker-status a[href^='tel:']").first).to_have_text(MOBILE)
+    expect(page.locator(f".so-c360-profile a[href='tel:{MOBILE}']")).to_have_text(MOBILE)
+    settle(page)
+    assert_fits(page, "customers page, the mobile shown")
+    shoot(page, "masking-staff-shown-phone", PHONE)
+    finish(page)
+    assert shown_mobiles(db) == [("wang.fang", 1), ("wang.fang", 1)]
+
+    page = signed_in(browser, server, "li.lei", "audit.ipynb", ".so-audit-kind select")
+    page.locator(".so-audit-kind select").select_option(label="客户：看了手机号")
+    rows = page.locator(".so-audit-changes .so-changes-row")
+    expect(rows).to_have_count(2)
+    expect(rows.first).to_contain_text("wang.fang")
+    expect(rows.first).to_contain_text("C000001 张伟")
+    expect(rows.first).to_contain_text("看了手机号")
+    shoot(page, "masking-change-log-desk", DESK)
+    shoot(page, "masking-change-log-phone", PHONE)
+    finish(page)
+
+    page = signed_in(browser, server, "li.lei", "customers.ipynb", f"{SEARCH} input")
+    results = find(page, "张伟")
+    expect(results).to_contain_text(MOBILE)  # managers: in full, nothing to press
+    expect(page.locator(".so-c360-profile a[href='tel:13800138000']")).to_have_text(MOBILE)
+    expect(page.locator(".so-customer-mobile input")).to_have_value(MOBILE)
+    expect(page.locator(".so-c360-show-mobile")).to_be_hidden()
+    shoot(page, "masking-manager-desk", DESK)
+    finish(page)
+    assert len(shown_mobiles(db)) == 2  # a manager's look is no "show"
+    db.dispose()
