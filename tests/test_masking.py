@@ -275,3 +275,23 @@ def test_a_search_result_shows_staff_the_mask_and_show_reveals_the_chosen_one(sh
     with db.read() as conn:
         actions = [r["action"] for r in audit.history(conn, "customers", buyer["id"])]
     assert actions.count("show_mobile") == 1
+
+
+def test_the_address_book_shows_staff_a_masked_line_and_show_puts_the_number_in(shop):
+    from widgets.address_book import AddressBook
+
+    db, buyer, home = shop["db"], shop["buyer"], shop["home"]
+    book = AddressBook.for_page(as_person(db, "wang.fang", "staff"))
+    book.value = buyer["id"]
+    assert "139****5678" in book.list.options[0][0] and book.list.value == home["id"]
+    assert book.reveal.button.layout.display == ""
+    book.reveal.button.click()
+    assert RECIPIENT in book.list.options[0][0] and book.list.value == home["id"]
+    assert book.reveal.button.layout.display == "none"
+    with db.read() as conn:
+        last = audit.history(conn, "customers", buyer["id"])[-1]
+    assert (last["action"], last["new_values"]) == ("show_mobile", {"address": home["id"]})
+    manager = AddressBook.for_page(as_person(db, "li.lei", "manager"))
+    manager.value = buyer["id"]
+    assert RECIPIENT in manager.list.options[0][0]
+    assert manager.reveal.button.layout.display == "none"

@@ -11,6 +11,7 @@ from salesops.messages import add
 
 from .address_fields import AddressFields
 from .common import MessageArea, guard, hook, label
+from .mobile_reveal import MobileReveal
 
 add(
     {
@@ -67,8 +68,10 @@ class AddressBook(ipw.VBox):
     Data functions: `addresses(customer_id)` (rows with `line`, `is_default`, `version`),
     `add_address(customer_id, data)`, `update_address(id, changes, version)`,
     `delete_address(id, version)`, and the AddressFields' `parse`, `provinces`, `cities`,
-    `districts`. Hooks: so-book-list, -new, -edit, -delete, -default, -save, -cancel,
-    -is_default, -message; the fields are so-address-*.
+    `districts`. With `reveal(customer_id, address_id)` (PageData.reveal_address_mobile)
+    a picked address whose mobile is masked (staff) has a "show" button (so-book-show-mobile)
+    that puts the whole number into its line, logged. Hooks: so-book-list, -new, -edit,
+    -delete, -default, -save, -cancel, -is_default, -message; the fields are so-address-*.
     """
 
     value = traitlets.Int(None, allow_none=True)
@@ -81,6 +84,7 @@ class AddressBook(ipw.VBox):
             add_address=data.add_address,
             update_address=data.update_address,
             delete_address=data.delete_address,
+            reveal=data.reveal_address_mobile,
             fields=AddressFields(
                 parse=data.parse_address,
                 provinces=data.provinces,
@@ -90,7 +94,9 @@ class AddressBook(ipw.VBox):
             **kwargs,
         )
 
-    def __init__(self, *, addresses, add_address, update_address, delete_address, fields, **kw):
+    def __init__(
+        self, *, addresses, add_address, update_address, delete_address, fields, reveal=None, **kw
+    ):
         self._addresses, self._add = addresses, add_address
         self._update, self._delete = update_address, delete_address
         self._rows: dict[int, dict] = {}
@@ -120,7 +126,14 @@ class AddressBook(ipw.VBox):
             layout=ipw.Layout(display="none"),
         )
         self._wire()
-        actions = ipw.HBox(list(self.buttons.values()), layout=ipw.Layout(flex_flow="row wrap"))
+        # the reveal's "customer" is the address picked; the customer is this book's
+        self.reveal = MobileReveal(lambda address: reveal(self.value, address), FORM)
+        self.reveal.layout.display = "" if reveal else "none"
+        self.reveal.observe(self._on_revealed, names="shown")
+        self.list.observe(self._on_pick, names="value")
+        actions = ipw.HBox(
+            [*self.buttons.values(), self.reveal], layout=ipw.Layout(flex_flow="row wrap")
+        )
         css = ipw.HTML(CSS, layout=ipw.Layout(display="none"))
         super().__init__([css, self.empty, self.list, actions, self.message, self.editor], **kw)
         self.add_class("so-book")
@@ -161,6 +174,23 @@ class AddressBook(ipw.VBox):
         self.buttons["new"].disabled = self.value is None
         for name in ("edit", "default", "delete"):
             self.buttons[name].layout.display = "" if rows else "none"
+
+    def _on_pick(self, _change=None) -> None:
+        """Another address picked: the show button when its mobile is masked."""
+        row = self._rows.get(self.list.value) or {}
+        self.reveal.customer_id = row.get("id")
+        self.reveal.masked = row.get("mobile") or ""
+
+    def _on_revealed(self, change) -> None:
+        """The picked address's whole number: into its line in the list."""
+        row = self._rows.get(self.reveal.customer_id)
+        if not change["new"] or row is None:
+            return
+        row["line"] = row["line"].replace(row["mobile"], change["new"])
+        row["mobile"] = change["new"]
+        picked = self.list.value
+        self._show()
+        self.list.value = picked
 
     def _picked(self) -> dict:
         """The address picked in the list (ValidationError saying to pick one)."""
