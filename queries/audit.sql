@@ -4,7 +4,8 @@
 -- a staff member was shown a customer's mobile), at or after :since and before :until;
 -- the page after the row at (:before_at, :before_id), at most :limit rows. Each with the
 -- record as people know it (customer code and name, order number, user name, product SKU
--- and name, channel code and name).
+-- and name, channel code and name; an address's customer, a community's or agent level's
+-- name, an agent statement's agent and month).
 -- utc: at
 select a.id,
        a.at,
@@ -19,7 +20,11 @@ select a.id,
                 fc.code || ' ' || fc.name,
                 u.username,
                 p.sku || ' ' || p.name,
-                ch.code || ' ' || ch.name) as record
+                ch.code || ' ' || ch.name,
+                adc.code || ' ' || adc.name,
+                cm.name,
+                lv.name,
+                sc.code || ' ' || sc.name || ' ' || st.month) as record
   from audit_log as a
   left join customers as c
     on a.table_name = 'customers'
@@ -41,6 +46,22 @@ select a.id,
   left join channels as ch
     on a.table_name = 'channels'
    and ch.id = a.row_id
+  left join customer_addresses as ad
+    on a.table_name = 'customer_addresses'
+   and ad.id = a.row_id
+  left join customers as adc
+    on adc.id = ad.customer_id
+  left join communities as cm
+    on a.table_name = 'communities'
+   and cm.id = a.row_id
+  left join agent_levels as lv
+    on a.table_name = 'agent_levels'
+   and lv.id = a.row_id
+  left join agent_statements as st
+    on a.table_name = 'agent_statements'
+   and st.id = a.row_id
+  left join customers as sc
+    on sc.id = st.agent_id
  where (cast(:table_name as varchar(64)) is null or a.table_name = :table_name)
    and (cast(:row_id as integer) is null or a.row_id = :row_id)
    and (cast(:actor as varchar(64)) is null or a.actor = :actor)

@@ -256,3 +256,21 @@ def test_the_log_offers_shown_mobiles_as_a_kind_and_reads_them_in_words(db, shop
     assert ("customers: mobile shown (看了手机号)", "access:show_mobile") in view.kind.options
     kinds = dict(view.kind.options).values()
     assert {"agent_levels", "commission_rules", "agent_statements"} <= set(kinds)
+
+
+def test_addresses_communities_and_agent_levels_are_named_in_the_log(db, shop, english):
+    from salesops import address_book, communities
+    from salesops.agents.levels import create_level
+
+    li = Actor("li.lei", "manager")
+    zhang = shop["zhang"]
+    home = {"recipient": "张伟", "mobile": "13800138000", "province": "浙江", "city": "杭州"}
+    home["district"] = "西湖区"
+    address_book.add_address(db, zhang["id"], home | {"detail": "文三路 90 号"}, li)
+    communities.create_community(db, {"name": "宝妈群"}, actor=li)
+    create_level(db, {"name": "金牌"}, li)
+    page = as_person(db, "li.lei", "manager").audit_changes()
+    records = {r["table_name"]: r["record"] for r in page.rows}
+    assert records["customer_addresses"] == f"{zhang['code']} 张伟"
+    assert records["communities"] == "宝妈群"
+    assert records["agent_levels"] == "金牌"
