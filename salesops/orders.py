@@ -15,7 +15,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 import sqlalchemy as sa
 
-from . import audit, refunds, stock_orders, validate
+from . import audit, order_saves, refunds, stock_orders, validate
 from .actors import Actor, system_actor
 from .address_book import DEFAULT, ship_to_columns
 from .agents.levels import buyer_level, prices_at
@@ -121,52 +121,32 @@ def _spread(lines: list[dict], discount: Decimal, gross: Decimal) -> None:
         ln["amount"] = net - share
 
 
-def create_order(
-    db,
-    customer_id: int,
-    lines: Sequence[Mapping],
-    *,
-    channel=None,
-    discount=ZERO,
-    shipping=ZERO,
-    ordered_at: datetime | None = None,
-    note: str = "",
-    status: str = "new",
-    order_no: str | None = None,
-    ship_to=DEFAULT,
-    courier: str | None = None,
-    agent=None,
-    actor: Actor | None = None,
-) -> dict:
+def create_order(db, customer_id: int, lines: Sequence[Mapping], **options) -> dict:
     """Record an order; lines give `product_id` or `sku`, `quantity`, optional `unit_price`
     (default: the product's price, or for an agent buyer their level's price) and
-    `discount`. Returns the order with its number. `agent` (id or code) is the seller of
-    record when an agent sold it to their own customer (salesops.agents.sales).
+    `discount`. Returns the order with its number. The keyword `options` are
+    write_order's (channel, discount, shipping, ordered_at, note, status, order_no,
+    ship_to, courier, agent, actor; `actor` defaults to the system). `agent` (id or code)
+    is the seller of record when an agent sold it to their own customer
+    (salesops.agents.sales).
 
     `ship_to` is copied onto the order (salesops.address_book.ship_to_columns): DEFAULT,
     the customer's default address; an address id of theirs; a dict of a new address
     (`save` true adds it to their book); None, no address. `courier` may name how it
     will go out already (self pickup, say)."""
-    actor = actor or system_actor()
+    actor = options.pop("actor", None) or system_actor()
     actor.require("orders.edit")
-    validate.choice(status, "status", tuple(TRANSITIONS))
-    with db.write() as conn:
-        return write_order(
-            conn,
-            customer_id,
-            lines,
-            channel=channel,
-            discount=discount,
-            shipping=shipping,
-            ordered_at=ordered_at,
-            note=note,
-            status=status,
-            order_no=order_no,
-            ship_to=ship_to,
-            courier=courier,
-            agent=agent,
-            actor=actor,
-        )
+    validate.choice(options.get("status", "new"), "status", tuple(TRANSITIONS))
+    in_one_go = order_saves.applies(
+        db.dialect,
+        customer_id,
+        lines,
+        options.get("channel"),
+        options.get("agent"),
+        options.get("ship_to", DEFAULT),
+    )  # one read and one all-or-nothing write statement: no transaction around them
+    with db.statements() if in_one_go else db.write() as conn:
+        return write_order(conn, customer_id, lines, actor=actor, **options)
 
 
 def write_order(
@@ -188,9 +168,28 @@ def write_order(
 ) -> dict:
     """create_order's work on the caller's transaction (an order with its lines, status
     history and audit row), for a service that writes several orders all or nothing
-    (salesops.groupbuy); the caller has checked `orders.edit`."""
+    (salesops.groupbuy); the caller has checked `orders.edit`. On PostgreSQL it is one
+    read and one write statement (salesops.order_saves), on SQLite a statement at a time;
+    the checks are the same."""
     validate.choice(status, "status", tuple(TRANSITIONS))
     note = validate.text(note, "note", 2000)
+    if order_saves.applies(conn.dialect.name, customer_id, lines, channel, agent, ship_to):
+        return order_saves.save(  # PostgreSQL: one read, one write (salesops.order_saves)
+            conn,
+            customer_id,
+            lines,
+            channel=channel,
+            discount=discount,
+            shipping=shipping,
+            ordered_at=ordered_at,
+            note=note,
+            status=status,
+            order_no=order_no,
+            ship_to=ship_to,
+            courier=courier,
+            agent=agent,
+            actor=actor,
+        )
     customer = require_row(conn, customers, customer_id, "customer")
     channel_id = _channel_id(conn, channel, customer)
     agent_id = seller_of_record(conn, agent, customer)
@@ -211,7 +210,7 @@ def write_order(
         **({"agent_id": agent_id} if agent_id else {}),
     }
     order_id = conn.execute(
-        sa.insert(orders).values(**head, **_kept_costs(priced["lines"]), **stamp_new(actor))
+        sa.insert(orders).values(**head, **kept_costs(priced["lines"]), **stamp_new(actor))
     ).inserted_primary_key[0]
     conn.execute(
         sa.insert(order_lines),
@@ -223,7 +222,7 @@ def write_order(
     return {**head, "id": order_id, "version": 1, "lines": priced["lines"]}
 
 
-def _kept_costs(lines: list[dict]) -> dict:
+def kept_costs(lines: list[dict]) -> dict:
     """costed_goods and goods_cost of priced lines, as the order_lines triggers (migration
     0007) compute them: given with the order, PostgreSQL's trigger finds them right and
     leaves the row alone instead of writing it a second time."""
@@ -265,6 +264,12 @@ def _with_product(conn, line: Mapping, level: int | None = None) -> dict:
     price = line.get("unit_price")
     if price is None or price == "":
         price = prices_at(conn, level, [product["id"]])[product["id"]] if level else None
+    return line_of(product, line, price)
+
+
+def line_of(product: Mapping, line: Mapping, price) -> dict:
+    """An order line of `product` as `line` asks for it, at `price` (None or '': the
+    product's own price)."""
     return {
         "product_id": product["id"],
         "sku": product["sku"],
@@ -318,29 +323,29 @@ def change_status(
     reason = validate.text(reason, "reason", 500)
     if to_status in NEEDS_REASON and not reason:
         raise ValidationError.one("error.reason", "reason", what=to_status)
+    if db.dialect == "postgresql" and to_status in order_saves.MOVES:
+        with db.statements() as conn:  # one read and one all-or-nothing write statement
+            return order_saves.move(
+                conn,
+                order_id,
+                to_status,
+                expected_version,
+                actor,
+                courier=courier,
+                tracking_no=tracking_no,
+                reason=reason,
+            )
     with db.write() as conn:
         order = require_row(conn, orders, order_id, "order")
-        if order["version"] != expected_version:  # a stale screen: say who moved it on
-            raise ConflictError(
-                "order", order["order_no"], order["updated_by"], order["updated_at"]
-            )
-        if to_status not in allowed_next(order["status"]):
-            raise ValidationError.one(
-                "error.transition",
-                "status",
-                order["status"],
-                target=to_status,
-                accepted=", ".join(allowed_next(order["status"])) or "-",
-            )
-        values = {"status": to_status}
-        if to_status == "shipped":  # the shipping step: how it went out
-            values.update(shipment(courier, tracking_no, required=True))
+        if order["version"] != expected_version:
+            raise stale(order)
+        check_transition(order["status"], to_status)
         row = versioned_update(
             conn,
             orders,
             order_id,
             expected_version,
-            values,
+            new_values(to_status, courier, tracking_no),
             actor,
             "order",
             order["order_no"],
@@ -350,6 +355,31 @@ def change_status(
             refunds.refund_rest(conn, order, reason, restock, actor)
         stock_orders.follow_status(conn, order_id, order["status"], to_status, actor.name)
         return row
+
+
+def stale(order: dict) -> ConflictError:
+    """The conflict of a screen that showed `order` at an older version: who moved it on."""
+    return ConflictError("order", order["order_no"], order["updated_by"], order["updated_at"])
+
+
+def check_transition(old: str, new: str) -> None:
+    """ValidationError unless an order in `old` may move to `new`."""
+    if new not in allowed_next(old):
+        raise ValidationError.one(
+            "error.transition",
+            "status",
+            old,
+            target=new,
+            accepted=", ".join(allowed_next(old)) or "-",
+        )
+
+
+def new_values(to_status: str, courier=None, tracking_no=None) -> dict:
+    """The order's columns a move to `to_status` sets (shipping: how it went out)."""
+    values = {"status": to_status}
+    if to_status == "shipped":
+        values.update(shipment(courier, tracking_no, required=True))
+    return values
 
 
 def get_order(db, order_id: int) -> dict:

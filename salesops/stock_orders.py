@@ -101,6 +101,11 @@ def _short(conn, product_id: int, left: int, wanted: int) -> Problem:
     sku = conn.execute(
         sa.select(order_lines.c.sku).where(order_lines.c.product_id == product_id).limit(1)
     ).scalar()
+    return short_problem(sku, left, wanted)
+
+
+def short_problem(sku: str, left: int, wanted: int) -> Problem:
+    """The problem of product `sku`: `left` in stock, `wanted` needed."""
     text = t("stock.short", field="stock", value=sku, left=max(left, 0), wanted=wanted)
     return Problem("stock", sku, text)
 
