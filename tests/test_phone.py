@@ -134,3 +134,37 @@ def test_at_desk_width_the_layout_is_the_components_own(context, server):
         shoot(page, "desk-orders")
     finally:
         close_page(page)
+
+
+@pytest.mark.parametrize(
+    ("name", "tab", "rows", "more"),
+    [
+        ("products.ipynb", None, ".so-products-list tbody tr", ".so-products-more"),
+        ("shipping.ipynb", None, ".so-waiting-orders tbody tr", ".so-waiting-more"),
+        ("agents.ipynb", 0, ".so-levels-prices tbody tr", ".so-levels-more"),
+        ("agents.ipynb", 3, ".so-checks-table tbody tr", ".so-checks-more"),
+    ],
+)
+def test_long_lists_show_twenty_rows_at_a_time_on_a_phone(phone, server, name, tab, rows, more):
+    """The demo data's long lists (40-100 rows, a card each on a phone: metres of page)
+    show 20 rows, and a button under them the next 20."""
+    page = goto(phone.new_page(), server.url(name))
+    try:
+        settle(page)
+        if tab is not None:
+            page.locator(".widget-tab > .lm-TabBar .lm-TabBar-tab").nth(tab).tap()
+            settle(page)
+        expect(page.locator(rows)).to_have_count(20)
+        button = page.locator(more)
+        expect(button).to_be_visible()
+        expect(button).to_contain_text("再显示 20 条")
+        tall = page.evaluate("document.querySelector('#rendered_cells').scrollHeight")
+        assert tall < 12_000, f"{name} is {tall} px tall on a phone"
+        stem = f"phone-paged-{name.removesuffix('.ipynb')}" + (f"-tab{tab}" if tab else "")
+        shoot(page, stem)
+        button.tap()
+        expect(page.locator(rows).nth(20)).to_be_attached()  # the next ones, up to 20
+        assert 20 < page.locator(rows).count() <= 40
+        assert_fits(page, f"{name} with more rows shown")
+    finally:
+        close_page(page)

@@ -198,3 +198,25 @@ def test_the_picker_always_shows_the_product_in_the_form():
     fill(form, name="奶油草莓")
     form.buttons["save"].click()
     assert cat.rows[a["id"]]["name"] == "奶油草莓" and cat.rows[b["id"]]["name"] == "车厘子"
+
+
+def test_a_long_list_shows_twenty_products_at_a_time():
+    cat = Catalogue()
+    for n in range(45):
+        cat.create({"sku": f"P{n:02d}", "name": f"商品{n:02d}", "price": "10"})
+    form = form_for(cat)
+    app = ProductsApp(cat.search, form=form, show_costs=True)
+    rows = lambda: app.table.value.count("so-product-row")  # noqa: E731
+    assert rows() == 20 and app.pager.more.layout.display == ""
+    assert app.pager.more.description == "Show 20 more (25 not shown)"
+    assert "45 products" in app.count.value  # the count is of all of them
+    app.pager.more.click()
+    assert rows() == 40 and app.pager.more.description == "Show 5 more (5 not shown)"
+    app.pick.value = 1
+    fill(form, name="改名")
+    form.buttons["save"].click()  # a save keeps the rows shown
+    assert rows() == 40 and "改名" in app.table.value
+    app.pager.more.click()
+    assert rows() == 45 and app.pager.more.layout.display == "none"
+    app.term.value = "商品1"  # a new search starts at its first page
+    assert rows() == 10 and app.pager.more.layout.display == "none"

@@ -12,7 +12,7 @@ import ipywidgets as ipw
 from salesops.messages import add, money
 
 from .common import MessageArea, choose, guard, hook, label
-from .tables import cell, fit, subhead, table
+from .tables import RowPager, cell, fit, subhead, table
 
 FORM = "levels"
 add(
@@ -100,6 +100,7 @@ class AgentLevelsPanel(ipw.VBox):
         self._set_price, self._set_level, self._add_level = set_price, set_level, add_level
         self.message = MessageArea(FORM)
         self.prices = hook(ipw.HTML(""), FORM, "table")
+        self.pager = RowPager(self.prices, FORM)  # the price list, 20 products at a time
         self.level = _dropdown("level", "levels.name")
         self.product = _dropdown("product", "levels.product")
         self.price = _text("price", "levels.price", label("levels.price_hint"))
@@ -129,6 +130,7 @@ class AgentLevelsPanel(ipw.VBox):
         super().__init__(
             [
                 self.prices,
+                self.pager.more,
                 subhead(label("levels.set_price")),
                 self.level,
                 self.product,
@@ -157,7 +159,8 @@ class AgentLevelsPanel(ipw.VBox):
         levels, rows = self._table()
         self._rows = {r["sku"]: r for r in rows}
         names = [lv["name"] for lv in levels]
-        self.prices.value = self._html(levels, rows)
+        listed = self._levels_html(levels)
+        self.pager.show(*self._price_table(levels, rows), before=listed, keep=True)
         pick = [(label("levels.pick"), None)]
         keep = self.level.value, self.product.value, self.agent.value
         self.level.options = pick + [(n, n) for n in names]
@@ -170,11 +173,11 @@ class AgentLevelsPanel(ipw.VBox):
             choose(box, value)
 
     @staticmethod
-    def _html(levels: list[dict], rows: list[dict]) -> str:
-        """The levels and the price table as HTML (cards on a phone)."""
+    def _levels_html(levels: list[dict]) -> str:
+        """The levels as an HTML table (cards on a phone)."""
         head = [(label("levels.name"), ""), (label("levels.discount"), "so-num")]
         head.append((label("levels.agents"), "so-num"))
-        listed = table(
+        return table(
             head,
             [
                 ("", [cell(lv["name"]), cell(lv["discount_pct"]), cell(lv["agents"])])
@@ -183,8 +186,12 @@ class AgentLevelsPanel(ipw.VBox):
             "so-levels-list",
             label("levels.none"),
         )
+
+    @staticmethod
+    def _price_table(levels: list[dict], rows: list[dict]) -> tuple:
+        """The price list's headers, rows, class and empty text (nothing without levels)."""
         if not levels:
-            return listed
+            return [], [], "so-levels-prices", ""
         headers = [(label("levels.product"), ""), (label("levels.retail"), "so-num")]
         headers += [(lv["name"], "so-num") for lv in levels]
         body = []
@@ -194,7 +201,7 @@ class AgentLevelsPanel(ipw.VBox):
                 mine = r[lv["name"]]
                 cells.append(cell(money(mine["price"]), label("levels.own") if mine["own"] else ""))
             body.append(("", cells))
-        return listed + table(headers, body, "so-levels-prices", "")
+        return headers, body, "so-levels-prices", ""
 
     def _on_pick(self, _change=None):
         """Show the chosen level's current price for the chosen product."""

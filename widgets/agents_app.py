@@ -14,7 +14,7 @@ from salesops.messages import add, money
 
 from .agent_levels_panel import AgentLevelsPanel
 from .common import MessageArea, choose, guard, hook, label
-from .tables import cell, fit, style, subhead, table
+from .tables import RowPager, cell, fit, style, subhead, table
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 add(
@@ -247,6 +247,7 @@ class AgentsApp(ipw.VBox):
         self.show = hook(ipw.Button(description=label("st.show")), "statements", "show")
         self.close = hook(ipw.Button(description=label("st.close")), "statements", "close")
         self.statement_list = hook(ipw.HTML(""), "statements", "list")
+        self.st_pager = RowPager(self.statement_list, "statements")
         self.pay_pick = fit(
             hook(ipw.Dropdown(description=label("st.agent")), "statements", "pay-pick")
         )
@@ -262,7 +263,15 @@ class AgentsApp(ipw.VBox):
         buttons.add_class("so-row")
         self.pay_box = pay = ipw.VBox([self.pay_pick, self.pay], layout=ipw.Layout(display="none"))
         return ipw.VBox(
-            [self.month, buttons, self.statement_list, pay, self.download, self.st_message]
+            [
+                self.month,
+                buttons,
+                self.statement_list,
+                self.st_pager.more,
+                pay,
+                self.download,
+                self.st_message,
+            ]
         )
 
     def _show_statements(self, _button=None) -> None:
@@ -270,7 +279,7 @@ class AgentsApp(ipw.VBox):
         month = self.month.value.strip()
         found = self.data.agent_statements(month)
         self._found = {st["id"]: st for st in found if st["id"] is not None}
-        self.statement_list.value = self._statement_table(found, month)
+        self.st_pager.show(*self._statement_table(found, month))
         payable = [
             (f"{st['code']} {st['name']} {money(st['total'])}", st["id"])
             for st in found
@@ -290,8 +299,9 @@ class AgentsApp(ipw.VBox):
         )
 
     @staticmethod
-    def _statement_table(found: list[dict], month: str) -> str:
-        """The statements as HTML: each agent's figures, state and orders."""
+    def _statement_table(found: list[dict], month: str) -> tuple:
+        """The statements as a table (headers, rows, class, empty text): each agent's
+        figures, state and orders."""
         rows = []
         for st in found:
             if st["paid_at"]:
@@ -319,7 +329,7 @@ class AgentsApp(ipw.VBox):
             for k in ("st.sales", "st.commission", "st.adjustments", "st.total")
         ]
         headers += [(label("st.state"), ""), (label("st.owed"), "so-num")]
-        return table(headers, rows, "so-statements-table", label("st.none", month=month))
+        return headers, rows, "so-statements-table", label("st.none", month=month)
 
     def _on_close(self, _button=None):
         """Close the month shown."""
@@ -341,8 +351,10 @@ class AgentsApp(ipw.VBox):
 
     def _checks(self) -> ipw.VBox:
         self.check_list = hook(ipw.HTML(""), "checks", "list")
+        self.check_pager = RowPager(self.check_list, "checks")
         note = ipw.HTML(f"<p class='so-muted'>{html.escape(label('checks.note'))}</p>")
-        return ipw.VBox([subhead(label("agentsapp.checks")), note, self.check_list])
+        heading = subhead(label("agentsapp.checks"))
+        return ipw.VBox([heading, note, self.check_list, self.check_pager.more])
 
     def _show_checks(self) -> None:
         """The flags of the last 90 days with their evidence and rule."""
@@ -363,4 +375,4 @@ class AgentsApp(ipw.VBox):
             (label(k), "")
             for k in ("checks.agent", "checks.check", "checks.evidence", "checks.rule")
         ]
-        self.check_list.value = table(headers, rows, "so-checks-table", label("checks.none"))
+        self.check_pager.show(headers, rows, "so-checks-table", label("checks.none"))

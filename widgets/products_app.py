@@ -12,7 +12,7 @@ from .channel_panel import ChannelPanel
 from .common import MessageArea, choose, guard, hook, label, money
 from .product_form import ProductForm, percent
 from .stock_panel import StockPanel
-from .tables import cell, fit, style, table
+from .tables import RowPager, cell, fit, style
 
 FORM = "products"
 
@@ -148,6 +148,7 @@ class ProductsApp(ipw.VBox):
         )
         self.count = hook(ipw.HTML(), FORM, "count")
         self.table = hook(ipw.HTML(), FORM, "table")
+        self.pager = RowPager(self.table, FORM)  # 20 products at a time
         self.message = MessageArea(FORM)
         self.pick = hook(ipw.Dropdown(description=label("products.pick")), FORM, "pick")
         fit(self.pick)
@@ -157,17 +158,17 @@ class ProductsApp(ipw.VBox):
         parts = [style(), *([ipw.HTML(f"<h2>{label('products.title')}</h2>")] if title else [])]
         options = ipw.HBox([self.archived, self.count])
         options.add_class("so-row")
-        parts += [self.term, options, self.table, self.message]
+        parts += [self.term, options, self.table, self.pager.more, self.message]
         if form is None:
             parts.append(ipw.HTML(f"<p class='so-muted'>{label('products.staff_note')}</p>"))
         else:
-            form.observe(lambda _c: self.refresh(), names="saved")
+            form.observe(lambda _c: self.refresh(keep=True), names="saved")
             traitlets.dlink((form, "value"), (self, "value"))
             self.observe(self._on_form_value, names="value")
             parts += [self.pick, form]
         if stock is not None:  # goods in and stocktakes (widgets.stock_panel)
             stock.add_class("so-section")
-            stock.observe(lambda _c: self.refresh(), names="saved")
+            stock.observe(lambda _c: self.refresh(keep=True), names="saved")
             if form is not None:
                 form.observe(lambda _c: stock.reload(), names="saved")
             parts.append(stock)
@@ -207,19 +208,21 @@ class ProductsApp(ipw.VBox):
             stock=stock,
         )
 
-    def refresh(self) -> None:
-        """Read the list again for the search term."""
-        guard(self._show, self.message)()
+    def refresh(self, keep: bool = False) -> None:
+        """Read the list again for the search term, from its first page (`keep`: showing
+        as many rows as before, after a save)."""
+        guard(lambda: self._show(keep), self.message)()
 
-    def _show(self) -> None:
+    def _show(self, keep: bool = False) -> None:
         """Fill the table, the count and the edit picker."""
         rows = self._search(self.term.value, self.archived.value)
         empty = "products.none_match" if self.term.value.strip() else "products.none"
-        self.table.value = table(
+        self.pager.show(
             product_headers(self._show_costs),
             product_rows(rows, self._show_costs),
             "so-products-list",
             label(empty),
+            keep=keep,
         )
         self.count.value = f"<span class='so-muted'>{label('products.count', n=len(rows))}</span>"
         options = [(label("products.pick_none"), None)]

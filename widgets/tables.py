@@ -2,13 +2,27 @@
 screen a table, on a phone one card per row with each value beside its column's name
 (`data-label`; the pages' stylesheet, salesops/web/voila_config/static/salesops.css,
 does it), so nothing hides off the side of the screen; inputs never wider than the
-screen."""
+screen. A long list is shown a page at a time (`RowPager`): PAGE_ROWS rows, and a button
+under the table for the next ones, so a phone does not scroll through metres of cards."""
 
 from __future__ import annotations
 
 from html import escape
 
 import ipywidgets as ipw
+
+from salesops import messages
+
+from .common import hook, label
+
+PAGE_ROWS = 20  # rows a long list shows at first, and how many more each press adds
+
+messages.add(
+    {
+        "en": {"rows.more": "Show {n} more ({left} not shown)"},
+        "zh_CN": {"rows.more": "再显示 {n} 条（还有 {left} 条未显示）"},
+    }
+)
 
 CSS = """
 <style>
@@ -79,3 +93,39 @@ def fit_errors(errors) -> None:
     which makes each field's column, and so its input, wider than a phone)."""
     for line in errors.labels.values():
         fit(line)
+
+
+class RowPager:
+    """Shows a table in `target` (an HTML widget) PAGE_ROWS rows at a time; `more` (hook
+    so-<form>-more, put it under the table) shows the next PAGE_ROWS and hides itself when
+    every row is shown. `show` takes what `table` takes (plus HTML to put before it) and
+    starts again at the first page; `keep=True` keeps as many rows shown as before (a
+    refresh after a save)."""
+
+    def __init__(self, target: ipw.HTML, form: str, step: int = PAGE_ROWS):
+        self.target, self.step, self.shown = target, step, step
+        box = ipw.Layout(display="none", width="auto", align_self="flex-start")
+        self.more = hook(ipw.Button(layout=box), form, "more")
+        self.more.on_click(self._on_more)
+        self._table: tuple = ((), [], "", "")
+        self._before = ""
+
+    def show(self, headers, rows, cls: str, empty: str, before: str = "", keep=False) -> None:
+        """Put the first rows of the table in `target` (see the class docstring)."""
+        self._table, self._before = (headers, list(rows), cls, empty), before
+        self.shown = max(self.shown, self.step) if keep else self.step
+        self._render()
+
+    def _on_more(self, _button=None) -> None:
+        """Show the next page of rows under those shown."""
+        self.shown += self.step
+        self._render()
+
+    def _render(self) -> None:
+        """The table with its first `shown` rows, and the button when some are left."""
+        headers, rows, cls, empty = self._table
+        shown = table(headers, rows[: self.shown], cls, empty) if rows or empty else ""
+        self.target.value = self._before + shown
+        left = len(rows) - self.shown
+        self.more.description = label("rows.more", n=min(left, self.step), left=left)
+        self.more.layout.display = "" if left > 0 else "none"

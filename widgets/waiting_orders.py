@@ -12,7 +12,7 @@ import ipywidgets as ipw
 from salesops.messages import add
 
 from .common import MessageArea, guard, hook, label, local_time
-from .tables import cell, fit, table
+from .tables import RowPager, cell, fit
 
 add(
     {
@@ -116,11 +116,12 @@ class WaitingOrders(ipw.VBox):
         self.pdf.layout.width = "auto"
         self.download = hook(ipw.HTML(""), FORM, "download")
         self.table = hook(ipw.HTML(""), FORM, "table")
+        self.pager = RowPager(self.table, FORM)  # 20 orders at a time
         self.show_button.on_click(guard(lambda _b: self.refresh(), self.message))
         self.pdf.on_click(guard(self._on_pdf, self.message))
         buttons = ipw.HBox([self.show_button, self.pdf], layout=ipw.Layout(flex_flow="row wrap"))
         filters = [self.channel, self.community, self.since, self.until, self.size]
-        rest = [buttons, self.message, self.download, self.table]
+        rest = [buttons, self.message, self.download, self.table, self.pager.more]
         super().__init__([*filters, *rest], **kwargs)
         self.add_class("so-waiting")
 
@@ -166,7 +167,7 @@ class WaitingOrders(ipw.VBox):
             )
             for r in rows
         ]
-        self.table.value = table(heads, body, "so-waiting-orders", label("waiting.none"))
+        self.pager.show(heads, body, "so-waiting-orders", label("waiting.none"))
         self.message.success(label("waiting.count", count=len(rows)) if rows else "")
 
     def _on_pdf(self, _button=None) -> None:
