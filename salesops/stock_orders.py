@@ -14,7 +14,10 @@ The rule (README, "Stock"):
   (settings.allow_backorder); the refusal names each product short, and nothing changes.
 - A product whose stock is not counted (NULL) is not tracked: no movement, no refusal.
 - Every movement runs on the order's transaction after the product row is locked
-  (salesops.stock.move), so two people selling the last unit cannot both have it.
+  (salesops.stock.move), so two people selling the last unit cannot both have it. On
+  PostgreSQL an order created paid and a move to paid take their stock inside the one
+  statement that writes them, the products locked first (salesops.order_saves); `take`
+  is the statement-at-a-time path's way, and the rule is the same.
 """
 
 from __future__ import annotations
