@@ -295,3 +295,17 @@ def test_the_address_book_shows_staff_a_masked_line_and_show_puts_the_number_in(
     manager.value = buyer["id"]
     assert RECIPIENT in manager.list.options[0][0]
     assert manager.reveal.button.layout.display == "none"
+
+
+def test_the_followup_panel_shows_staff_the_mask_and_show_gives_the_number_to_call(shop):
+    from widgets.followup_panel import FollowupPanel
+
+    db, buyer = shop["db"], shop["buyer"]
+    panel = FollowupPanel.for_page(as_person(db, "wang.fang", "staff"))
+    panel.due_list.value = panel.due_list.options[0][1]
+    assert "138****8000" in panel.chosen.value and MOBILE not in panel.chosen.value
+    assert MOBILE not in " ".join(t for t, _v in panel.due_list.options)
+    panel.reveal.button.click()
+    assert f"href='tel:{MOBILE}'" in panel.chosen.value
+    with db.read() as conn:
+        assert audit.history(conn, "customers", buyer["id"])[-1]["action"] == "show_mobile"

@@ -7,6 +7,8 @@ Screenshots at desk and 390 px."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
+
 import pytest
 import sqlalchemy as sa
 from browser import apps_copy
@@ -14,6 +16,8 @@ from phone import assert_fits, phone_context, settle
 from playwright.sync_api import expect
 from test_shop_pages import ACCOUNTS, DESK, PHONE, ShopServer, finish, shoot, signed_in
 
+from salesops import followups
+from salesops.actors import Actor
 from salesops.db import Database
 from salesops.schema import audit_log, customers
 
@@ -116,10 +120,31 @@ def test_staff_see_a_masked_mobile_show_it_once_and_the_manager_sees_who(browser
     finish(page)
     assert shown_mobiles(db) == [("wang.fang", 1), ("wang.fang", 1)]
 
+    # the follow-ups page, where a staff member calls: masked until shown, on a phone
+    staff = Actor("wang.fang", "staff")
+    followups.schedule(db, 1, datetime.now(UTC) - timedelta(hours=1), kind="call", actor=staff)
+    page = phone_context(browser).new_page()
+    page.goto(server.url("followups.ipynb", token=False), wait_until="commit")
+    page.fill(".so-login-username", "wang.fang")
+    page.fill(".so-login-password", ACCOUNTS["wang.fang"][1])
+    page.click(".so-login-submit")
+    due = page.locator(".so-followup-due select")
+    expect(due.locator("option")).to_have_count(1)
+    due.select_option(index=0)
+    chosen = page.locator(".so-followup-customer")
+    expect(chosen).to_contain_text(MASKED)
+    settle(page)
+    assert_fits(page, "follow-ups page, a masked mobile and its show button")
+    page.locator(".so-followup-show-mobile").click()
+    expect(chosen.locator(f"a[href='tel:{MOBILE}']")).to_have_text(MOBILE)
+    shoot(page, "masking-followup-shown-phone", PHONE)
+    finish(page)
+    assert len(shown_mobiles(db)) == 3
+
     page = signed_in(browser, server, "li.lei", "audit.ipynb", ".so-audit-kind select")
     page.locator(".so-audit-kind select").select_option(label="客户：看了手机号")
     rows = page.locator(".so-audit-changes .so-changes-row")
-    expect(rows).to_have_count(2)
+    expect(rows).to_have_count(3)
     expect(rows.first).to_contain_text("wang.fang")
     expect(rows.first).to_contain_text("C000001 张伟")
     expect(rows.first).to_contain_text("看了手机号")
@@ -135,5 +160,5 @@ def test_staff_see_a_masked_mobile_show_it_once_and_the_manager_sees_who(browser
     expect(page.locator(".so-c360-show-mobile")).to_be_hidden()
     shoot(page, "masking-manager-desk", DESK)
     finish(page)
-    assert len(shown_mobiles(db)) == 2  # a manager's look is no "show"
+    assert len(shown_mobiles(db)) == 3  # a manager's look is no "show"
     db.dispose()

@@ -14,6 +14,7 @@ from salesops.messages import add
 
 from .common import FieldErrors, MessageArea, guard, hook, label, local_time, money, styled
 from .customer_picker import CustomerPicker
+from .mobile_reveal import MobileReveal, tel_html
 from .order_status import status_label
 
 add(
@@ -119,9 +120,14 @@ class FollowupPanel(ipw.VBox):
         log_contact,
         kinds: tuple[str, ...],
         can_see_all: bool,
+        reveal=None,
         **kwargs,
     ):
         self._kinds = tuple(kinds)
+        # staff see the customer's mobile masked; "show" gives it for the call (logged)
+        self.reveal = MobileReveal(reveal or (lambda _id: ""), "followup")
+        self.reveal.layout.display = "" if reveal else "none"
+        self.reveal.observe(lambda _c: self._on_customer(), names="shown")
         self._due, self._customer, self._followups = due, customer, followups
         self._orders, self._log = customer_orders, log_contact
         self._rows: dict[int, dict] = {}
@@ -160,6 +166,7 @@ class FollowupPanel(ipw.VBox):
             log_contact=data.log_contact,
             kinds=data.followup_kinds(),
             can_see_all=data.actor.can("followups.all"),
+            reveal=data.reveal_mobile,
             **kwargs,
         )
 
@@ -219,6 +226,7 @@ class FollowupPanel(ipw.VBox):
         form = ipw.VBox(
             [
                 row("customer"),
+                self.reveal,
                 row("kind"),
                 row("note"),
                 row("next_date"),
@@ -282,11 +290,15 @@ class FollowupPanel(ipw.VBox):
     def _on_customer(self, _change=None):
         """Show who is being contacted, the plan being answered, and their history."""
         row = self._customer(self.customer_id) if self.customer_id is not None else None
+        self.reveal.customer_id = row["id"] if row else None
+        self.reveal.masked = (row["mobile"] or "") if row else ""
         if row is None:
             self.chosen.value, self.history.value = label("fu.choose"), ""
             return
-        contacts = " · ".join(x for x in (row["code"], row["mobile"], row["wechat_id"]) if x)
-        text = f"<b>{html.escape(row['name'])}</b> {html.escape(contacts)}"
+        mobile = self.reveal.shown or row["mobile"]
+        contacts = [html.escape(row["code"]), mobile and tel_html(mobile)]
+        contacts.append(html.escape(row["wechat_id"] or ""))
+        text = f"<b>{html.escape(row['name'])}</b> " + " · ".join(x for x in contacts if x)
         plan = self._rows.get(self.followup_id)
         if plan:
             text += (
