@@ -63,8 +63,16 @@ def test_rules_tab_refuses_a_forbidden_rule_and_statements_close_and_pay(db, sho
     assert app.pay.disabled  # open months cannot be paid
     app.close.click()
     assert app.st_message.value == "2026-10 closed: 1 statements stored."
+    # Nothing is chosen for the manager: no statement is marked paid unasked.
+    assert app.pay_pick.value is None and app.pay_pick.index == 0 and app.pay.disabled
     app.pay.click()
-    assert app.st_message.kind == "success" and "paid " in app.statement_list.value
+    paid = re.compile(r"paid \d{4}-\d\d-\d\d")  # the state of a paid statement
+    assert app.st_message.kind == "error" and not paid.search(app.statement_list.value)
+    app.pay_pick.value = app.pay_pick.options[1][1]
+    assert app.pay_pick.label.startswith("C000001 代理甲") and not app.pay.disabled
+    app.pay.click()
+    assert app.st_message.kind == "success" and paid.search(app.statement_list.value)
+    assert app.pay_pick.value is None and app.pay_pick.index == 0  # nothing left to pay
     data = base64.b64decode(re.search(r"base64,([^\"]+)", app.download.value).group(1))
     book = openpyxl.load_workbook(io.BytesIO(data))
     assert book.sheetnames == ["Summary", "C000001 代理甲", "Notes"]

@@ -54,6 +54,8 @@ add(
             "st.unpaid": "unpaid",
             "st.paid": "paid {when} {who}",
             "st.pay": "Mark paid",
+            "st.pay_pick": "Choose whose statement was paid…",
+            "st.pay_first": "Choose whose statement was paid first; nothing was marked.",
             "st.paid_done": "Statement of {agent} for {month} marked paid.",
             "st.download": "Download Excel: {name}",
             "st.lines": "{code}: {orders}",
@@ -99,6 +101,8 @@ add(
             "st.unpaid": "未付",
             "st.paid": "已付 {when} {who}",
             "st.pay": "标记已付",
+            "st.pay_pick": "请选择已付款的对账单……",
+            "st.pay_first": "请先选择已付款的对账单；未做任何标记。",
             "st.paid_done": "{agent} {month} 的对账单已标记已付。",
             "st.download": "下载 Excel：{name}",
             "st.lines": "{code}：{orders}",
@@ -259,6 +263,7 @@ class AgentsApp(ipw.VBox):
         self.show.on_click(guard(self._show_statements, self.st_message))
         self.close.on_click(guard(self._on_close, self.st_message))
         self.pay.on_click(guard(self._on_pay, self.st_message))
+        self.pay_pick.observe(self._on_pay_pick, names="value")
         buttons = ipw.HBox([self.show, self.close])
         buttons.add_class("so-row")
         self.pay_box = pay = ipw.VBox([self.pay_pick, self.pay], layout=ipw.Layout(display="none"))
@@ -285,10 +290,10 @@ class AgentsApp(ipw.VBox):
             for st in found
             if st["closed"] and not st["paid_at"]
         ]
-        self.pay_pick.options = payable
-        if payable:
-            self.pay_pick.index = 0  # the first, shown (not a blank box)
-        self.pay.disabled = not payable
+        keep = self.pay_pick.value
+        self.pay_pick.options = [(label("st.pay_pick"), None), *payable]
+        choose(self.pay_pick, keep)  # never one the manager did not choose
+        self._on_pay_pick()
         self.pay_box.layout.display = "" if payable else "none"  # no blank box to pick from
         name, data = self.data.agent_workbook(month)
         payload = base64.b64encode(data).decode("ascii")
@@ -338,8 +343,15 @@ class AgentsApp(ipw.VBox):
         self._show_statements()
         self.st_message.success(label("st.closed", month=month, n=n))
 
+    def _on_pay_pick(self, _change=None) -> None:
+        """Mark paid only once a statement is chosen."""
+        self.pay.disabled = self.pay_pick.value is None
+
     def _on_pay(self, _button=None):
-        """Mark the chosen statement paid."""
+        """Mark the chosen statement paid (none chosen: say so, mark nothing)."""
+        if self.pay_pick.value is None:
+            self.st_message.error(label("st.pay_first"))
+            return
         st = self._found[self.pay_pick.value]
         self.data.pay_agent_statement(st["id"], st["version"])
         self._show_statements()
