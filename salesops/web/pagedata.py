@@ -84,10 +84,15 @@ class PageData(
 ):
     """Search, customers, orders, follow-ups and today's numbers for one page kernel; the
     catalogue, channels, settings and accounts come from ShopData (salesops.web.shop), the
-    address book and shipping from ShippingData (salesops.web.shipping), erasure from
-    PrivacyData (salesops.web.privacy), resellers from AgentsData (salesops.web.agents),
-    group-buy lists from GroupBuyData (salesops.web.groupbuy); refunds, stock and the work queue
-    from AfterSalesData (salesops.web.aftersales)."""
+    address book and shipping from ShippingData (salesops.web.shipping), erasure and masked
+    mobiles from PrivacyData (salesops.web.privacy), resellers from AgentsData
+    (salesops.web.agents), group-buy lists from GroupBuyData (salesops.web.groupbuy);
+    refunds, stock and the work queue from AfterSalesData (salesops.web.aftersales).
+
+    Every read that carries customers' mobiles passes through `_contacts_shown` (from
+    PrivacyData): masked for staff, whole for managers and admins (customers.contact);
+    tests/test_masking.py fails when a method is added that is neither checked nor listed
+    as giving none."""
 
     def __init__(self, db, actor=None):
         self.db = db
