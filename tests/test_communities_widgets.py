@@ -85,6 +85,7 @@ def test_the_customer_part_joins_a_community_and_records_a_review_on_an_order(db
     assert part.layout.display == "none"
     part.value = shop["buyer"]["id"]
     assert "Not in any community" in part.stays.value
+    assert part.community.index == 0 and part.community.value is None  # "choose…", not blank
     part.community.label = "宝妈群"
     part.join.click()
     assert "宝妈群" in part.stays.value and part.changed == 1

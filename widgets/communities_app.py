@@ -9,7 +9,7 @@ import traitlets
 from salesops import messages
 from salesops.errors import ValidationError
 
-from .common import FieldErrors, MessageArea, guard, hook, label, local_time, money
+from .common import FieldErrors, MessageArea, choose, guard, hook, label, local_time, money
 from .customer_picker import CustomerPicker
 from .tables import cell, fit, fit_errors, style, subhead, table
 
@@ -278,10 +278,7 @@ class CommunitiesApp(ipw.VBox):
         self.pick.options = [(label("communities.pick_none"), None)] + [
             (r["name"], r["id"]) for r in self._rows
         ]
-        if any(r["id"] == chosen for r in self._rows):
-            self.pick.value = chosen
-        else:
-            self.pick.index = 0  # the "choose…" line: a blank dropdown looks broken
+        choose(self.pick, chosen)  # kept, else the "choose…" line (never a blank box)
         self._show_members()
 
     def _show_members(self) -> None:

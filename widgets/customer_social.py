@@ -8,7 +8,7 @@ import traitlets
 from salesops import messages
 from salesops.errors import ValidationError
 
-from .common import FieldErrors, MessageArea, guard, hook, label, local_time
+from .common import FieldErrors, MessageArea, choose, guard, hook, label, local_time
 from .tables import cell, fit, fit_errors, subhead, table
 
 FORM = "social"
@@ -288,10 +288,7 @@ class CustomerSocial(ipw.VBox):
         self.community.options = [(label("social.pick"), None)] + [
             (r["name"], r["id"]) for r in self._communities()
         ]
-        if chosen in {i for _l, i in self.community.options}:
-            self.community.value = chosen
-        else:
-            self.community.index = 0
+        choose(self.community, chosen)  # kept, else the "choose…" line (never a blank box)
         self.reviews.value = table(
             [
                 (label(f"social.col.{c}"), "")
