@@ -67,6 +67,24 @@ def test_the_header_from_a_peer_that_is_not_a_trusted_proxy_is_ignored(tmp_path)
         server.stop()
 
 
+def test_wrong_tokens_behind_a_trusted_proxy_are_counted_per_client(tmp_path):
+    apps = tmp_path / "apps"
+    apps.mkdir()
+    limit = f"--TokenIdentityProvider.address_limit={LIMIT}"
+    server = LiveServer(tmp_path, apps, voila_args=["--trusted-proxy", "127.0.0.1", limit])
+    server.start()
+    try:
+        guesser = {"X-Forwarded-For": "203.0.113.5"}
+        for n in range(LIMIT):
+            assert server.get(f"/api/kernels?token=wrong-{n}", guesser)[0] == 403
+        assert server.get(f"/api/kernels?token={server.token}", guesser)[0] == 403  # waits
+        other = {"X-Forwarded-For": "203.0.113.9"}
+        assert server.get(f"/api/kernels?token={server.token}", other)[0] == 200
+        assert "wrong token from 203.0.113.5" in server.log()
+    finally:
+        server.stop()
+
+
 def test_a_trusted_proxy_that_is_not_an_address_stops_the_server_with_a_clear_message(tmp_path):
     cli = LiveServer(tmp_path, tmp_path)._cli
     subprocess.run(cli("init"), check=True, capture_output=True)
