@@ -32,8 +32,7 @@ from decimal import Decimal
 
 import sqlalchemy as sa
 
-from . import audit
-from . import orders as order_rules  # the rules: checked and priced as on every path
+from . import audit, order_rules  # order_rules: checked and priced as on every path
 from .address_book import DEFAULT, FIELDS, _columns, clean
 from .agents.levels import level_price
 from .errors import NotFoundError, ValidationError

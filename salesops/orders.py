@@ -1,17 +1,15 @@
 """Orders: create with lines, move along the allowed statuses, cancel or refund.
 
-Prices and costs are copied onto each line at sale time, so later price changes never
-rewrite history. An order-level discount is spread over the lines in proportion to
-their value, so revenue per product adds up exactly to revenue per order:
-line amount = quantity x unit price - line discount; goods_amount = sum of line
-amounts; total = goods_amount + shipping. All money is Decimal to the cent.
+How lines are priced and which moves are allowed is salesops.order_rules (an order-level
+discount is spread over the lines in proportion to their value, so revenue per product
+adds up exactly to revenue per order); this module reads and writes a statement at a
+time, and hands PostgreSQL's new orders and simple moves to salesops.order_saves.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from datetime import datetime
-from decimal import ROUND_HALF_UP, Decimal
 
 import sqlalchemy as sa
 
@@ -20,7 +18,17 @@ from .actors import Actor, system_actor
 from .address_book import DEFAULT, ship_to_columns
 from .agents.levels import buyer_level, prices_at
 from .agents.sales import seller_of_record
-from .errors import ConflictError, ValidationError
+from .errors import ValidationError
+from .order_rules import (  # the rules, kept here under their old names too
+    NEEDS_REASON,
+    TRANSITIONS,
+    check_transition,
+    kept_costs,
+    line_of,
+    new_values,
+    price_lines,
+    stale,
+)
 from .products import require_on_sale
 from .records import log_status, next_number, require_row, stamp_new, versioned_update
 from .schema import (
@@ -35,90 +43,6 @@ from .schema import (
 )
 from .settings import default_channel_code
 from .shipping.rules import shipment
-
-TRANSITIONS = {
-    "new": ("paid", "cancelled"),
-    "paid": ("shipped", "cancelled", "refunded"),
-    "shipped": ("completed", "refunded"),
-    "completed": ("refunded",),
-    "cancelled": (),
-    "refunded": (),
-}
-NEEDS_REASON = ("cancelled", "refunded")
-CENT = Decimal("0.01")
-
-
-def allowed_next(status: str) -> tuple[str, ...]:
-    """The statuses an order in `status` may move to."""
-    return TRANSITIONS.get(status, ())
-
-
-def price_lines(lines: Sequence[Mapping], discount=ZERO, shipping=ZERO) -> dict:
-    """Totals for lines of {quantity, unit_price, discount?, unit_cost?}: the live form total.
-
-    Returns {"lines": [... with amount], "goods_amount", "discount", "shipping", "total",
-    "cost", "margin"}; raises ValidationError for bad numbers or a discount over the goods.
-    """
-    clean = [_clean_line(line, i) for i, line in enumerate(lines, 1)]
-    if not clean:
-        raise ValidationError.one("error.no_lines", "lines")
-    discount = validate.money(discount or ZERO, "discount")
-    shipping = validate.money(shipping or ZERO, "shipping")
-    gross = sum((ln["quantity"] * ln["unit_price"] - ln["discount"] for ln in clean), ZERO)
-    if discount > gross:
-        raise ValidationError.one("error.discount_too_big", "discount", discount, limit=gross)
-    _spread(clean, discount, gross)
-    goods = sum((ln["amount"] for ln in clean), ZERO)
-    costed = [ln for ln in clean if ln.get("unit_cost") is not None]
-    cost = sum((ln["quantity"] * ln["unit_cost"] for ln in costed), ZERO)
-    revenue = sum((ln["amount"] for ln in costed), ZERO)
-    margin = ((revenue - cost) / revenue).quantize(Decimal("0.0001")) if revenue else None
-    return {
-        "lines": clean,
-        "goods_amount": goods,
-        "discount": discount,
-        "shipping": shipping,
-        "total": goods + shipping,
-        "cost": cost,
-        "margin": margin,
-    }
-
-
-def _clean_line(line: Mapping, number: int) -> dict:
-    """One order line checked: quantity, price, discount, cost."""
-    prefix = f"lines[{number}]."
-    values = validate.collect(
-        {
-            "quantity": lambda: validate.quantity(line.get("quantity"), prefix + "quantity"),
-            "unit_price": lambda: validate.money(line.get("unit_price"), prefix + "unit_price"),
-            "discount": lambda: validate.money(line.get("discount") or ZERO, prefix + "discount"),
-            "unit_cost": lambda: validate.money(line.get("unit_cost"), prefix + "unit_cost", True),
-        }
-    )
-    if values["discount"] > values["quantity"] * values["unit_price"]:
-        raise ValidationError.one(
-            "error.discount_too_big",
-            prefix + "discount",
-            values["discount"],
-            limit=values["quantity"] * values["unit_price"],
-        )
-    return {**line, **values}
-
-
-def _spread(lines: list[dict], discount: Decimal, gross: Decimal) -> None:
-    """Spread an order discount over lines by value (last line takes the rounding rest)."""
-    left = discount
-    for i, ln in enumerate(lines):
-        net = ln["quantity"] * ln["unit_price"] - ln["discount"]
-        share = (
-            left
-            if i == len(lines) - 1
-            else ((discount * net / gross).quantize(CENT, ROUND_HALF_UP) if gross else ZERO)
-        )
-        share = min(share, net)
-        left -= share
-        ln["discount"] += share
-        ln["amount"] = net - share
 
 
 def create_order(db, customer_id: int, lines: Sequence[Mapping], **options) -> dict:
@@ -222,19 +146,6 @@ def write_order(
     return {**head, "id": order_id, "version": 1, "lines": priced["lines"]}
 
 
-def kept_costs(lines: list[dict]) -> dict:
-    """costed_goods and goods_cost of priced lines, as the order_lines triggers (migration
-    0007) compute them: given with the order, PostgreSQL's trigger finds them right and
-    leaves the row alone instead of writing it a second time."""
-    costed = [ln for ln in lines if ln.get("unit_cost") is not None]
-    if not costed:
-        return {"costed_goods": None, "goods_cost": None}
-    return {
-        "costed_goods": sum((ln["amount"] for ln in costed), ZERO),
-        "goods_cost": sum((ln["unit_cost"] * ln["quantity"] for ln in costed), ZERO),
-    }
-
-
 def _channel_id(conn, channel, customer: dict) -> int:
     """The channel by id or code; without one, the customer's own source channel, else the
     shop's default channel (salesops.settings.default_channel_code), else "channel
@@ -265,20 +176,6 @@ def _with_product(conn, line: Mapping, level: int | None = None) -> dict:
     if price is None or price == "":
         price = prices_at(conn, level, [product["id"]])[product["id"]] if level else None
     return line_of(product, line, price)
-
-
-def line_of(product: Mapping, line: Mapping, price) -> dict:
-    """An order line of `product` as `line` asks for it, at `price` (None or '': the
-    product's own price)."""
-    return {
-        "product_id": product["id"],
-        "sku": product["sku"],
-        "product_name": product["name"],
-        "quantity": line.get("quantity"),
-        "discount": line.get("discount"),
-        "unit_price": product["price"] if price is None or price == "" else price,
-        "unit_cost": product["unit_cost"],
-    }
 
 
 def _line_row(order_id: int, number: int, ln: dict) -> dict:
@@ -355,31 +252,6 @@ def change_status(
             refunds.refund_rest(conn, order, reason, restock, actor)
         stock_orders.follow_status(conn, order_id, order["status"], to_status, actor.name)
         return row
-
-
-def stale(order: dict) -> ConflictError:
-    """The conflict of a screen that showed `order` at an older version: who moved it on."""
-    return ConflictError("order", order["order_no"], order["updated_by"], order["updated_at"])
-
-
-def check_transition(old: str, new: str) -> None:
-    """ValidationError unless an order in `old` may move to `new`."""
-    if new not in allowed_next(old):
-        raise ValidationError.one(
-            "error.transition",
-            "status",
-            old,
-            target=new,
-            accepted=", ".join(allowed_next(old)) or "-",
-        )
-
-
-def new_values(to_status: str, courier=None, tracking_no=None) -> dict:
-    """The order's columns a move to `to_status` sets (shipping: how it went out)."""
-    values = {"status": to_status}
-    if to_status == "shipped":
-        values.update(shipment(courier, tracking_no, required=True))
-    return values
 
 
 def get_order(db, order_id: int) -> dict:

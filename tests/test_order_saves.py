@@ -49,9 +49,9 @@ def statements(db):
     return seen
 
 
+# SQLite saves a statement at a time (no network between them): PostgreSQL only.
+@pytest.mark.parametrize("backend", ["postgresql"], indirect=True)
 def test_a_save_and_a_move_to_paid_are_one_read_and_one_write_on_postgresql(db, shop):
-    if db.is_sqlite:
-        pytest.skip("SQLite saves a statement at a time: no network between them")
     seen = statements(db)
     order = sell(db, shop)
     assert len(seen) == 2 and seen[1].lstrip().startswith("with")
@@ -96,12 +96,11 @@ def test_a_new_orders_audit_row_holds_what_was_saved(db, shop, number):
     }  # no ship_* columns: the buyer has no address
 
 
+@pytest.mark.parametrize("backend", ["postgresql"], indirect=True)
 def test_a_move_that_lost_a_race_is_a_conflict_naming_who_moved_it(db, shop):
     """Someone else moves the order between the move's read and its write: nothing of
     this move is written, and the conflict names them (PostgreSQL: the write's version
     guard; SQLite's writers queue on the lock, so the race cannot happen there)."""
-    if db.is_sqlite:
-        pytest.skip("SQLite writers hold the write lock from the read on")
     order = sell(db, shop)
     raced = []
 

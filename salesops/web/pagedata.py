@@ -220,19 +220,19 @@ class PageData(
 
     def allowed_next(self, status: str) -> tuple[str, ...]:
         """The statuses an order in `status` may move to."""
-        from ..orders import allowed_next
+        from ..order_rules import allowed_next
 
         return allowed_next(status)
 
     def order_transitions(self) -> dict[str, tuple[str, ...]]:
         """Every order status and the statuses it may move to (salesops.orders)."""
-        from ..orders import TRANSITIONS
+        from ..order_rules import TRANSITIONS
 
         return dict(TRANSITIONS)
 
     def statuses_needing_reason(self) -> tuple[str, ...]:
         """The statuses an order moves to only with a reason (cancelled, refunded)."""
-        from ..orders import NEEDS_REASON
+        from ..order_rules import NEEDS_REASON
 
         return tuple(NEEDS_REASON)
 
@@ -240,7 +240,7 @@ class PageData(
         """The order total of `lines` as the service will price them (the live form
         total): lines with amounts, goods_amount, discount, shipping, total;
         ValidationError for bad numbers."""
-        from ..orders import price_lines
+        from ..order_rules import price_lines
 
         return price_lines(lines, discount, shipping)
 
