@@ -140,6 +140,7 @@ def test_the_landing_page_links_the_pages_each_role_may_open(monkeypatch, role, 
             "followups": {"count": 0, "rows": [], "overdue": 0},
             "contacts_day": None,
         },
+        reveal_mobile=lambda _id: "",
     )
     landing = Landing.for_page(data)
     assert (landing.steps is not None) == (role == "admin")  # tests/test_first_steps.py

@@ -1,5 +1,7 @@
 """The Communities page (社群): the communities, a new one, and one community's members
-with who bought what; add a customer or a new person, or record that someone left."""
+with their mobiles and who bought what; add a customer or a new person, or record that
+someone left. Staff see the members' mobiles masked, with "show" under the list
+(widgets.list_reveal; a tel: link once whole)."""
 
 from __future__ import annotations
 
@@ -11,6 +13,7 @@ from salesops.errors import ValidationError
 
 from .common import FieldErrors, MessageArea, choose, guard, hook, label, local_time, money
 from .customer_picker import CustomerPicker
+from .list_reveal import ListReveal, mobile_cell
 from .tables import cell, fit, fit_errors, style, subhead, table
 
 FORM = "communities"
@@ -41,6 +44,7 @@ messages.add(
             "communities.show_left": "Show those who left",
             "communities.no_members": "Nobody in this community yet.",
             "communities.col.person": "Member",
+            "communities.col.mobile": "Mobile",
             "communities.col.joined": "Joined",
             "communities.col.orders": "Orders",
             "communities.col.revenue": "Revenue",
@@ -84,6 +88,7 @@ messages.add(
             "communities.show_left": "显示已退出的成员",
             "communities.no_members": "这个社群还没有成员。",
             "communities.col.person": "成员",
+            "communities.col.mobile": "手机",
             "communities.col.joined": "加入",
             "communities.col.orders": "订单",
             "communities.col.revenue": "金额",
@@ -125,9 +130,10 @@ def community_rows(rows: list[dict]) -> list[tuple[str, list[str]]]:
     ]
 
 
-def member_rows(rows: list[dict]) -> list[tuple[str, list[str]]]:
-    """Table rows of a community's members: who, since when, what they bought."""
-    out = []
+def member_rows(rows: list[dict], shown: dict | None = None) -> list[tuple[str, list[str]]]:
+    """Table rows of a community's members: who, their mobile (in full where `shown`, a
+    dict customer id -> number, has it), since when, what they bought."""
+    out, shown = [], shown or {}
     for r in rows:
         day = local_time(r["joined_at"], with_time=False)
         note = label("communities.left", day=local_time(r["left_at"], with_time=False))
@@ -137,6 +143,7 @@ def member_rows(rows: list[dict]) -> list[tuple[str, list[str]]]:
                 "so-member-row" + (" so-archived" if r["left_at"] else ""),
                 [
                     cell(who, label("communities.from") if r["brought_in"] else ""),
+                    mobile_cell(shown.get(r["customer_id"], r["mobile"])),
                     cell(day, note if r["left_at"] else ""),
                     cell(r["orders"]),
                     cell(money(r["revenue"])),
@@ -154,9 +161,10 @@ class CommunitiesApp(ipw.VBox):
     `community_members(id, include_left)`, `join_community(id, customer_id, day)`,
     `leave_community(id, customer_id, day)`, `new_member(id, data, day)`, `search`, and
     `channels`, a list of {id, name}; `can_create` shows the new-community form (managers,
-    admins). Hooks: so-communities-table, -name, -channel, -owner, -add, -pick,
-    -show-left, -members, -customer, -day, -join, -leave, -new_name, -nickname, -mobile,
-    -wechat, -add-new, -message."""
+    admins); `reveal_mobile(customer_id)` shows a member's masked mobile in full, logged
+    (widgets.list_reveal). Hooks: so-communities-table, -name, -channel, -owner, -add,
+    -pick, -show-left, -members, -reveal-pick, -show-mobile, -shown-mobile, -customer,
+    -day, -join, -leave, -new_name, -nickname, -mobile, -wechat, -add-new, -message."""
 
     value = traitlets.Int(None, allow_none=True)
 
@@ -171,6 +179,9 @@ class CommunitiesApp(ipw.VBox):
         self.message = MessageArea(FORM)
         self.table = hook(ipw.HTML(), FORM, "table")
         self.members = hook(ipw.HTML(), FORM, "members")
+        self._members: list[dict] = []
+        self.reveal = ListReveal(data.reveal_mobile, FORM)
+        self.reveal.observe(lambda _c: self._draw_members(), names="shown")
 
         def text(field, words, hint=""):
             return fit(hook(ipw.Text(description=label(words), placeholder=hint), FORM, field))
@@ -249,6 +260,7 @@ class CommunitiesApp(ipw.VBox):
                 self.pick,
                 self.show_left,
                 self.members,
+                self.reveal,
                 row("customer"),
                 row("day"),
                 actions,
@@ -284,16 +296,23 @@ class CommunitiesApp(ipw.VBox):
     def _show_members(self) -> None:
         """The chosen community's members with what they bought."""
         self.value = self.pick.value
+        self._members = []
+        if self.value is not None:
+            self._members = self._data.community_members(self.value, self.show_left.value)
+        self._draw_members()
+        self.reveal.offer(self._members)
+
+    def _draw_members(self) -> None:
+        """The members' table (mobiles in full where "show" was pressed)."""
         if self.value is None:
             self.members.value = ""
             return
-        rows = self._data.community_members(self.value, self.show_left.value)
         self.members.value = table(
             [
                 (label(f"communities.col.{c}"), "")
-                for c in ("person", "joined", "orders", "revenue", "bought")
+                for c in ("person", "mobile", "joined", "orders", "revenue", "bought")
             ],
-            member_rows(rows),
+            member_rows(self._members, self.reveal.shown),
             "so-members",
             label("communities.no_members"),
         )

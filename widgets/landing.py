@@ -70,7 +70,8 @@ class Landing(ipw.VBox):
     once the first tab is shown, so switching tabs later only shows what is there);
     `pages` maps a title to its own page's file, for the links; `shop_name` (from the
     shop settings) heads the page; `work()` (optional) returns today's work queue
-    (widgets.work_queue, salesops.worklist). Hooks:
+    (widgets.work_queue, salesops.worklist), `reveal(customer_id)` (PageData.reveal_mobile)
+    its "show" for a masked mobile. Hooks:
     so-landing-shop, so-landing-orders, so-landing-revenue, so-landing-followups,
     so-landing-refresh, so-landing-tabs, so-landing-message, so-landing-app (each app's
     tab, whose one child is the app), so-landing-loading (a tab not built yet).
@@ -112,6 +113,7 @@ class Landing(ipw.VBox):
         return cls(
             data.today,
             work=data.worklist,
+            reveal=data.reveal_mobile,
             apps={label(f"{k}.title"): functools.partial(build, data) for k, build in apps.items()},
             pages={label(f"{k}.title"): f"{k}.ipynb" for k in keys},
             shop_name=data.shop_settings()["shop_name"],
@@ -129,10 +131,11 @@ class Landing(ipw.VBox):
         first_steps=None,
         step_targets: dict | None = None,
         work=None,
+        reveal=None,
         **kwargs,
     ):
         self._today = today
-        self.work = WorkQueue(work) if work is not None else None
+        self.work = WorkQueue(work, reveal=reveal) if work is not None else None
         self._factories = list((apps or {}).values())
         self._tried_ahead: set[int] = set()
         self.numbers = {k: hook(ipw.HTML(), FORM, k) for k in ("orders", "revenue", "followups")}

@@ -1,5 +1,7 @@
 """Today's work on the landing page: orders to ship, follow-ups due, low stock and customers
-worth contacting, each a count; a click shows its list."""
+worth contacting, each a count; a click shows its list. The follow-ups and the customers
+worth contacting show each customer's mobile (masked for staff, with "show" under the list:
+widgets.list_reveal; a tel: link once whole)."""
 
 from __future__ import annotations
 
@@ -10,10 +12,12 @@ import ipywidgets as ipw
 from salesops.messages import add
 
 from .common import MessageArea, guard, hook, label, local_time
+from .list_reveal import ListReveal, mobile_cell
 from .tables import cell, table
 
 FORM = "work"
 KINDS = ("to_ship", "followups", "low_stock", "contacts")
+WITH_MOBILES = ("followups", "contacts")  # the lists of whom to contact
 
 add(
     {
@@ -79,12 +83,17 @@ class WorkQueue(ipw.VBox):
     """Four counts as buttons; the chosen one's list under them.
 
     `load()` returns salesops.worklist.worklist's dict (each kind {count, rows}, follow-ups
-    also `overdue`, and `contacts_day`). Hooks: so-work-to_ship, -followups, -low_stock,
-    -contacts (the buttons), so-work-list (the shown list), so-work-message.
+    also `overdue`, and `contacts_day`). With `reveal(customer_id)` (PageData.reveal_mobile)
+    a list of whom to contact whose mobiles are masked (staff) has "show" under it
+    (widgets.list_reveal). Hooks: so-work-to_ship, -followups, -low_stock, -contacts (the
+    buttons), so-work-list (the shown list), so-work-reveal-pick, -show-mobile,
+    -shown-mobile, so-work-message.
     """
 
-    def __init__(self, load, **kwargs):
+    def __init__(self, load, reveal=None, **kwargs):
         self._load, self._work, self._shown = load, None, None
+        self.reveal = ListReveal(reveal, FORM)
+        self.reveal.observe(lambda _c: self._draw(), names="shown")
         self.buttons = {}
         for kind in KINDS:
             button = hook(ipw.Button(layout=ipw.Layout(width="auto")), FORM, kind)
@@ -94,7 +103,7 @@ class WorkQueue(ipw.VBox):
         self.message = MessageArea(FORM)
         head = ipw.HTML(f"<h4>{escape(label('work.title'))}</h4>")
         row = ipw.HBox(list(self.buttons.values()), layout=ipw.Layout(flex_flow="row wrap"))
-        super().__init__([head, row, self.list, self.message], **kwargs)
+        super().__init__([head, row, self.list, self.reveal, self.message], **kwargs)
         self.add_class("so-work-queue")
 
     def refresh(self) -> None:
@@ -109,7 +118,7 @@ class WorkQueue(ipw.VBox):
             button.description = label(f"work.{kind}", **part)
             button.button_style = "warning" if part["count"] and kind != "contacts" else ""
         if self._shown:
-            self.show(self._shown)
+            self._open(self._shown)  # kept open (show() would close it)
 
     def show(self, kind: str) -> None:
         """Show the list of `kind` (a second click on the same one hides it)."""
@@ -117,10 +126,26 @@ class WorkQueue(ipw.VBox):
             return
         if self._shown == kind and self.list.value:
             self._shown, self.list.value = None, ""
+            self.reveal.offer([])
             return
+        self._open(kind)
+
+    def _open(self, kind: str) -> None:
+        """Draw the list of `kind`, and offer "show" for its masked mobiles."""
         self._shown = kind
-        part = self._work[kind]
-        headers, rows = RENDER[kind](part["rows"])
+        self._draw()
+        self.reveal.offer(self._work[kind]["rows"] if kind in WITH_MOBILES else [])
+
+    def _draw(self) -> None:
+        """Draw the shown list, with the mobiles shown in full where "show" was pressed."""
+        if self._work is None or self._shown is None:
+            return
+        kind, part, whole = self._shown, self._work[self._shown], self.reveal.shown
+        rows = [
+            {**r, "mobile": whole[r["customer_id"]]} if r.get("customer_id") in whole else r
+            for r in part["rows"]
+        ]
+        headers, rows = RENDER[kind](rows)
         more = ""
         if part["count"] > len(rows):
             text = label("work.more", shown=len(rows), count=part["count"])
@@ -155,11 +180,12 @@ def _to_ship(rows):
 
 def _followups(rows):
     """Follow-ups due, overdue ones marked."""
-    return _heads("customer", "due", "note", "staff"), [
+    return _heads("customer", "mobile", "due", "note", "staff"), [
         (
             "so-work-row",
             [
                 cell(r["name"], r["code"]),
+                mobile_cell(r.get("mobile")),
                 cell(local_time(r["due_at"]), label("work.overdue") if r["overdue"] else ""),
                 cell(r["note"]),
                 cell(r["staff"]),
@@ -187,7 +213,7 @@ def _contacts(rows):
             "so-work-row",
             [
                 cell(r["name"], r["code"]),
-                cell(r["mobile"]),
+                mobile_cell(r["mobile"]),
                 cell(f"{r['p_alive']:.0%}", f"{r['p_alive_before']:.0%}"),
                 cell(r["past_value"]),
                 cell(r["last_day"]),
