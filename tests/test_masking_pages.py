@@ -3,6 +3,8 @@ accounts only): a staff member creates a customer, finds them by mobile and sees
 138****8000 in the search result and the 360 view, presses "显示" and sees the whole number
 (a tel: link); at phone size too, where the page still fits. A manager finds the look in
 the change log under "看了手机号" and sees numbers in full without pressing anything.
+The same where staff contact customers from a list (the landing page's work queue, a
+community's members): the customer chosen under the list, "显示", a tel: link in the row.
 Screenshots at desk and 390 px."""
 
 from __future__ import annotations
@@ -161,4 +163,86 @@ def test_staff_see_a_masked_mobile_show_it_once_and_the_manager_sees_who(browser
     shoot(page, "masking-manager-desk", DESK)
     finish(page)
     assert len(shown_mobiles(db)) == 3  # a manager's look is no "show"
+    db.dispose()
+
+
+def on_phone(browser, server, name: str, page_name: str, ready: str):
+    """`page_name` at phone size (390 x 844, touch), signed in as `name`, once `ready` shows."""
+    page = phone_context(browser).new_page()
+    page.goto(server.url(page_name, token=False), wait_until="commit")
+    page.fill(".so-login-username", name)
+    page.fill(".so-login-password", ACCOUNTS[name][1])
+    page.click(".so-login-submit")
+    page.locator(ready).wait_for(state="visible")
+    return page
+
+
+def show_in_list(page, form: str, listing: str, who: str, masked: str, number: str, shots: str):
+    """In a list of `form` (the work queue, a community's members): `who`'s mobile masked,
+    chosen under the list and shown: then a tel: link in the row and beside the button.
+    At phone size every control fits (and is tall enough to tap). Screenshots `shots`-*."""
+    rows = page.locator(listing)
+    expect(rows).to_contain_text(masked)
+    expect(rows).not_to_contain_text(number)
+    page.locator(f".so-{form}-reveal-pick select").select_option(label=f"{who} {masked}")
+    expect(page.locator(f".so-{form}-show-mobile")).to_be_visible()
+    phone = page.viewport_size["width"] == PHONE["width"]
+    settle(page)
+    if phone:
+        assert_fits(page, f"{shots}: a masked mobile and its show button")
+    shoot(page, f"{shots}-masked", page.viewport_size)
+    page.locator(f".so-{form}-show-mobile").click()
+    expect(rows.locator(f"a[href='tel:{number}']")).to_have_text(number)
+    expect(page.locator(f".so-{form}-shown-mobile a[href='tel:{number}']")).to_have_text(number)
+    expect(page.locator(f".so-{form}-show-mobile")).to_be_hidden()
+    settle(page)
+    if phone:
+        assert_fits(page, f"{shots}: the mobile shown")
+    shoot(page, f"{shots}-shown", page.viewport_size)
+    finish(page)
+
+
+def test_staff_show_a_mobile_from_the_work_queue_and_a_communitys_members(browser, server):
+    """Where staff contact customers from a list: the landing page's work queue (follow-ups
+    due) and a community's members, each at desk and phone size; each "show" is one access
+    row; the manager sees the number in full with nothing to choose."""
+    from salesops import communities, customers
+
+    db, staff = Database(server.db_url), Actor("wang.fang", "staff")
+    number, masked = "13912345678", "139****5678"
+    buyer = customers.create_customer(db, {"name": "李娜", "mobile": number}, actor=staff)
+    due = datetime.now(UTC) - timedelta(hours=2)
+    followups.schedule(db, buyer["id"], due, kind="call", note="问问草莓", actor=staff)
+    group = communities.create_community(db, {"name": "宝妈群"}, actor=Actor("li.lei", "manager"))
+    communities.add_member(db, group["id"], buyer["id"], actor=staff)
+    before = len(shown_mobiles(db))
+
+    def work_queue(page):
+        page.click(".so-work-followups")
+        return page
+
+    for size, opening in (("desk", signed_in), ("phone", on_phone)):
+        page = work_queue(
+            opening(browser, server, "wang.fang", "index.ipynb", ".so-work-followups")
+        )
+        shots = f"masking-work-queue-{size}"
+        show_in_list(page, "work", ".so-work-list", "李娜", masked, number, shots)
+    assert shown_mobiles(db)[before:] == [("wang.fang", buyer["id"])] * 2
+
+    ready = ".so-communities-pick select"
+    for size, opening in (("desk", signed_in), ("phone", on_phone)):
+        page = opening(browser, server, "wang.fang", "communities.ipynb", ready)
+        page.locator(ready).select_option(label="宝妈群")
+        members = ".so-communities-members"
+        shots = f"masking-community-members-{size}"
+        show_in_list(page, "communities", members, "李娜", masked, number, shots)
+    assert shown_mobiles(db)[before:] == [("wang.fang", buyer["id"])] * 4
+
+    page = work_queue(signed_in(browser, server, "li.lei", "index.ipynb", ".so-work-followups"))
+    rows = page.locator(".so-work-list")
+    expect(rows.locator(f"a[href='tel:{number}']")).to_have_text(number)  # in full
+    expect(page.locator(".so-work-reveal-pick")).to_be_hidden()
+    shoot(page, "masking-work-queue-manager-desk", DESK)
+    finish(page)
+    assert len(shown_mobiles(db)) == before + 4  # a manager's look is no "show"
     db.dispose()
