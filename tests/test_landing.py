@@ -152,15 +152,29 @@ def test_the_landing_page_links_the_pages_each_role_may_open(monkeypatch, role, 
     assert re.findall(r"href='(\w+)\.ipynb'", shown) == links
 
 
-def test_apps_are_built_ahead_one_at_a_time_and_a_failing_one_waits_for_its_tab():
+def run_page(page):
+    """`page()`'s result, run on an event loop of its own (the kernel's, on a page).
+
+    In a thread of its own: a browser test before this one may leave Playwright's loop
+    running in this thread, where asyncio.run refuses to start another."""
     import asyncio
     import threading
+
+    result = []
+    runner = threading.Thread(target=lambda: result.append(asyncio.run(page())))
+    runner.start()
+    runner.join(30)
+    return result[0]
+
+
+def test_apps_are_built_ahead_one_at_a_time_and_a_failing_one_waits_for_its_tab():
+    import asyncio
 
     import ipywidgets as ipw
 
     from widgets.landing import in_background
 
-    built = []
+    built, before_shown = [], []
 
     def app(name):
         def build():
@@ -177,20 +191,17 @@ def test_apps_are_built_ahead_one_at_a_time_and_a_failing_one_waits_for_its_tab(
             apps={"a": app("a"), "b": app("broken"), "c": app("c")},
             build_ahead=lambda step: in_background(step, first_delay=0.01, between=0.01),
         )
-        assert built == []  # nothing before the cell that builds the page has ended
         landing.tabs.observe(lambda change: reassigned.append(change), names="children")
+        await asyncio.sleep(0.3)
+        before_shown.extend(built)
+        landing.shown.click()  # what salesops.js does once the browser shows the page
+        landing.shown.click()  # said twice: built once all the same
         await asyncio.sleep(0.5)
         return landing
 
     reassigned = []
-
-    # In a thread of its own: a browser test before this one may leave Playwright's loop
-    # running in this thread, where asyncio.run refuses to start another.
-    result = []
-    runner = threading.Thread(target=lambda: result.append(asyncio.run(page())))
-    runner.start()
-    runner.join(30)
-    landing = result[0]
+    landing = run_page(page)
+    assert before_shown == []  # nothing until the browser says it has shown the page
     assert built == ["a", "broken", "c"]  # in tab order, each tried once
     # The tabs stay the same widgets (each app fills its own Box): the browser re-renders
     # no tab, the one a person is typing in neither (tests/test_landing_page.py).
@@ -202,6 +213,32 @@ def test_apps_are_built_ahead_one_at_a_time_and_a_failing_one_waits_for_its_tab(
     assert built == ["a", "broken", "c"]  # built ahead: opening a tab builds nothing
     landing.tabs.selected_index = 2
     assert built[-1] == "broken" and landing.message.kind == "error"
+
+
+def test_apps_are_built_ahead_all_the_same_when_the_browser_never_says_it_shows_the_page():
+    import asyncio
+
+    import ipywidgets as ipw
+
+    from widgets.landing import in_background
+
+    built, early = [], []
+
+    async def page():
+        landing = Landing(
+            lambda: {"orders": 0, "revenue": 0, "followups_due": 0},
+            apps={"a": lambda: built.append("a") or ipw.Label("a")},
+            build_ahead=lambda step: in_background(step, first_delay=0.01),
+            fallback_s=0.4,
+        )
+        await asyncio.sleep(0.2)
+        early.extend(built)
+        await asyncio.sleep(0.6)
+        return landing
+
+    landing = run_page(page)
+    assert early == [] and built == ["a"]
+    assert landing.app(1).value == "a"
 
 
 def test_without_an_event_loop_apps_wait_for_their_tabs():

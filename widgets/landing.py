@@ -65,26 +65,33 @@ class Landing(ipw.VBox):
     `today()` returns {orders, revenue, followups_due}; `apps` maps a tab title to a
     function building that app (so one page load and one kernel serve a person all day);
     an app is built when its tab first opens, or before: `build_ahead(step)`, when given,
-    is called once with `build_next` and may call it whenever it likes until it returns
-    False (the page passes `in_background`: one app at a time while the kernel is idle,
-    once the first tab is shown, so switching tabs later only shows what is there);
+    is called once with `build_next`, when the browser has shown the first tab, and may
+    call it whenever it likes until it returns False (the page passes `in_background`:
+    one app at a time while the kernel is idle, so switching tabs later only shows what
+    is there). The browser says it has shown the page by clicking the hidden
+    so-landing-shown button (salesops.js does, once the day's numbers are painted); should
+    no click come, `build_ahead` is called `fallback_s` seconds after the page was built.
+    Not before: a kernel busy building apps would keep the browser, which is still
+    connecting and asking for the widgets' state, from showing the page for seconds, and
+    the state it gets would hold every app built so far (BENCHMARKS.md, goal 3);
     `pages` maps a title to its own page's file, for the links; `shop_name` (from the
     shop settings) heads the page; `work()` (optional) returns today's work queue
     (widgets.work_queue, salesops.worklist), `reveal(customer_id)` (PageData.reveal_mobile)
     its "show" for a masked mobile. Hooks:
     so-landing-shop, so-landing-orders, so-landing-revenue, so-landing-followups,
     so-landing-refresh, so-landing-tabs, so-landing-message, so-landing-app (each app's
-    tab, whose one child is the app), so-landing-loading (a tab not built yet).
+    tab, whose one child is the app), so-landing-loading (a tab not built yet),
+    so-landing-shown (the hidden button).
     """
 
     @classmethod
     def for_page(cls, data, **kwargs) -> Landing:
         """The landing page wired to a salesops.web.pagedata.PageData: today's numbers, the
         customers, orders and follow-ups apps as tabs (built in the background once the
-        first tab is shown, or when their tab is opened before that; managers and admins
-        also get the products), and links to the pages this person may open (everyone:
-        products; managers and admins also the change log; admins the shop settings). The
-        shop's name heads the page when it has one."""
+        browser has shown the first tab, or when their tab is opened before that; managers
+        and admins also get the products), and links to the pages this person may open
+        (everyone: products; managers and admins also the change log; admins the shop
+        settings). The shop's name heads the page when it has one."""
         can = data.actor.can
         apps = {**APPS, **({"products": _products_app} if can("products.edit") else {})}
         keys = [*apps, "import", "shipping"] + [
@@ -132,6 +139,7 @@ class Landing(ipw.VBox):
         step_targets: dict | None = None,
         work=None,
         reveal=None,
+        fallback_s: float = 30.0,
         **kwargs,
     ):
         self._today = today
@@ -147,6 +155,8 @@ class Landing(ipw.VBox):
             "refresh",
         )
         self.message = MessageArea(FORM)
+        self.shown = hook(ipw.Button(layout=ipw.Layout(display="none")), FORM, "shown")
+        self.shown.on_click(lambda _b: self._start_ahead())
         self.refresh_button.on_click(guard(lambda _b: self.refresh(), self.message))
         links = " · ".join(
             f"<a href='{escape(f)}' target='_blank'>{escape(t)}</a>"
@@ -167,6 +177,7 @@ class Landing(ipw.VBox):
                 ipw.HTML(f"<p>{escape(label('landing.pages'))} {links}</p>" if links else ""),
                 self.message,
                 *([self.work] if self.work is not None else []),
+                self.shown,
             ]
         )
         overview.add_class("so-numbers")
@@ -182,6 +193,14 @@ class Landing(ipw.VBox):
         )
         super().__init__(children=[self.shop, self.tabs], **kwargs)
         self.refresh()
+        self._build_ahead = build_ahead
+        if build_ahead is not None:
+            after(fallback_s, self._start_ahead)
+
+    def _start_ahead(self) -> None:
+        """Hand `build_next` to `build_ahead`, the first time the browser says it has shown
+        the page (or the fallback's time has come)."""
+        build_ahead, self._build_ahead = self._build_ahead, None
         if build_ahead is not None:
             build_ahead(self.build_next)
 
@@ -252,22 +271,29 @@ class Landing(ipw.VBox):
 
 
 def in_background(step, first_delay: float = 0.5, between: float = 0.1) -> None:
-    """Call `step()` on the kernel's event loop, `first_delay` seconds after the cell that
-    built the page ends (so the first tab is shown first), then again after each call
-    until it returns False. Without a running loop (a test, a script) nothing happens and
+    """Call `step()` on the kernel's event loop `first_delay` seconds from now (after the
+    running cell or message handler, when the browser has shown the page), then again
+    `between` seconds after each call until it returns False, so the kernel answers the
+    browser in between. Without a running loop (a test, a script) nothing happens and
     apps are built when their tabs open."""
+
+    def tick():
+        if step():
+            after(between, tick)
+
+    after(first_delay, tick)
+
+
+def after(seconds: float, call) -> None:
+    """Call `call()` on the running event loop (the kernel's) in `seconds`; without one,
+    never."""
     import asyncio
 
     try:
         loop = asyncio.get_running_loop()
     except RuntimeError:
         return
-
-    def tick():
-        if step():
-            loop.call_later(between, tick)
-
-    loop.call_later(first_delay, tick)
+    loop.call_later(seconds, call)
 
 
 def _customers_app(data) -> ipw.Widget:

@@ -5,6 +5,10 @@
    - the column names of a table's cells: on a phone each row of a .so-table is a card
      that shows every value beside its column's name (data-label, salesops.css); cells
      that do not carry one get it from their column's header.
+   - the landing page's word that it is shown: the page builds its other tabs' apps only
+     once the browser has shown the first tab (widgets/landing.py), so this clicks the
+     page's hidden so-landing-shown button, once, when the day's numbers are visible and
+     a frame with them has been painted.
    A file, not inline code, so a Content-Security-Policy of script-src 'self' lets it run. */
 (function () {
   "use strict";
@@ -38,9 +42,31 @@
     });
   }
 
+  function announce(root) {
+    root.querySelectorAll(".so-landing-shown:not([data-so-shown])").forEach(function (button) {
+      button.setAttribute("data-so-shown", "waiting");
+      var page = button.closest(".so-landing-tabs") || document;
+      (function check() {
+        if (!button.isConnected) return; // re-rendered: its new element is told instead
+        var numbers = page.querySelector(".so-landing-orders");
+        if (!numbers || !numbers.getClientRects().length) {
+          window.setTimeout(check, 50);
+          return;
+        }
+        window.requestAnimationFrame(function () {
+          window.setTimeout(function () { // after the frame that shows them is painted
+            button.setAttribute("data-so-shown", "told");
+            button.click();
+          }, 0);
+        });
+      })();
+    });
+  }
+
   function start() {
     mark(document);
     label(document);
+    announce(document);
     var pending = false;
     new MutationObserver(function () {
       if (pending) return; // one pass per frame, however many widgets were drawn
@@ -49,6 +75,7 @@
         pending = false;
         mark(document);
         label(document);
+        announce(document);
       });
     }).observe(document.body, { childList: true, subtree: true, attributes: true, attributeFilter: ["class"] });
   }
