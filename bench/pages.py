@@ -25,6 +25,9 @@ RSS grew while the page opened (plus the server's RSS before and after all the v
 `--tabs`: the landing page hosting the apps as tabs against separate pages: time to the
 first app usable (index, then its customers tab / the customers page), time to another app
 (the orders tab / another page) and back, and the kernels' memory either way.
+`--no-ahead`: also the landing page with its apps not built ahead (`_index_no_ahead.ipynb`,
+index.ipynb with `Landing.for_page(data, build_ahead=None)`), alternating with the others:
+what building ahead costs the landing page's first paint.
 `--search N`: N searches on the customers page (names, mobile fragments, WeChat IDs from
 the demo data), from the last keystroke to the results shown, against the search function
 alone in-process; the picker's debounce is part of the browser figure and shown apart.
@@ -73,6 +76,8 @@ APP_PAGES = [
     "followups.ipynb=.so-followup-save",
     "weekly_sheet.ipynb=.so-weekly-download-link",
 ]
+# --no-ahead: the landing page (notebooks/apps/index.ipynb) with no app built ahead.
+NO_AHEAD = "_index_no_ahead.ipynb"
 # The landing page's tabs the --tabs run opens: (catalog key of the title, usable selector).
 TABS = [("customers.title", SEARCH), ("orders.title", ".so-order-save")]
 
@@ -91,6 +96,15 @@ SEARCH_JS = """(input) => {
   new MutationObserver(check).observe(picker,
     {childList: true, subtree: true, characterData: true, attributes: true});
 }"""
+
+
+def write_no_ahead(apps: Path) -> None:
+    """Write NO_AHEAD beside index.ipynb: the same page, its apps built when their tabs open."""
+    wired = "Landing.for_page(data)"
+    text = (apps / "index.ipynb").read_text()
+    if wired not in text:
+        raise SystemExit(f"--no-ahead: index.ipynb no longer calls {wired}")
+    (apps / NO_AHEAD).write_text(text.replace(wired, "Landing.for_page(data, build_ahead=None)"))
 
 
 def import_seconds(modules: str) -> float:
@@ -360,6 +374,11 @@ def main(argv=None) -> dict:
         help="also measure apps as tabs of the landing page vs separate pages",
     )
     ap.add_argument(
+        "--no-ahead",
+        action="store_true",
+        help=f"also the landing page without building its apps ahead ({NO_AHEAD})",
+    )
+    ap.add_argument(
         "--search",
         type=int,
         default=0,
@@ -373,6 +392,8 @@ def main(argv=None) -> dict:
     )
     args = ap.parse_args(argv)
     pages = [(FLOOR, READY_SELECTOR), *map(parse_page, args.pages)]
+    if args.no_ahead:
+        pages.append((NO_AHEAD, ".so-landing-orders"))
     tables: dict[str, list[str]] = {}
 
     def emit(title: str, lines: list[str]) -> None:
@@ -384,9 +405,12 @@ def main(argv=None) -> dict:
         with tempfile.TemporaryDirectory() as tmp, sync_playwright() as p:
             root = Path(tmp)
             init = ("init", "--demo") if args.demo else ("init",)
+            apps = apps_copy(root)
+            if args.no_ahead:
+                write_no_ahead(apps)
             server = LiveServer(
                 root,
-                apps_copy(root),
+                apps,
                 init_args=init,
                 voila_args=[f"--PageKernelManager.pool_size={pool}", "--role", "manager"],
             ).start()
