@@ -24,7 +24,9 @@ RSS grew while the page opened (plus the server's RSS before and after all the v
 
 `--tabs`: the landing page hosting the apps as tabs against separate pages: time to the
 first app usable (index, then its customers tab / the customers page), time to another app
-(the orders tab / another page) and back, and the kernels' memory either way.
+(the orders tab / another page) and back, and the kernels' memory either way. The tabs are
+opened once every app is built ahead ("apps built ahead after": from the landing page
+usable until no tab is left to build).
 `--no-ahead`: also the landing page with its apps not built ahead (`_index_no_ahead.ipynb`,
 index.ipynb with `Landing.for_page(data, build_ahead=None)`), alternating with the others:
 what building ahead costs the landing page's first paint.
@@ -152,10 +154,12 @@ def tabs_vs_pages(server, browser, pool: int) -> dict[str, dict[str, float]]:
         page.goto(server.url("index.ipynb"), wait_until="commit")
         usable(page, ".so-landing-orders")
         index_ready = time.perf_counter()
-        # The landing page builds its apps in the background once the first tab is shown
-        # (widgets/landing.py); a person reads the numbers meanwhile, then opens a tab.
+        # The landing page builds its apps in the background once the browser has shown
+        # the first tab (widgets/landing.py); a person reads the numbers meanwhile, then
+        # opens a tab. Every app, not only the two opened: the browser draws each one built.
         for _, selector in TABS:
             page.locator(selector).first.wait_for(state="attached")
+        page.locator(".so-landing-loading").first.wait_for(state="detached")
         built_ahead = time.perf_counter() - index_ready
         clicks = {}
         for key, selector, label_ in [
