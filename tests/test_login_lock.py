@@ -4,6 +4,7 @@ the same; one address may fail only so often. On SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
+import re
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -53,6 +54,12 @@ def attempt(db, name, password):
         return str(e)
 
 
+def same_words(message: str, name: str) -> str:
+    """A refusal without the name and the minute the lock ends (the two runs of attempts
+    may fall either side of a minute's turn)."""
+    return re.sub(r"\d\d:\d\d", "HH:MM", message.replace(name, "X"))
+
+
 def test_forty_concurrent_wrong_passwords_get_at_most_the_limit_checked(team):
     with ThreadPoolExecutor(40) as pool:
         answers = list(pool.map(lambda i: attempt(team, "wang.fang", f"guess {i}"), range(40)))
@@ -76,8 +83,8 @@ def test_a_name_without_an_account_reads_and_counts_like_one_with(team):
     checks_known = len(team.checks)
     unknown = [attempt(team, "no.body", "guess") for _ in range(accounts.LOCK_AFTER + 1)]
     assert len(team.checks) - checks_known == checks_known == accounts.LOCK_AFTER
-    assert [a.replace("wang.fang", "X") for a in known] == [
-        a.replace("no.body", "X") for a in unknown
+    assert [same_words(a, "wang.fang") for a in known] == [
+        same_words(a, "no.body") for a in unknown
     ]
     assert unknown[-1].startswith("Too many wrong passwords for no.body")
 

@@ -15,6 +15,7 @@ import pytest
 import sqlalchemy as sa
 from browser import ARTIFACTS, LiveServer, apps_copy, close_page, goto
 from phone import assert_fits, phone_context, settle, shoot
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import expect
 
 from salesops import customers
@@ -142,6 +143,16 @@ def test_a_sellers_round_on_a_phone(phone_page, server):
 
         page.set_viewport_size({"width": 390, "height": SHORT_VIEW})  # the keyboard is up
         page.evaluate("document.querySelector('.so-order-line').scrollIntoView({block: 'start'})")
+        # ...and the total stays on it: sticky, once the browser has laid the short screen
+        # out (a loaded machine can measure once before it has; a broken sticky never fits)
+        in_view = (
+            "() => { const r = document.querySelector('.so-order-totals')"
+            ".getBoundingClientRect(); return r.top >= 0 && r.bottom <= innerHeight + 1; }"
+        )
+        try:
+            page.wait_for_function(in_view, timeout=10_000)
+        except PlaywrightTimeout:
+            pass  # the assertion below says where it was
         totals, save = box(page, ".so-order-totals"), box(page, ".so-order-save")
         assert save["y"] >= SHORT_VIEW, "the form goes on below the screen..."
         assert 0 <= totals["y"] and totals["y"] + totals["height"] <= SHORT_VIEW + 1, totals
