@@ -301,6 +301,40 @@ def screenshot(page, name: str) -> Path:
     return path
 
 
+def screenshot_at(page, name: str, size: dict) -> Path:
+    """A screenshot at `size`'s width, as tall as the page's content: Voila scrolls inside
+    its own container, so a "full page" shot would be one screen. The page is left at
+    `size` again."""
+    page.set_viewport_size(size)
+    tall = page.evaluate("document.querySelector('#rendered_cells').scrollHeight")
+    page.set_viewport_size({"width": size["width"], "height": max(size["height"], tall + 40)})
+    path = screenshot(page, name)
+    page.set_viewport_size(size)
+    return path
+
+
+# A new shop's first channel, made the shop's default: what most page tests start from.
+MOMENTS = (("channels", "add", "朋友圈", "--code", "moments"), ("channels", "default", "moments"))
+
+
+def new_shop_server(root: Path, role: str, commands, prepare=None) -> LiveServer:
+    """A live server (not yet started) over a shop made from nothing the way a seller makes
+    one: `salesops init`, then each of `commands` (argument tuples of the salesops CLI),
+    then `prepare(db)` for what no command makes; its pages act for `role`."""
+    live = LiveServer(root, apps_copy(root), voila_args=("--role", role))
+    for args in (("init",), *commands):
+        subprocess.run(live._cli(*args), check=True, capture_output=True)
+    if prepare is not None:
+        from salesops.db import connect
+
+        db = connect(live.db_url)
+        try:
+            prepare(db)
+        finally:
+            db.dispose()
+    return live
+
+
 @pytest.fixture(scope="session")
 def live_server(tmp_path_factory):
     """One `salesops serve` for the session, over a copy of the apps, on a throwaway DB."""

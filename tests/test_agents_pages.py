@@ -8,14 +8,13 @@ and 390 px."""
 
 from __future__ import annotations
 
-import subprocess
 from datetime import datetime
 
 import pytest
 import sqlalchemy as sa
-from browser import LiveServer, apps_copy
+from browser import MOMENTS, new_shop_server
+from browser import screenshot_at as shoot  # a screenshot as tall as the page
 from playwright.sync_api import expect
-from test_shipping_pages import shoot  # a screenshot as tall as the page
 
 from salesops import config, customers
 from salesops.actors import Actor
@@ -33,26 +32,29 @@ def server(tmp_path_factory):
     """A server over an empty shop with a manager at the pages: init, a channel, a
     product, a level; an agent and their customer."""
     root = tmp_path_factory.mktemp("agents-pages")
-    live = LiveServer(root, apps_copy(root), voila_args=("--role", "manager"))
-    for args in (
-        ("init",),
-        ("channels", "add", "朋友圈", "--code", "moments"),
-        ("channels", "default", "moments"),
+    commands = (
+        *MOMENTS,
         ("products", "add", "--sku", "BERRY-1", "--name", "奶油草莓 500g", "--price", "39"),
         ("agents", "add-level", "一级代理", "--discount", "10"),
-    ):
-        subprocess.run(live._cli(*args), check=True, capture_output=True)
-    db = connect(live.db_url)
-    channel = {"channel_id": 1}
-    agent = customers.create_customer(
-        db, {"name": "代理小周", "mobile": "13912345678", "is_agent": True, **channel}, actor=SHOP
     )
-    customers.create_customer(
-        db,
-        {"name": "小周的客户", "mobile": "13912345679", "parent_agent_id": agent["id"], **channel},
-        actor=SHOP,
-    )
-    db.dispose()
+
+    def prepare(db):
+        channel = {"channel_id": 1}
+        agent = customers.create_customer(
+            db, {"name": "代理小周", "mobile": "13912345678", "is_agent": True, **channel}, SHOP
+        )
+        customers.create_customer(
+            db,
+            {
+                "name": "小周的客户",
+                "mobile": "13912345679",
+                "parent_agent_id": agent["id"],
+                **channel,
+            },
+            actor=SHOP,
+        )
+
+    live = new_shop_server(root, "manager", commands, prepare)
     live.start()
     yield live
     live.stop()

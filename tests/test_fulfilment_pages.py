@@ -9,15 +9,23 @@ Orders page puts one unit back; the landing page's work queue. Screenshots at de
 from __future__ import annotations
 
 import base64
-import subprocess
 
 import pytest
 import sqlalchemy as sa
-from browser import LiveServer, apps_copy
+from browser import MOMENTS, new_shop_server
 from playwright.sync_api import expect
-from test_shipping_pages import DESK, PHONE, add_addresses, pdf_text, pick, shoot
+from test_shipping_pages import (
+    DESK,
+    PHONE,
+    TWO_PRODUCTS,
+    add_addresses,
+    one_customer,
+    pdf_text,
+    pick,
+    shoot,
+)
 
-from salesops import customers, orders
+from salesops import orders
 from salesops.actors import Actor
 from salesops.db import connect
 from salesops.schema import order_refunds, products
@@ -31,20 +39,11 @@ SHOP = Actor("shop", "manager")
 def server(tmp_path_factory):
     """A manager's server over an empty shop: a channel, two counted products, a customer."""
     root = tmp_path_factory.mktemp("fulfilment-pages")
-    live = LiveServer(root, apps_copy(root), voila_args=("--role", "manager"))
-    for args in (
-        ("init",),
-        ("channels", "add", "朋友圈", "--code", "moments"),
-        ("channels", "default", "moments"),
-        ("products", "add", "--sku", "BERRY-1", "--name", "奶油草莓 500g", "--price", "39"),
-        ("products", "add", "--sku", "CHERRY-1", "--name", "车厘子 1斤", "--price", "99"),
+    counted = (
         ("stock", "adjust", "BERRY-1", "10", "--reason", "first count"),
         ("stock", "adjust", "CHERRY-1", "5", "--reason", "first count"),
-    ):
-        subprocess.run(live._cli(*args), check=True, capture_output=True)
-    db = connect(live.db_url)
-    customers.create_customer(db, {"name": "小雨", "mobile": "13912345678"}, actor=SHOP)
-    db.dispose()
+    )
+    live = new_shop_server(root, "manager", (*MOMENTS, *TWO_PRODUCTS, *counted), one_customer)
     live.start()
     yield live
     live.stop()

@@ -7,12 +7,11 @@ Screenshots at desk and 390 px."""
 
 from __future__ import annotations
 
-import subprocess
 from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
-from browser import LiveServer, apps_copy, screenshot
+from browser import new_shop_server, screenshot_at
 from playwright.sync_api import expect
 
 from salesops import customers
@@ -33,22 +32,21 @@ def server(tmp_path_factory):
     """A server over an empty shop: init, a channel, two products with aliases, a
     community, two customers named 陈姐; pages act for a staff member."""
     root = tmp_path_factory.mktemp("group-buy-pages")
-    live = LiveServer(root, apps_copy(root), voila_args=("--role", "staff"))
-    for args in (
-        ("init",),
+    commands = (
         ("channels", "add", "社群团购", "--code", "group"),
         ("channels", "default", "group"),
         ("products", "add", "--sku", "BERRY-1", "--name", "草莓", "--price", "42"),
         ("products", "add", "--sku", "CHERRY-J", "--name", "车厘子", "--price", "109"),
         ("products", "edit", "CHERRY-J", "--aliases", "樱桃,大樱桃"),
-    ):  # fmt: skip
-        subprocess.run(live._cli(*args), check=True, capture_output=True)
-    db = connect(live.db_url)
-    with db.write() as conn:  # the communities service is another issue's
-        conn.execute(sa.insert(communities).values(name="周五水果团", created_at=now_utc()))
-    customers.create_customer(db, {"name": "陈姐", "mobile": "13700000001"}, actor=SHOP)
-    customers.create_customer(db, {"name": "陈姐", "mobile": "13700000002"}, actor=SHOP)
-    db.dispose()
+    )  # fmt: skip
+
+    def prepare(db):
+        with db.write() as conn:  # the communities service is another issue's
+            conn.execute(sa.insert(communities).values(name="周五水果团", created_at=now_utc()))
+        customers.create_customer(db, {"name": "陈姐", "mobile": "13700000001"}, actor=SHOP)
+        customers.create_customer(db, {"name": "陈姐", "mobile": "13700000002"}, actor=SHOP)
+
+    live = new_shop_server(root, "staff", commands, prepare)
     live.start()
     yield live
     live.stop()
@@ -61,13 +59,7 @@ def db(server):
     database.dispose()
 
 
-def shoot(page, name: str, size: dict) -> None:
-    """A screenshot at `size`'s width, as tall as the page's content."""
-    page.set_viewport_size(size)
-    tall = page.evaluate("document.querySelector('#rendered_cells').scrollHeight")
-    page.set_viewport_size({"width": size["width"], "height": max(size["height"], tall + 40)})
-    screenshot(page, name)
-    page.set_viewport_size(size)
+shoot = screenshot_at
 
 
 def open_tab(page_of):

@@ -7,16 +7,16 @@ follow-up. Every step fits the screen (tests/phone.py); screenshots in test-arti
 
 from __future__ import annotations
 
-import subprocess
 from datetime import datetime, timedelta
 from decimal import Decimal
 
 import pytest
 import sqlalchemy as sa
-from browser import ARTIFACTS, LiveServer, apps_copy, close_page, goto
+from browser import ARTIFACTS, MOMENTS, close_page, goto, new_shop_server
 from phone import assert_fits, phone_context, settle, shoot
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import expect
+from test_shipping_pages import one_customer
 
 from salesops import customers
 from salesops.actors import Actor
@@ -34,18 +34,11 @@ SHORT_VIEW = 480  # a phone's screen above its keyboard
 def server(tmp_path_factory):
     """A staff member's server over a new shop: a channel, two products, one customer."""
     root = tmp_path_factory.mktemp("phone-flow")
-    live = LiveServer(root, apps_copy(root), voila_args=("--role", "staff"))
-    for args in (
-        ("init",),
-        ("channels", "add", "朋友圈", "--code", "moments"),
-        ("channels", "default", "moments"),
+    products = (
         ("products", "add", "--sku", "BERRY-1", "--name", "奶油草莓 500g", "--price", "39"),
         ("products", "add", "--sku", "CHERRY-1", "--name", "车厘子 1斤", "--price", "99.5"),
-    ):
-        subprocess.run(live._cli(*args), check=True, capture_output=True)
-    db = connect(live.db_url)
-    customers.create_customer(db, {"name": "小雨", "mobile": "13912345678"}, actor=SHOP)
-    db.dispose()
+    )
+    live = new_shop_server(root, "staff", (*MOMENTS, *products), one_customer)
     live.start()
     yield live
     live.stop()

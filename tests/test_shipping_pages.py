@@ -14,7 +14,7 @@ import subprocess
 
 import pytest
 import sqlalchemy as sa
-from browser import ARTIFACTS, LiveServer, apps_copy, screenshot
+from browser import ARTIFACTS, MOMENTS, new_shop_server, screenshot_at
 from conftest import missing_service
 from playwright.sync_api import expect
 
@@ -27,24 +27,22 @@ pytestmark = pytest.mark.browser
 PHONE = {"width": 390, "height": 844}
 DESK = {"width": 1280, "height": 900}
 SHOP = Actor("shop", "manager")
+TWO_PRODUCTS = (
+    ("products", "add", "--sku", "BERRY-1", "--name", "奶油草莓 500g", "--price", "39"),
+    ("products", "add", "--sku", "CHERRY-1", "--name", "车厘子 1斤", "--price", "99"),
+)
+
+
+def one_customer(db) -> None:
+    """小雨, a customer as the customers page would make her."""
+    customers.create_customer(db, {"name": "小雨", "mobile": "13912345678"}, actor=SHOP)
 
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     """A server over an empty shop: init, a channel and two products, one customer."""
     root = tmp_path_factory.mktemp("shipping-pages")
-    live = LiveServer(root, apps_copy(root), voila_args=("--role", "staff"))
-    for args in (
-        ("init",),
-        ("channels", "add", "朋友圈", "--code", "moments"),
-        ("channels", "default", "moments"),
-        ("products", "add", "--sku", "BERRY-1", "--name", "奶油草莓 500g", "--price", "39"),
-        ("products", "add", "--sku", "CHERRY-1", "--name", "车厘子 1斤", "--price", "99"),
-    ):
-        subprocess.run(live._cli(*args), check=True, capture_output=True)
-    db = connect(live.db_url)
-    customers.create_customer(db, {"name": "小雨", "mobile": "13912345678"}, actor=SHOP)
-    db.dispose()
+    live = new_shop_server(root, "staff", (*MOMENTS, *TWO_PRODUCTS), one_customer)
     live.start()
     yield live
     live.stop()
@@ -57,13 +55,7 @@ def db(server):
     database.dispose()
 
 
-def shoot(page, name: str, size: dict) -> None:
-    """A screenshot at `size`'s width, as tall as the page's content."""
-    page.set_viewport_size(size)
-    tall = page.evaluate("document.querySelector('#rendered_cells').scrollHeight")
-    page.set_viewport_size({"width": size["width"], "height": max(size["height"], tall + 40)})
-    screenshot(page, name)
-    page.set_viewport_size(size)
+shoot = screenshot_at  # other page tests import it from here
 
 
 def pick(page, picker: str, text: str) -> None:

@@ -11,7 +11,7 @@ from decimal import Decimal
 
 import pytest
 import sqlalchemy as sa
-from browser import LiveServer, apps_copy, close_page, screenshot
+from browser import LiveServer, apps_copy, close_page, screenshot_at
 from playwright.sync_api import expect
 
 from salesops import audit
@@ -79,14 +79,7 @@ def signed_in(browser, server, name: str, page_name: str, ready: str, viewport=N
     return page
 
 
-def shoot(page, name: str, size: dict) -> None:
-    """A screenshot at `size`'s width, as tall as the page's content: Voila scrolls inside
-    its own container, so a "full page" shot would be one screen."""
-    page.set_viewport_size(size)
-    tall = page.evaluate("document.querySelector('#rendered_cells').scrollHeight")
-    page.set_viewport_size({"width": size["width"], "height": max(size["height"], tall + 40)})
-    screenshot(page, name)
-    page.set_viewport_size(size)
+shoot = screenshot_at  # other page tests import it from here
 
 
 def finish(page) -> None:
